@@ -1,0 +1,141 @@
+// The command line. It turns arguments into library calls, results into text, and
+// MatcalcError into a message with a caret and an exit code (0 ok, 1 bad input).
+
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import pc from 'picocolors';
+import { evaluate, formatError, MatcalcError, parse } from './src/index.js';
+
+declare const MATCALC_VERSION: string;
+const version = typeof MATCALC_VERSION === 'string' ? MATCALC_VERSION : '0.0.0-dev';
+
+const EXIT = { ok: 0, input: 1, verification: 2 } as const;
+
+const EXAMPLES = `
+Examples:
+  $ matcalc parse "x'Ax"
+  $ matcalc parse "tr(AB) + ‖Ax − b‖²" --format latex
+  $ matcalc parse "x'A" --where "A: m×n; x: n"        (a shape error, with the position marked)
+  $ matcalc eval "x'Ax" --at values.json              (values.json: {"x": [1, 2], "A": [[1, 2], [3, 4]]})
+  $ matcalc eval -- "-x'x" --at values.json           (an expression starting with '-' goes after --)
+
+Notation: ../NOTATION.md in short — x' A^T Aᵀ transpose; inv(A) A^-1 A⁻¹ inverse; A*B, AB, A B
+product; A .* B, A ∘ B Hadamard; A ⊗ B Kronecker; tr det logdet sum norm ‖x‖ exp log tanh
+sigmoid relu softmax logsumexp …; "… where t1 = W*x" names a piece.`;
+
+type Format = 'text' | 'unicode' | 'latex' | 'json';
+
+function formatOption(): Option {
+  return new Option('-f, --format <format>', 'output format').choices(['text', 'unicode', 'latex', 'json']).default('text');
+}
+
+function readValues(file: string): Record<string, unknown> {
+  let content: string;
+  try {
+    content = readFileSync(file, 'utf8');
+  } catch {
+    throw new MatcalcError('value', `cannot read the values file ${file}`);
+  }
+  try {
+    const parsed: unknown = JSON.parse(content);
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
+    return parsed as Record<string, unknown>;
+  } catch {
+    throw new MatcalcError('value', `${file} is not a JSON object of values such as {"x": [1, 2], "A": [[1, 2], [3, 4]]}`);
+  }
+}
+
+function printValue(value: unknown): string {
+  if (typeof value === 'number') return String(value);
+  if (Array.isArray(value) && value.every((x) => typeof x === 'number')) return `[${value.join(', ')}]`;
+  return '[\n' + (value as number[][]).map((row) => `  [${row.join(', ')}]`).join(',\n') + '\n]';
+}
+
+function commandParse(expression: string, options: { where?: string; format: Format }): void {
+  const result = parse(expression, { where: options.where });
+  const symbols = Object.entries(result.symbols);
+  switch (options.format) {
+    case 'json':
+      console.log(JSON.stringify({ input: expression, text: result.text, unicode: result.unicode, latex: result.latex, shape: result.shape, symbols: result.symbols }, null, 2));
+      return;
+    case 'latex':
+      console.log(result.latex);
+      return;
+    case 'unicode':
+      console.log(result.unicode);
+      return;
+    case 'text':
+      console.log(`text:    ${result.text}`);
+      console.log(`unicode: ${result.unicode}`);
+      console.log(`latex:   ${result.latex}`);
+      console.log(`shape:   ${result.shape}`);
+      console.log(`symbols: ${symbols.map(([name, shape]) => `${name}: ${shape}`).join(', ') || '(none)'}`);
+  }
+}
+
+function commandEval(expression: string, options: { where?: string; format: Format; at?: string }): void {
+  if (!options.at) throw new MatcalcError('value', 'eval needs values: --at values.json');
+  const value = evaluate(expression, readValues(options.at), { where: options.where });
+  if (options.format === 'json') console.log(JSON.stringify({ input: expression, value }));
+  else console.log(printValue(value));
+}
+
+function program(): Command {
+  const cli = new Command('matcalc')
+    .description('Symbolic matrix calculus: parse, evaluate and differentiate matrix expressions.')
+    .version(version, '-V, --version')
+    .addHelpText('after', EXAMPLES)
+    .showSuggestionAfterError()
+    .exitOverride();
+  cli
+    .command('parse')
+    .description('print an expression in canonical text, Unicode and LaTeX, with the shape of every symbol')
+    .argument('<expression>')
+    .option('-w, --where <declarations>', 'declare kinds, sizes and assumptions, e.g. "A: n×n symmetric; a: scalar"')
+    .addOption(formatOption())
+    .action(commandParse);
+  cli
+    .command('eval')
+    .description('evaluate an expression on values from a JSON file')
+    .argument('<expression>')
+    .option('-w, --where <declarations>', 'declare kinds, sizes and assumptions')
+    .option('--at <file>', 'JSON object of values: scalars as numbers, vectors as flat arrays, matrices as arrays of rows')
+    .addOption(formatOption())
+    .action(commandEval);
+  return cli;
+}
+
+/** `-x'x` is an expression, not an option: a leading space keeps commander from reading
+ *  it as one (the parser ignores the space). Option-shaped words (`-x`, `--at`) stay. */
+function protectExpressions(argv: string[]): string[] {
+  const end = argv.indexOf('--');
+  return argv.map((arg, i) => ((end < 0 || i < end) && /^-/.test(arg) && !/^--?[A-Za-z][\w-]*(=.*)?$/.test(arg) ? ' ' + arg : arg));
+}
+
+function main(rawArgv: string[]): number {
+  const argv = protectExpressions(rawArgv);
+  const cli = program();
+  cli.configureOutput({ writeErr: (text) => process.stderr.write(text), outputError: (text, write) => write(pc.red(text)) });
+  for (const command of cli.commands) command.exitOverride();
+  try {
+    cli.parse(argv, { from: 'user' });
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof MatcalcError) {
+      process.stderr.write(formatError(error) + '\n');
+      return EXIT.input;
+    }
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
+      if (error.code === 'commander.unknownOption' && argv.some((a) => a.startsWith('-') && /['*()]/.test(a))) {
+        process.stderr.write("hint: an expression that starts with '-' goes after --, e.g. matcalc eval -- \"-x'x\" --at v.json\n");
+      }
+      return error.exitCode === 0 ? EXIT.ok : EXIT.input;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`internal error: ${message}\nplease report this with the command you ran\n`);
+    return EXIT.input;
+  }
+}
+
+process.exitCode = main(process.argv.slice(2));

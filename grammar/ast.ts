@@ -1,0 +1,44 @@
+// The untyped syntax tree the parser returns: every node keeps its source span. Shapes and
+// meaning are given later (src/expr/build.ts); here only the spelling is gone.
+
+import type { Span } from '../src/errors.js';
+
+/** Operators of the product level, applied left to right; `juxtaposed` is `*` unwritten. */
+export type ProductOperator = '*' | '/' | '.*' | './' | '⊗';
+export type PowerOperator = '^' | '.^';
+
+export type Ast =
+  | { readonly kind: 'number'; readonly value: number; readonly span: Span }
+  | { readonly kind: 'symbol'; readonly name: string; readonly span: Span }
+  | { readonly kind: 'ones'; readonly span: Span }
+  | { readonly kind: 'call'; readonly name: string; readonly args: readonly Ast[]; readonly span: Span; readonly nameSpan: Span }
+  // Sums and products are flat lists, so a 50,000-term input does not nest 50,000 deep.
+  | { readonly kind: 'sum'; readonly terms: readonly SumTerm[]; readonly span: Span }
+  | { readonly kind: 'product'; readonly first: Ast; readonly rest: readonly ProductFactor[]; readonly span: Span }
+  | { readonly kind: 'power'; readonly operator: PowerOperator; readonly base: Ast; readonly exponent: Ast; readonly span: Span; readonly operatorSpan: Span }
+  | { readonly kind: 'negate'; readonly operand: Ast; readonly span: Span }
+  | { readonly kind: 'transpose'; readonly operand: Ast; readonly span: Span; readonly operatorSpan: Span }
+  | { readonly kind: 'inverse'; readonly operand: Ast; readonly span: Span; readonly operatorSpan: Span }
+  | { readonly kind: 'where'; readonly body: Ast; readonly bindings: readonly Binding[]; readonly span: Span };
+
+export interface SumTerm {
+  readonly sign: 1 | -1;
+  readonly term: Ast;
+  readonly operatorSpan: Span | undefined;
+}
+
+export interface ProductFactor {
+  readonly operator: ProductOperator;
+  readonly operand: Ast;
+  readonly operatorSpan: Span;
+}
+
+export interface Binding {
+  readonly name: string;
+  readonly value: Ast;
+  readonly span: Span;
+}
+
+export function spanOf(from: Span, to: Span): Span {
+  return { start: Math.min(from.start, to.start), end: Math.max(from.end, to.end) };
+}

@@ -1,0 +1,74 @@
+// Every word the notation knows: functions (with their aliases), Greek letters. The lexer
+// and the printers both read these tables, so a spelling is added in one place.
+
+/** Function spellings → canonical function name. */
+export const FUNCTION_ALIASES: ReadonlyMap<string, string> = new Map([
+  ['tr', 'tr'], ['trace', 'tr'], ['det', 'det'], ['logdet', 'logdet'], ['sum', 'sum'],
+  ['norm', 'norm'], ['norm2', 'norm'], ['norm1', 'norm1'],
+  ['inv', 'inv'], ['transpose', 'transpose'], ['diag', 'diag'], ['vec', 'vec'],
+  ['exp', 'exp'], ['log', 'log'], ['ln', 'log'], ['sin', 'sin'], ['cos', 'cos'], ['tan', 'tan'],
+  ['tanh', 'tanh'], ['sigmoid', 'sigmoid'], ['relu', 'relu'], ['softplus', 'softplus'],
+  ['sqrt', 'sqrt'], ['abs', 'abs'], ['softmax', 'softmax'], ['logsumexp', 'logsumexp'],
+  ['hadamard', 'hadamard'], ['kron', 'kron'],
+  // Derivatives of relu and abs; they appear in results, so they must parse back.
+  ['step', 'step'], ['sign', 'sign'],
+]);
+
+/** Canonical function name → how many arguments it takes. */
+export const FUNCTION_ARITY: ReadonlyMap<string, number> = new Map([
+  ['hadamard', 2], ['kron', 2],
+]);
+
+export const FUNCTION_NAMES: readonly string[] = [...new Set(FUNCTION_ALIASES.values())];
+
+/** Greek scalar names, ASCII spelling → letter. The ASCII name is the symbol's identity. */
+export const GREEK: ReadonlyMap<string, string> = new Map([
+  ['alpha', 'α'], ['beta', 'β'], ['gamma', 'γ'], ['delta', 'δ'], ['epsilon', 'ε'], ['zeta', 'ζ'],
+  ['eta', 'η'], ['theta', 'θ'], ['iota', 'ι'], ['kappa', 'κ'], ['lambda', 'λ'], ['mu', 'μ'],
+  ['nu', 'ν'], ['xi', 'ξ'], ['pi', 'π'], ['rho', 'ρ'], ['sigma', 'σ'], ['tau', 'τ'],
+  ['upsilon', 'υ'], ['phi', 'φ'], ['chi', 'χ'], ['psi', 'ψ'], ['omega', 'ω'],
+]);
+
+/** Greek letter (and its variant forms) → ASCII name. */
+export const GREEK_BY_LETTER: ReadonlyMap<string, string> = new Map([
+  ...[...GREEK].map(([name, letter]) => [letter, name] as [string, string]),
+  ['ϵ', 'epsilon'], ['ϑ', 'theta'], ['ϕ', 'phi'], ['ς', 'sigma'],
+]);
+
+const SUBSCRIPT_DIGITS = '₀₁₂₃₄₅₆₇₈₉';
+
+/** `W_{12}`, `W_12`, `W12`, `W₁₂` → `W12`; `x_{ab}` → `x_ab`: one identity per symbol. */
+export function canonicalSymbolName(text: string): string {
+  const unicode = text.replace(/[₀-₉]/g, (c) => String(SUBSCRIPT_DIGITS.indexOf(c)));
+  const match = /^([A-Za-z]+|[^\x00-\x7f])_?\{?([^}]*)\}?$/u.exec(unicode);
+  if (!match) return unicode;
+  const [, head, sub] = match as unknown as [string, string, string];
+  const base = GREEK_BY_LETTER.get(head) ?? head;
+  if (sub === '') return base;
+  return /^\d+$/.test(sub) && !GREEK.has(base) ? base + sub : `${base}_${sub}`;
+}
+
+/** Levenshtein distance, for "did you mean" suggestions. */
+export function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length]!;
+}
+
+export function nearestName(word: string, names: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const name of names) {
+    const distance = editDistance(word.toLowerCase(), name);
+    if (distance < bestDistance) [best, bestDistance] = [name, distance];
+  }
+  return bestDistance <= Math.max(1, Math.floor(word.length / 3)) ? best : undefined;
+}

@@ -1,0 +1,145 @@
+// Every accepted spelling of every token, as chevrotain token definitions. Words are cut
+// here: a word is a function, a Greek name, a declared name or `where` only as a whole;
+// otherwise it is a run of one-letter symbols (so `Ax` is A times x).
+
+import { createToken, Lexer, type TokenType } from 'chevrotain';
+import { FUNCTION_ALIASES, GREEK, GREEK_BY_LETTER } from './names.js';
+
+/** Names that the current parse must read as whole words (declared names, bindings). */
+export interface LexContext {
+  declared: ReadonlySet<string>;
+  /** Rule files write the differential as `d(…)`. */
+  differentials: boolean;
+}
+
+let context: LexContext = { declared: new Set(), differentials: false };
+
+/** Lexing is synchronous, so the context is set just before each call and read by the matchers. */
+export function setLexContext(next: LexContext): void {
+  context = next;
+}
+
+const wordChar = /[A-Za-z0-9_]/;
+
+/** The whole word starting at offset: letters, digits, underscores and `{…}` after `_`. */
+function wordAt(text: string, offset: number): string {
+  let end = offset;
+  while (end < text.length) {
+    const c = text[end]!;
+    if (wordChar.test(c)) end++;
+    else if (c === '{' && text[end - 1] === '_') {
+      const close = text.indexOf('}', end);
+      if (close < 0) break;
+      end = close + 1;
+    } else break;
+  }
+  return text.slice(offset, end);
+}
+
+function nextNonSpace(text: string, offset: number): string | undefined {
+  let i = offset;
+  while (i < text.length && (text[i] === ' ' || text[i] === '\t')) i++;
+  return text[i];
+}
+
+function matched(image: string): RegExpExecArray {
+  const result = [image] as unknown as RegExpExecArray;
+  return result;
+}
+
+function isWordStart(text: string, offset: number): boolean {
+  return /[A-Za-z]/.test(text[offset] ?? '') && !wordChar.test(text[offset - 1] ?? ' ');
+}
+
+/** A function name, whole word; before `(` any letter case is accepted (`ReLU(z)`, `Tr(A)`). */
+function matchFunction(text: string, offset: number): RegExpExecArray | null {
+  if (!isWordStart(text, offset)) return null;
+  const word = wordAt(text, offset);
+  const call = nextNonSpace(text, offset + word.length) === '(';
+  if (context.declared.has(word)) return null;
+  if (FUNCTION_ALIASES.has(word)) return matched(word);
+  if (call && FUNCTION_ALIASES.has(word.toLowerCase())) return matched(word);
+  if (call && context.differentials && word === 'd') return matched(word);
+  return null;
+}
+
+function matchWholeWord(test: (word: string) => boolean) {
+  return (text: string, offset: number): RegExpExecArray | null => {
+    if (!isWordStart(text, offset)) return null;
+    const word = wordAt(text, offset);
+    return test(word) ? matched(word) : null;
+  };
+}
+
+/** An unknown multi-letter word used as a function: `foo(x)` is an error, not f*o*o*x. */
+function matchUnknownCall(text: string, offset: number): RegExpExecArray | null {
+  if (!isWordStart(text, offset)) return null;
+  const word = wordAt(text, offset);
+  // All-capital runs stay products (`ABC(D)` is A*B*C*(D)); words with lower case are names.
+  if (!/^[A-Za-z]{3,}$/.test(word) || !/[a-z]/.test(word)) return null;
+  if (nextNonSpace(text, offset + word.length) !== '(') return null;
+  return matched(word);
+}
+
+/** One letter (Latin) with an optional subscript: `W1`, `b_2`, `W_{12}`, `x_i`, `W₁`. */
+const symbolPattern = /[A-Za-z](?:_\{[^}]*\}|_[A-Za-z0-9]+|[0-9]+|[₀-₉]+)?/y;
+function matchSymbol(text: string, offset: number): RegExpExecArray | null {
+  symbolPattern.lastIndex = offset;
+  return symbolPattern.exec(text);
+}
+
+/** A Greek letter, optionally with a subscript: `λ`, `σ`, `θ_1`. */
+const greekLetterPattern = new RegExp(`[${[...GREEK_BY_LETTER.keys()].join('')}](?:_\\{[^}]*\\}|_[A-Za-z0-9]+|[0-9]+)?`, 'y');
+function matchGreekLetter(text: string, offset: number): RegExpExecArray | null {
+  greekLetterPattern.lastIndex = offset;
+  return greekLetterPattern.exec(text);
+}
+
+const greekWord = /^([a-z]+)(?:_\{[^}]*\}|_[A-Za-z0-9]+)?$/;
+
+export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /\s+/, group: Lexer.SKIPPED });
+export const NumberLiteral = createToken({ name: 'NumberLiteral', pattern: /\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?/ });
+export const Where = createToken({ name: 'Where', pattern: matchWholeWord((w) => w === 'where' && !context.declared.has(w)), line_breaks: false });
+const matchOnesWord = matchWholeWord((w) => w === 'ones' && !context.declared.has(w));
+export const Ones = createToken({
+  name: 'Ones',
+  pattern: (text: string, offset: number) => (text.startsWith('𝟙', offset) ? matched('𝟙') : matchOnesWord(text, offset)),
+  line_breaks: false,
+});
+export const FunctionName = createToken({ name: 'FunctionName', pattern: matchFunction, line_breaks: false });
+export const DeclaredName = createToken({ name: 'DeclaredName', pattern: matchWholeWord((w) => context.declared.has(w)), line_breaks: false });
+export const GreekName = createToken({
+  name: 'GreekName',
+  pattern: matchWholeWord((w) => GREEK.has(greekWord.exec(w)?.[1] ?? '')),
+  line_breaks: false,
+});
+export const UnknownCall = createToken({ name: 'UnknownCall', pattern: matchUnknownCall, line_breaks: false });
+export const GreekLetter = createToken({ name: 'GreekLetter', pattern: matchGreekLetter, line_breaks: false });
+export const Symbol = createToken({ name: 'Symbol', pattern: matchSymbol, line_breaks: false });
+export const Transpose = createToken({ name: 'Transpose', pattern: /'|ᵀ|⊤|\^\s*(?:\{\s*(?:T|\\top|\\intercal|\\mathsf\{T\}|⊤)\s*\}|T|\\top|\\intercal|⊤)/ });
+export const Inverse = createToken({ name: 'Inverse', pattern: /⁻¹|\^\s*(?:\{\s*-\s*1\s*\}|\(\s*-\s*1\s*\)|-\s*1(?![0-9.]))/ });
+export const Superscript = createToken({ name: 'Superscript', pattern: /[²³]/ });
+export const DotCaret = createToken({ name: 'DotCaret', pattern: '.^' });
+export const DotStar = createToken({ name: 'DotStar', pattern: '.*' });
+export const DotSlash = createToken({ name: 'DotSlash', pattern: './' });
+export const Caret = createToken({ name: 'Caret', pattern: '^' });
+export const Hadamard = createToken({ name: 'Hadamard', pattern: /[∘⊙]/ });
+export const Kron = createToken({ name: 'Kron', pattern: '⊗' });
+export const Star = createToken({ name: 'Star', pattern: /[*·⋅]/ });
+export const Slash = createToken({ name: 'Slash', pattern: '/' });
+export const Plus = createToken({ name: 'Plus', pattern: '+' });
+export const Minus = createToken({ name: 'Minus', pattern: /[-−]/ });
+export const LParen = createToken({ name: 'LParen', pattern: '(' });
+export const RParen = createToken({ name: 'RParen', pattern: ')' });
+export const NormBar = createToken({ name: 'NormBar', pattern: /‖|\|\|/ });
+export const Comma = createToken({ name: 'Comma', pattern: ',' });
+export const Equals = createToken({ name: 'Equals', pattern: '=' });
+
+/** Order matters: chevrotain takes the first definition that matches. */
+export const allTokens: TokenType[] = [
+  WhiteSpace, NumberLiteral, Where, Ones, FunctionName, DeclaredName, GreekName, UnknownCall,
+  GreekLetter, Symbol, Transpose, Inverse, Superscript, DotCaret, DotStar, DotSlash, Caret,
+  Hadamard, Kron, Star, Slash, Plus, Minus, LParen, RParen, NormBar, Comma, Equals,
+];
+
+export const lexer = new Lexer(allTokens, { positionTracking: 'onlyOffset', ensureOptimizations: false });

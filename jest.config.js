@@ -1,0 +1,17 @@
+// jest in ESM mode (chevrotain is ESM-only), TypeScript through swc; type checking is
+// done once by `tsc --noEmit` in `npm test`. mathjs and chevrotain map to their prebuilt
+// single-file builds, which load several times faster per test file.
+export default {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: {
+    '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'es6' } }],
+  },
+  moduleNameMapper: {
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+    '^mathjs$': '<rootDir>/node_modules/mathjs/lib/browser/math.js',
+    '^chevrotain$': '<rootDir>/node_modules/chevrotain/lib/chevrotain.mjs',
+  },
+  testMatch: ['<rootDir>/test/**/*.test.ts'],
+  reporters: ['default', '<rootDir>/test/count-reporter.js'],
+};

@@ -1,0 +1,21 @@
+// Builds the CLI and the library as single ESM bundles (fast start-up) and the type
+// declarations. Run by `npm install` (prepare) and `npm run build`.
+import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+// CommonJS dependencies (commander) call require(); an ESM bundle has none without this.
+const banner = { js: "import { createRequire as __matcalcCreateRequire } from 'node:module'; const require = __matcalcCreateRequire(import.meta.url);" };
+const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', banner, define: { MATCALC_VERSION: JSON.stringify(pkg.version) }, logLevel: 'warning', legalComments: 'none' };
+
+mkdirSync('dist', { recursive: true });
+await Promise.all([
+  build({ ...common, entryPoints: ['cli.ts'], outfile: 'dist/cli.js' }),
+  build({ ...common, entryPoints: ['src/index.ts'], outfile: 'dist/index.js' }),
+  ...(process.argv.includes('--bench') ? [build({ ...common, entryPoints: ['bench/run.ts'], outfile: 'dist/bench.js' })] : []),
+]);
+if (!process.argv.includes('--no-types')) {
+  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+}
+writeFileSync('dist/package.json', JSON.stringify({ type: 'module' }) + '\n');

@@ -1,0 +1,63 @@
+// The one error type the library throws for bad input. It carries a kind and a source
+// span; only cli.ts turns it into text and an exit code.
+
+export type ErrorKind =
+  | 'syntax' // the text does not parse
+  | 'unknown-function' // a word followed by '(' that names no function
+  | 'shape' // operands whose shapes do not fit
+  | 'declaration' // a bad --where declaration
+  | 'value' // bad numeric input (values file, sizes)
+  | 'unsupported' // a well-formed request matcalc cannot do (yet)
+  | 'limit'; // input or work beyond a stated limit
+
+export interface Span {
+  readonly start: number; // offset of the first character
+  readonly end: number; // offset after the last character
+}
+
+export class MatcalcError extends Error {
+  readonly kind: ErrorKind;
+  readonly span: Span | undefined;
+  /** The text the span points into (the expression, or the --where declaration). */
+  readonly source: string | undefined;
+  /** What was expected instead, in words; printed under the caret. */
+  readonly expected: string | undefined;
+
+  constructor(kind: ErrorKind, message: string, options: { span?: Span; source?: string; expected?: string } = {}) {
+    super(message);
+    this.name = 'MatcalcError';
+    this.kind = kind;
+    this.span = options.span;
+    this.source = options.source;
+    this.expected = options.expected;
+  }
+
+  /** The same error, located in `source` (used when a lower layer raised it without one). */
+  withSource(source: string, span?: Span): MatcalcError {
+    return new MatcalcError(this.kind, this.message, {
+      span: this.span ?? span,
+      source: this.source ?? source,
+      expected: this.expected,
+    });
+  }
+}
+
+/** A message with the source echoed and a caret under the span (what the CLI prints). */
+export function formatError(error: MatcalcError): string {
+  const lines = [`error: ${error.message}`];
+  if (error.source !== undefined && error.span !== undefined) {
+    const source = error.source.replace(/[\r\n\t]/g, ' ');
+    // Show a window around long inputs so the caret stays on screen.
+    const width = 100;
+    let from = 0;
+    if (source.length > width) from = Math.max(0, Math.min(error.span.start - width / 2, source.length - width));
+    const prefix = from > 0 ? '…' : '';
+    const shown = prefix + source.slice(from, from + width) + (from + width < source.length ? '…' : '');
+    const caretStart = error.span.start - from + prefix.length;
+    const caretLength = Math.max(1, Math.min(error.span.end - error.span.start, width));
+    lines.push('  ' + shown);
+    lines.push('  ' + ' '.repeat(Math.max(0, caretStart)) + '^'.repeat(caretLength));
+  }
+  if (error.expected) lines.push(error.expected);
+  return lines.join('\n');
+}

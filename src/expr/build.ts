@@ -1,0 +1,258 @@
+// From syntax tree to typed expression: gives every symbol its kind (declarations, then
+// the defaults of NOTATION.md), infers dimensions by unification while building through
+// the smart constructors, then names the dimensions that are left and rebuilds with them.
+
+import type { Ast } from '../../grammar/ast.js';
+import type { Declaration } from '../../grammar/declarations.js';
+import { GREEK } from '../../grammar/names.js';
+import { MatcalcError, type Span } from '../errors.js';
+import * as C from './construct.js';
+import { type Dim, findDim, productDim, type Shape, strictUnifier, UnionFind, withUnifier } from './dims.js';
+import { DIAGONAL, type Expr, memoize, ORTHOGONAL, SPD, SYMMETRIC } from './node.js';
+
+export interface Built {
+  readonly expr: Expr;
+  /** Every symbol of the expression with its inferred shape, in order of appearance. */
+  readonly symbols: ReadonlyMap<string, Expr>;
+}
+
+const PROPERTY_FLAGS = { symmetric: SYMMETRIC, spd: SPD, diagonal: DIAGONAL, orthogonal: ORTHOGONAL } as const;
+const DIM_NAMES = ['n', 'm', 'p', 'q', 'r', 's', 'k', 'l', 't', 'u', 'v', 'w', 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
+
+/** Refuses to bind a vector's or matrix's free size to 1: `x x` is an error, not a scalar x. */
+class ShapeUnifier extends UnionFind {
+  override unify(a: Dim, b: Dim, describe: () => string): void {
+    const [ra, rb] = [this.find(a), this.find(b)];
+    if ((ra === '1' && rb.startsWith('?')) || (rb === '1' && ra.startsWith('?'))) throw new MatcalcError('shape', describe());
+    super.unify(ra, rb, describe);
+  }
+}
+
+export function buildExpression(ast: Ast, source: string, declarations: readonly Declaration[] = []): Built {
+  const unifier = new ShapeUnifier();
+  const declared = new Map(declarations.map((d) => [d.name, d]));
+  const symbols = new Map<string, Expr>();
+  const bindings = new Map<string, { ast: Ast; value?: Expr; building?: boolean }>();
+
+  const symbolFor = (name: string, span: Span): Expr => {
+    const binding = bindings.get(name);
+    if (binding) {
+      if (binding.value) return binding.value;
+      if (binding.building) throw new MatcalcError('syntax', `the binding ${name} refers to itself`, { span, source });
+      binding.building = true;
+      binding.value = build(binding.ast);
+      binding.building = false;
+      return binding.value;
+    }
+    const known = symbols.get(name);
+    if (known) return known;
+    const declaration = declared.get(name);
+    let node: Expr;
+    if (declaration) {
+      const rows = declaration.rows ?? unifier.fresh();
+      const square = declaration.properties.length > 0;
+      const cols = declaration.cols ?? (square ? rows : unifier.fresh());
+      const props = declaration.properties.reduce((flags, p) => flags | PROPERTY_FLAGS[p], 0);
+      node = C.symbol(name, { rows, cols }, props);
+    } else if (name === 'I') {
+      return C.identity(unifier.fresh());
+    } else if (GREEK.has(name.split('_')[0]!)) {
+      node = C.symbol(name, { rows: '1', cols: '1' });
+    } else if (/^[A-Z]/.test(name)) {
+      node = C.symbol(name, { rows: unifier.fresh(), cols: unifier.fresh() });
+    } else {
+      node = C.symbol(name, { rows: unifier.fresh(), cols: '1' });
+    }
+    symbols.set(name, node);
+    return node;
+  };
+
+  const text = (node: Ast): string => source.slice(node.span.start, node.span.end);
+  const display = (e: Expr): string => {
+    const names = nameDims(symbols, unifier, declarations);
+    const dim = (d: Dim): string => (d.includes('·') ? d.split('·').map((p) => names.get(findDim(p)) ?? findDim(p)).join('·') : names.get(findDim(d)) ?? findDim(d));
+    return `${dim(e.shape.rows)}×${dim(e.shape.cols)}`;
+  };
+
+  /** Runs a constructor; a shape error is re-raised naming the operator and its operands. */
+  const located = (what: string, span: Span, operands: [Ast, Expr][], construct: () => Expr): Expr => {
+    try {
+      return construct();
+    } catch (error) {
+      if (!(error instanceof MatcalcError) || error.kind !== 'shape') throw error;
+      const described = operands.map(([a, e]) => `${text(a)} is ${display(e)}`).join(', ');
+      const detail = error.message.includes('square') ? ` (${error.message.replace(/, got .*/, '')})` : '';
+      throw new MatcalcError('shape', `shape mismatch in ${what}: ${described}${detail}`, {
+        span,
+        source,
+        expected: hint(what),
+      });
+    }
+  };
+
+  const constant = (ast: Ast): number => {
+    const value = build(ast);
+    if (value.op !== 'number') {
+      throw new MatcalcError('unsupported', `the exponent ${text(ast)} is not a number`, { span: ast.span, source, expected: 'powers take numeric exponents, e.g. x^2, (x\'x)^(1/2), A^3' });
+    }
+    return value.value;
+  };
+
+  const build = (ast: Ast): Expr => {
+    switch (ast.kind) {
+      case 'number':
+        return C.number(ast.value);
+      case 'symbol':
+        return symbolFor(ast.name, ast.span);
+      case 'ones':
+        return C.ones(unifier.fresh());
+      case 'negate':
+        return C.negate(build(ast.operand));
+      case 'transpose':
+        return C.transpose(build(ast.operand));
+      case 'inverse': {
+        const operand = build(ast.operand);
+        return located('inverse', ast.operatorSpan, [[ast.operand, operand]], () => C.inverse(operand));
+      }
+      case 'sum': {
+        let total = build(ast.terms[0]!.term);
+        let covered = ast.terms[0]!.term;
+        for (const { sign, term, operatorSpan } of ast.terms.slice(1)) {
+          const value = build(term);
+          const left = total;
+          total = located(sign > 0 ? 'sum' : 'difference', operatorSpan!, [[{ ...covered, span: { start: ast.span.start, end: covered.span.end } }, left], [term, value]], () =>
+            C.add(left, sign > 0 ? value : C.negate(value)),
+          );
+          covered = term;
+        }
+        return total;
+      }
+      case 'product': {
+        let result = build(ast.first);
+        let leftEnd = ast.first.span.end;
+        for (const { operator, operand, operatorSpan } of ast.rest) {
+          const right = build(operand);
+          const left = result;
+          const leftAst: Ast = { ...ast.first, span: { start: ast.first.span.start, end: leftEnd } };
+          const span = operatorSpan.end > operatorSpan.start ? operatorSpan : { start: operand.span.start, end: operand.span.start + 1 };
+          const operands: [Ast, Expr][] = [[leftAst, left], [operand, right]];
+          result = located(PRODUCT_NAMES[operator], span, operands, () => {
+            switch (operator) {
+              case '*': return C.multiply(left, right);
+              case '/': return C.divide(left, right);
+              case '.*': return C.hadamard(left, right);
+              case './': return C.hadamard(left, C.power(right, -1));
+              case '⊗': return C.kron(left, right);
+            }
+          });
+          leftEnd = operand.span.end;
+        }
+        return result;
+      }
+      case 'power': {
+        const base = build(ast.base);
+        const exponent = constant(ast.exponent);
+        return located(ast.operator === '^' ? 'power' : 'elementwise power', ast.operatorSpan, [[ast.base, base]], () =>
+          ast.operator === '.^' || C.isScalar(base) ? C.power(base, exponent) : C.matrixPower(base, exponent),
+        );
+      }
+      case 'call': {
+        const args = ast.args.map(build);
+        const operands = ast.args.map((a, i): [Ast, Expr] => [a, args[i]!]);
+        return located(ast.name === 'K' ? 'K(…)' : `${ast.name}(…)`, ast.nameSpan, operands, () => applyFunction(ast.name, args));
+      }
+      case 'where': {
+        for (const binding of ast.bindings) {
+          if (bindings.has(binding.name)) throw new MatcalcError('syntax', `${binding.name} is bound twice`, { span: binding.span, source });
+          bindings.set(binding.name, { ast: binding.value });
+        }
+        const body = build(ast.body);
+        for (const binding of ast.bindings) symbolFor(binding.name, binding.span);
+        return body;
+      }
+    }
+  };
+
+  const raw = withUnifier(unifier, () => build(ast));
+  const names = nameDims(symbols, unifier, declarations, raw);
+  const rename = (dim: Dim): Dim =>
+    dim.includes('·') ? productDim(dim.split('·').map(rename)) : names.get(unifier.find(dim)) ?? unifier.find(dim);
+  const renameShape = (shape: Shape): Shape => ({ rows: rename(shape.rows), cols: rename(shape.cols) });
+  const resolve = memoize<Expr>((node, recurse) => {
+    switch (node.op) {
+      case 'symbol': return C.symbol(node.name, renameShape(node.shape), node.props);
+      case 'identity': return C.identity(rename(node.shape.rows));
+      case 'ones': return C.ones(rename(node.shape.rows));
+      case 'zero': return C.zero(renameShape(node.shape));
+      default: return C.rebuild(node, node.args.map(recurse));
+    }
+  });
+  return withUnifier(strictUnifier, () => {
+    const expr = resolve(raw);
+    const resolvedSymbols = new Map([...symbols].map(([name, node]) => [name, resolve(node)]));
+    return { expr, symbols: resolvedSymbols };
+  });
+}
+
+const PRODUCT_NAMES = { '*': 'product', '/': 'division', '.*': 'elementwise product', './': 'elementwise division', '⊗': 'Kronecker product' } as const;
+
+function hint(what: string): string | undefined {
+  if (what === 'product') return "the columns of the left factor must match the rows of the right; declare sizes with --where, or transpose with '";
+  if (what === 'power') return 'A^k needs a square matrix; for elementwise powers write x.^2';
+  if (what === 'sum' || what === 'difference') return 'terms of a sum must have one shape (a scalar broadcasts)';
+  return undefined;
+}
+
+export function applyFunction(name: string, args: readonly Expr[]): Expr {
+  const [a, b] = [args[0]!, args[1]!];
+  switch (name) {
+    case 'tr': return C.trace(a);
+    case 'det': return C.det(a);
+    case 'logdet': return C.logdet(a);
+    case 'sum': return C.sum(a);
+    case 'norm': return C.norm(a);
+    case 'norm1': return C.norm1(a);
+    case 'inv': return C.inverse(a);
+    case 'transpose': return C.transpose(a);
+    case 'diag': return C.diag(a);
+    case 'vec': return C.vec(a);
+    case 'softmax': return C.softmax(a);
+    case 'logsumexp': return C.logsumexp(a);
+    case 'hadamard': return C.hadamard(a, b);
+    case 'kron': return C.kron(a, b);
+    case 'K': return C.commutation(a);
+    case 'd': return C.differential(a);
+    default: return C.apply(name, a);
+  }
+}
+
+/** Names for the dimensions no declaration named: n, m, p, … in order of appearance. */
+function nameDims(symbols: ReadonlyMap<string, Expr>, unifier: UnionFind, declarations: readonly Declaration[], root?: Expr): Map<Dim, Dim> {
+  const taken = new Set(declarations.flatMap((d) => [d.rows, d.cols]).filter((d): d is string => d !== undefined));
+  const names = new Map<Dim, Dim>();
+  const pool = DIM_NAMES.filter((n) => !taken.has(n));
+  let extra = 0;
+  const visit = (dim: Dim): void => {
+    for (const part of dim.split('·')) {
+      const root = unifier.find(part);
+      if (root.startsWith('?') && !names.has(root)) names.set(root, pool.shift() ?? `d${++extra}`);
+    }
+  };
+  for (const node of symbols.values()) {
+    visit(node.shape.rows);
+    visit(node.shape.cols);
+  }
+  if (root) {
+    const seen = new Set<number>();
+    const stack = [root];
+    while (stack.length > 0) {
+      const node = stack.pop()!;
+      if (seen.has(node.id)) continue;
+      seen.add(node.id);
+      visit(node.shape.rows);
+      visit(node.shape.cols);
+      stack.push(...node.args);
+    }
+  }
+  return names;
+}

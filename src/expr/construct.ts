@@ -1,0 +1,411 @@
+// Smart constructors: the only way to build nodes. Each states its operator's shape rule
+// once and does the trivial simplifications on the spot (Aᵀᵀ = A, 0 + A = A, 1·A = A,
+// I·A = A, like terms and numeric coefficients combined) so equal things intern equal.
+// It must not do anything that needs a search or a choice: that is src/simplify.
+
+import { MatcalcError } from '../errors.js';
+import {
+  type Dim, findDim, isScalarShape, isVectorShape, productDim, SCALAR, type Shape, shapeText, unifyDims,
+} from './dims.js';
+import { DIAGONAL, type Expr, intern, type Op, ORTHOGONAL, SPD, SYMMETRIC } from './node.js';
+
+export const isScalar = (e: Expr): boolean => isScalarShape(e.shape);
+export const isVector = (e: Expr): boolean => isVectorShape(e.shape) && !isScalar(e);
+
+const shape = (rows: Dim, cols: Dim): Shape => ({ rows: findDim(rows), cols: findDim(cols) });
+
+export function number(value: number): Expr {
+  if (!Number.isFinite(value)) throw new MatcalcError('value', `the constant ${value} is not a finite number`);
+  // 15 significant digits: 3·0.1 is 0.3, not 0.30000000000000004, and prints exactly.
+  const rounded = Number.isInteger(value) ? value : Number(value.toPrecision(15));
+  return intern('number', [], SCALAR, '', rounded === 0 ? 0 : rounded);
+}
+export const ZERO = (): Expr => number(0);
+export const ONE = (): Expr => number(1);
+
+export function symbol(name: string, symbolShape: Shape, props = 0): Expr {
+  const withImplied = props & SPD ? props | SYMMETRIC : props & DIAGONAL ? props | SYMMETRIC : props;
+  return intern('symbol', [], shape(symbolShape.rows, symbolShape.cols), name, 0, withImplied);
+}
+
+export function identity(n: Dim): Expr {
+  return findDim(n) === '1' ? ONE() : intern('identity', [], shape(n, n), '', 0, SYMMETRIC | DIAGONAL | ORTHOGONAL);
+}
+
+export function ones(n: Dim): Expr {
+  return findDim(n) === '1' ? ONE() : intern('ones', [], shape(n, '1'));
+}
+
+/** The all-ones array of a shape: 𝟙, or 𝟙𝟙ᵀ for a matrix (how scalars broadcast). */
+export function onesLike(target: Shape): Expr {
+  if (isScalarShape(target)) return ONE();
+  if (isVectorShape(target)) return ones(target.rows);
+  return multiply(ones(target.rows), transpose(ones(target.cols)));
+}
+
+export function zero(target: Shape): Expr {
+  return isScalarShape(target) ? ZERO() : intern('zero', [], shape(target.rows, target.cols));
+}
+
+export const isZero = (e: Expr): boolean => e.op === 'zero' || (e.op === 'number' && e.value === 0);
+export const isOne = (e: Expr): boolean => e.op === 'number' && e.value === 1;
+
+/** Total order used for the arguments of commutative operators: positive terms first, then
+ *  by leading symbol, size and structure, so the order is the same in every run. */
+export function compareTerms(a: Expr, b: Expr): number {
+  if (a === b) return 0;
+  const sa = coefficientOf(a) < 0 ? 1 : 0;
+  const sb = coefficientOf(b) < 0 ? 1 : 0;
+  if (sa !== sb) return sa - sb;
+  if (isConstantTerm(a) !== isConstantTerm(b)) return isConstantTerm(a) ? -1 : 1; // 1 - y, 1 + exp(-z)
+  if (a.lead !== b.lead) return a.lead === '' ? 1 : b.lead === '' ? -1 : a.lead < b.lead ? -1 : 1;
+  if (a.size !== b.size) return a.size - b.size;
+  if (a.hash !== b.hash) return a.hash - b.hash;
+  return a.id - b.id;
+}
+
+/** A number, or a number broadcast to a shape (c·𝟙, c·𝟙𝟙ᵀ). */
+function isConstantTerm(e: Expr): boolean {
+  if (e.op === 'number' || e.op === 'ones') return true;
+  if (e.op === 'transpose') return e.args[0]!.op === 'ones';
+  return e.op === 'multiply' && e.args.every(isConstantTerm);
+}
+
+/** c·T → [c, T]; numbers → [value, 1]. */
+export function splitCoefficient(e: Expr): [number, Expr] {
+  if (e.op === 'number') return [e.value, ONE()];
+  if (e.op === 'multiply' && e.args[0]!.op === 'number') {
+    const rest = e.args.slice(1);
+    return [e.args[0]!.value, rest.length === 1 ? rest[0]! : intern('multiply', rest, e.shape)];
+  }
+  return [1, e];
+}
+const coefficientOf = (e: Expr): number => splitCoefficient(e)[0];
+
+function describeShapes(what: string, operands: readonly Expr[]): () => string {
+  return () => `${what}: shapes ${operands.map((o) => shapeText(o.shape)).join(', ')} do not fit`;
+}
+
+export function add(...terms: Expr[]): Expr {
+  const flat: Expr[] = [];
+  for (const term of terms) {
+    if (term.op === 'add') flat.push(...term.args);
+    else flat.push(term);
+  }
+  const target = flat.find((t) => !isScalar(t))?.shape ?? SCALAR;
+  const groups = new Map<number, { rest: Expr; coefficient: number }>();
+  for (const raw of flat) {
+    if (isZero(raw)) continue;
+    let term = raw;
+    if (isScalar(term) && !isScalarShape(target)) term = multiply(term, onesLike(target)); // broadcast
+    unifyDims(term.shape.rows, target.rows, describeShapes('sum', [term, flat[0]!]));
+    unifyDims(term.shape.cols, target.cols, describeShapes('sum', [term, flat[0]!]));
+    const [coefficient, rest] = splitCoefficient(term);
+    const group = groups.get(rest.id);
+    if (group) group.coefficient += coefficient;
+    else groups.set(rest.id, { rest, coefficient });
+  }
+  const kept: Expr[] = [];
+  for (const { rest, coefficient } of groups.values()) {
+    if (Math.abs(coefficient) > 1e-300) kept.push(multiply(number(coefficient), rest));
+  }
+  if (kept.length === 0) return zero(target);
+  if (kept.length === 1) return kept[0]!;
+  kept.sort(compareTerms);
+  return intern('add', kept, shape(target.rows, target.cols));
+}
+
+export const negate = (e: Expr): Expr => multiply(number(-1), e);
+export const subtract = (a: Expr, b: Expr): Expr => add(a, negate(b));
+
+/** Matrix product with scalars as scalar multiplication (a 1×1 factor commutes). */
+export function multiply(...factors: Expr[]): Expr {
+  let coefficient = 1;
+  const scalars: Expr[] = [];
+  const chain: Expr[] = [];
+  const takeScalar = (factor: Expr): void => {
+    if (factor.op === 'number') coefficient *= factor.value;
+    else if (factor.op === 'multiply') {
+      // A scalar product: its scalars join ours, its matrix chain stays one unit.
+      const inner = factor.args.filter((a) => !isScalar(a));
+      for (const a of factor.args) if (isScalar(a)) takeScalar(a);
+      if (inner.length > 0) scalars.push(intern('multiply', inner, SCALAR));
+    } else scalars.push(factor);
+  };
+  for (const factor of factors) {
+    if (isScalar(factor)) takeScalar(factor);
+    else if (factor.op === 'multiply') {
+      for (const a of factor.args) (isScalar(a) ? takeScalar(a) : chain.push(a));
+    } else chain.push(factor);
+  }
+  for (let i = 1; i < chain.length; i++) {
+    const left = chain[i - 1]!;
+    const right = chain[i]!;
+    unifyDims(left.shape.cols, right.shape.rows, describeShapes('product', [left, right]));
+  }
+  const resultShape = chain.length === 0 ? SCALAR : shape(chain[0]!.shape.rows, chain[chain.length - 1]!.shape.cols);
+  if (coefficient === 0 || chain.some(isZero) || scalars.some(isZero)) return zero(resultShape);
+  // Adjacent equal square factors are one power: A·A = A², A²·A = A³.
+  const matrices: Expr[] = [];
+  for (const m of chain) {
+    if (m.op === 'identity') continue;
+    const previous = matrices[matrices.length - 1];
+    const [base, k] = m.op === 'matrixPower' ? [m.args[0]!, m.value] : [m, 1];
+    const [previousBase, previousK] = previous?.op === 'matrixPower' ? [previous.args[0]!, previous.value] : [previous, 1];
+    if (previousBase === base) matrices[matrices.length - 1] = matrixPower(base, previousK + k);
+    else matrices.push(m);
+  }
+  if (matrices.length === 0 && chain.length > 0) matrices.push(chain[0]!);
+  // Scalar factors with one base combine their exponents: x·x⁻¹ = 1, s·s = s².
+  const exponents = new Map<number, { base: Expr; exponent: number }>();
+  for (const s of scalars) {
+    const [base, exponent] = s.op === 'power' ? [s.args[0]!, s.value] : [s, 1];
+    const entry = exponents.get(base.id);
+    if (entry) entry.exponent += exponent;
+    else exponents.set(base.id, { base, exponent });
+  }
+  const scalarFactors: Expr[] = [];
+  for (const { base, exponent } of exponents.values()) {
+    const factor = power(base, exponent);
+    if (factor.op === 'number') coefficient *= factor.value;
+    else scalarFactors.push(factor);
+  }
+  if (coefficient === 0) return zero(resultShape);
+  scalarFactors.sort(compareTerms);
+  const all = [...(coefficient !== 1 ? [number(coefficient)] : []), ...scalarFactors, ...matrices];
+  if (all.length === 0) return ONE();
+  if (all.length === 1) return all[0]!;
+  return intern('multiply', all, resultShape);
+}
+
+export function divide(a: Expr, b: Expr): Expr {
+  if (!isScalar(b)) throw new MatcalcError('shape', `division by a ${shapeText(b.shape)} matrix: divide by scalars only, or use inv(…) or ./`);
+  return multiply(a, power(b, -1));
+}
+
+export function transpose(a: Expr): Expr {
+  if (isScalar(a)) return a;
+  if (a.op === 'transpose') return a.args[0]!;
+  if (a.props & SYMMETRIC || a.op === 'diagMatrix') return a;
+  if (a.op === 'zero') return zero(shape(a.shape.cols, a.shape.rows));
+  return intern('transpose', [a], shape(a.shape.cols, a.shape.rows));
+}
+
+function requireSquare(what: string, a: Expr): void {
+  unifyDims(a.shape.rows, a.shape.cols, () => `${what} needs a square matrix, got ${shapeText(a.shape)}`);
+}
+
+export function inverse(a: Expr): Expr {
+  if (isScalar(a)) return power(a, -1);
+  requireSquare('inverse', a);
+  if (a.op === 'inverse') return a.args[0]!;
+  if (a.op === 'identity') return a;
+  return intern('inverse', [a], a.shape, '', 0, a.props & (SYMMETRIC | SPD | DIAGONAL | ORTHOGONAL));
+}
+
+/** Elementwise power by a number; for a scalar the ordinary power. */
+export function power(base: Expr, exponent: number): Expr {
+  if (exponent === 1) return base;
+  if (exponent === 0) return onesLike(base.shape);
+  if (base.op === 'number') return number(Math.pow(base.value, exponent));
+  if (base.op === 'zero' && exponent > 0) return base;
+  if (base.op === 'power' && Number.isInteger(exponent)) return power(base.args[0]!, base.value * exponent);
+  return intern('power', [base], base.shape, '', exponent);
+}
+
+export function matrixPower(a: Expr, k: number): Expr {
+  if (isScalar(a)) return power(a, k);
+  if (!Number.isInteger(k)) throw new MatcalcError('unsupported', `matrix power ${k}: only integer powers of square matrices are defined`);
+  requireSquare('matrix power', a);
+  if (k === 0) return identity(a.shape.rows);
+  if (k === 1) return a;
+  if (k < 0) return matrixPower(inverse(a), -k);
+  if (a.op === 'identity' || a.op === 'zero') return a;
+  return intern('matrixPower', [a], a.shape, '', k, a.props & (SYMMETRIC | SPD | DIAGONAL));
+}
+
+export function hadamard(...factors: Expr[]): Expr {
+  const flat: Expr[] = [];
+  const scalars: Expr[] = [];
+  const take = (f: Expr): void => {
+    if (f.op === 'hadamard') flat.push(...f.args);
+    else if (isScalar(f)) scalars.push(f);
+    else if (f.op === 'multiply' && f.args.some(isScalar)) {
+      // c·A ∘ B = c·(A ∘ B): keep scalars outside so coefficients stay visible.
+      scalars.push(...f.args.filter(isScalar));
+      take(multiply(...f.args.filter((a) => !isScalar(a))));
+    } else flat.push(f);
+  };
+  factors.forEach(take);
+  if (flat.length === 0) return multiply(...scalars);
+  const target = flat[0]!.shape;
+  for (const f of flat) {
+    unifyDims(f.shape.rows, target.rows, describeShapes('elementwise product', [flat[0]!, f]));
+    unifyDims(f.shape.cols, target.cols, describeShapes('elementwise product', [flat[0]!, f]));
+  }
+  if (flat.some(isZero)) return zero(target);
+  const all1 = onesLike(target);
+  const exponents = new Map<number, { base: Expr; exponent: number }>();
+  for (const f of flat) {
+    if (f === all1) continue;
+    const [base, exponent] = f.op === 'power' ? [f.args[0]!, f.value] : [f, 1];
+    const entry = exponents.get(base.id);
+    if (entry) entry.exponent += exponent;
+    else exponents.set(base.id, { base, exponent });
+  }
+  const kept = [...exponents.values()].map(({ base, exponent }) => power(base, exponent)).filter((f) => f !== all1);
+  kept.sort(compareTerms);
+  const core = kept.length === 0 ? all1 : kept.length === 1 ? kept[0]! : intern('hadamard', kept, shape(target.rows, target.cols));
+  return multiply(...scalars, core);
+}
+
+export function kron(...factors: Expr[]): Expr {
+  const flat: Expr[] = [];
+  const scalars: Expr[] = [];
+  for (const f of factors) {
+    if (f.op === 'kron') flat.push(...f.args);
+    else if (isScalar(f)) scalars.push(f);
+    else flat.push(f);
+  }
+  if (flat.length === 0) return multiply(...scalars);
+  if (flat.some(isZero)) {
+    return zero(shape(productDim(flat.map((f) => f.shape.rows)), productDim(flat.map((f) => f.shape.cols))));
+  }
+  let core: Expr;
+  if (flat.length === 1) core = flat[0]!;
+  else if (flat.every((f) => f.op === 'identity')) core = identity(productDim(flat.map((f) => f.shape.rows)));
+  else core = intern('kron', flat, shape(productDim(flat.map((f) => f.shape.rows)), productDim(flat.map((f) => f.shape.cols))));
+  return multiply(...scalars, core);
+}
+
+/** Elementwise functions; `name` must be one of ELEMENTWISE_FUNCTIONS. */
+export const ELEMENTWISE_FUNCTIONS = [
+  'exp', 'log', 'sin', 'cos', 'tan', 'tanh', 'sigmoid', 'relu', 'softplus', 'sqrt', 'abs', 'step', 'sign',
+] as const;
+
+/** f(0) for the functions where it is a short exact number (folded: exp(0) = 1). */
+const AT_ZERO: Readonly<Record<string, number>> = {
+  exp: 1, log: -Infinity, sin: 0, cos: 1, tan: 0, tanh: 0, sigmoid: 0.5, relu: 0, sqrt: 0, abs: 0, step: 0, sign: 0,
+};
+
+export function apply(name: string, a: Expr): Expr {
+  const atZero = AT_ZERO[name];
+  if (isZero(a) && atZero !== undefined && Number.isFinite(atZero)) return atZero === 0 ? zero(a.shape) : multiply(number(atZero), onesLike(a.shape));
+  return intern('apply', [a], a.shape, name);
+}
+
+export function trace(a: Expr): Expr {
+  if (isScalar(a)) return a;
+  requireSquare('tr', a);
+  if (a.op === 'zero') return ZERO();
+  if (a.op === 'transpose') return trace(a.args[0]!);
+  return intern('trace', [a], SCALAR);
+}
+
+export function det(a: Expr): Expr {
+  if (isScalar(a)) return a;
+  requireSquare('det', a);
+  if (a.op === 'identity') return ONE();
+  if (a.op === 'zero') return ZERO();
+  if (a.op === 'transpose') return det(a.args[0]!);
+  return intern('det', [a], SCALAR);
+}
+
+export function logdet(a: Expr): Expr {
+  if (isScalar(a)) return apply('log', a);
+  requireSquare('logdet', a);
+  if (a.op === 'identity') return ZERO();
+  if (a.op === 'transpose') return logdet(a.args[0]!);
+  return intern('logdet', [a], SCALAR);
+}
+
+export function sum(a: Expr): Expr {
+  if (isScalar(a)) return a;
+  if (a.op === 'zero') return ZERO();
+  return intern('sum', [a], SCALAR);
+}
+
+export function norm(a: Expr): Expr {
+  if (isScalar(a)) return apply('abs', a);
+  if (a.op === 'zero') return ZERO();
+  return intern('norm', [a], SCALAR);
+}
+
+export function norm1(a: Expr): Expr {
+  if (isScalar(a)) return apply('abs', a);
+  if (a.op === 'zero') return ZERO();
+  return intern('norm1', [a], SCALAR);
+}
+
+/** diag: a vector becomes a diagonal matrix, a square matrix gives its diagonal. */
+export function diag(a: Expr): Expr {
+  if (isScalar(a)) return a;
+  if (a.op === 'zero') return isVector(a) ? zero(shape(a.shape.rows, a.shape.rows)) : zero(shape(a.shape.rows, '1'));
+  if (isVector(a)) return a.op === 'ones' ? identity(a.shape.rows) : intern('diagMatrix', [a], shape(a.shape.rows, a.shape.rows), '', 0, SYMMETRIC | DIAGONAL);
+  requireSquare('diag', a);
+  if (a.op === 'diagMatrix') return a.args[0]!;
+  if (a.op === 'identity') return ones(a.shape.rows);
+  return intern('diagVector', [a], shape(a.shape.rows, '1'));
+}
+
+export function vec(a: Expr): Expr {
+  if (isVectorShape(a.shape)) return a;
+  if (a.op === 'zero') return zero(shape(productDim([a.shape.rows, a.shape.cols]), '1'));
+  if (a.op === 'transpose' && isVectorShape(a.args[0]!.shape)) return a.args[0]!;
+  return intern('vec', [a], shape(productDim([a.shape.rows, a.shape.cols]), '1'));
+}
+
+export function softmax(a: Expr): Expr {
+  if (!isVectorShape(a.shape)) throw new MatcalcError('shape', `softmax needs a vector, got ${shapeText(a.shape)}`);
+  return intern('softmax', [a], a.shape);
+}
+
+export function logsumexp(a: Expr): Expr {
+  if (!isVectorShape(a.shape)) throw new MatcalcError('shape', `logsumexp needs a vector, got ${shapeText(a.shape)}`);
+  return intern('logsumexp', [a], SCALAR);
+}
+
+/** K(X): the mn×mn matrix with K·vec(X) = vec(Xᵀ). */
+export function commutation(x: Expr): Expr {
+  const n = productDim([x.shape.rows, x.shape.cols]);
+  return intern('commutation', [x], shape(n, n));
+}
+
+export function differential(x: Expr): Expr {
+  return intern('differential', [x], x.shape);
+}
+
+/** Rebuilds a node of the same op from new arguments, through the smart constructors. */
+export function rebuild(node: Expr, args: readonly Expr[]): Expr {
+  const [a, b] = [args[0]!, args[1]!];
+  switch (node.op) {
+    case 'symbol': case 'number': case 'ones': return node;
+    case 'identity': return identity(node.shape.rows);
+    case 'zero': return zero(node.shape);
+    case 'commutation': return commutation(a);
+    case 'add': return add(...args);
+    case 'multiply': return multiply(...args);
+    case 'hadamard': return hadamard(...args);
+    case 'kron': return kron(...args);
+    case 'transpose': return transpose(a);
+    case 'inverse': return inverse(a);
+    case 'power': return power(a, node.value);
+    case 'matrixPower': return matrixPower(a, node.value);
+    case 'apply': return apply(node.name, a);
+    case 'trace': return trace(a);
+    case 'det': return det(a);
+    case 'logdet': return logdet(a);
+    case 'sum': return sum(a);
+    case 'norm': return norm(a);
+    case 'norm1': return norm1(a);
+    case 'diagMatrix': case 'diagVector': return diag(a);
+    case 'vec': return vec(a);
+    case 'softmax': return softmax(a);
+    case 'logsumexp': return logsumexp(a);
+    case 'differential': return differential(a);
+  }
+  void b;
+  return node;
+}
+
+export type { Expr, Op };

@@ -1,0 +1,99 @@
+// Dimensions: strings that are "1", a number ("3"), a name ("n"), a unification variable
+// ("?7") or a product of those ("m·n", for vec and ⊗). Shapes are rows × cols of dims.
+// The unifier in force is strict equality, except while an expression is being built
+// from text, when src/expr/build.ts installs union-find over the variables.
+
+import { MatcalcError } from '../errors.js';
+
+export type Dim = string;
+
+export interface Shape {
+  readonly rows: Dim;
+  readonly cols: Dim;
+}
+
+export const SCALAR: Shape = { rows: '1', cols: '1' };
+
+export interface Unifier {
+  find(dim: Dim): Dim;
+  /** Makes a and b equal or throws a MatcalcError('shape') built by `describe`. */
+  unify(a: Dim, b: Dim, describe: () => string): void;
+}
+
+export const strictUnifier: Unifier = {
+  find: (dim) => dim,
+  unify(a, b, describe) {
+    if (a !== b) throw new MatcalcError('shape', describe());
+  },
+};
+
+let current: Unifier = strictUnifier;
+
+export function withUnifier<T>(unifier: Unifier, run: () => T): T {
+  const saved = current;
+  current = unifier;
+  try {
+    return run();
+  } finally {
+    current = saved;
+  }
+}
+
+export const findDim = (dim: Dim): Dim => (dim.includes('·') ? productDim(dim.split('·')) : current.find(dim));
+export const unifyDims = (a: Dim, b: Dim, describe: () => string): void => current.unify(findDim(a), findDim(b), describe);
+
+export function isScalarShape(shape: Shape): boolean {
+  return findDim(shape.rows) === '1' && findDim(shape.cols) === '1';
+}
+export function isVectorShape(shape: Shape): boolean {
+  return findDim(shape.cols) === '1';
+}
+export function isSquareShape(shape: Shape): boolean {
+  return findDim(shape.rows) === findDim(shape.cols);
+}
+
+/** The product of dims, canonical: numbers multiplied, names sorted, 1s dropped. */
+export function productDim(factors: readonly Dim[]): Dim {
+  let number = 1;
+  const names: string[] = [];
+  for (const factor of factors) {
+    for (const part of current.find(factor).split('·')) {
+      const resolved = current.find(part);
+      if (/^\d+$/.test(resolved)) number *= Number(resolved);
+      else names.push(...resolved.split('·'));
+    }
+  }
+  names.sort();
+  if (number !== 1 || names.length === 0) names.unshift(String(number));
+  return names.join('·');
+}
+
+export function shapeText(shape: Shape): string {
+  return `${findDim(shape.rows)}×${findDim(shape.cols)}`;
+}
+
+/** Union-find over "?k" variables; names and numbers are rigid. */
+export class UnionFind implements Unifier {
+  private readonly parent = new Map<Dim, Dim>();
+  private counter = 0;
+
+  fresh(): Dim {
+    return `?${++this.counter}`;
+  }
+
+  find(dim: Dim): Dim {
+    let root = dim;
+    while (this.parent.has(root)) root = this.parent.get(root)!;
+    if (root !== dim) this.parent.set(dim, root);
+    return root;
+  }
+
+  unify(a: Dim, b: Dim, describe: () => string): void {
+    const ra = this.find(a);
+    const rb = this.find(b);
+    if (ra === rb) return;
+    if (ra.startsWith('?') && !rb.includes(ra)) this.parent.set(ra, rb);
+    else if (rb.startsWith('?') && !ra.includes(rb)) this.parent.set(rb, ra);
+    else throw new MatcalcError('shape', describe());
+  }
+}

@@ -1,0 +1,110 @@
+// Interned expression nodes. A node is built only through src/expr/construct.ts; building
+// the same expression twice returns the same object, so `===` is structural equality and
+// any memo keyed by node stays valid. Nodes are immutable.
+
+import type { Shape } from './dims.js';
+
+export type Op =
+  | 'symbol' // a named scalar, vector or matrix (name)
+  | 'number' // a scalar constant (value)
+  | 'identity' // I, n×n
+  | 'zero' // the zero matrix of a shape (scalars use number 0)
+  | 'ones' // the column of ones, n×1
+  | 'commutation' // K(X): K*vec(X) = vec(X'); args [X] carries the shape
+  | 'add' // n-ary, associative and commutative
+  | 'multiply' // n-ary: scalar factors first (they commute), then the matrix chain in order
+  | 'hadamard' // n-ary elementwise product, associative and commutative
+  | 'kron' // n-ary Kronecker product, associative
+  | 'transpose'
+  | 'inverse'
+  | 'power' // elementwise power by a number (value); for scalars the ordinary power
+  | 'matrixPower' // A^k for square A, integer k ≥ 2 (value)
+  | 'apply' // an elementwise function (name): exp, log, …, and step/sign
+  | 'trace' | 'det' | 'logdet' | 'sum' | 'norm' | 'norm1'
+  | 'diagMatrix' // vector → diagonal matrix
+  | 'diagVector' // square matrix → its diagonal
+  | 'vec' | 'softmax' | 'logsumexp'
+  | 'differential'; // d(X), used by the calculus and by rule files
+
+/** Assumptions carried by a node (bit flags). */
+export const SYMMETRIC = 1;
+export const SPD = 2;
+export const DIAGONAL = 4;
+export const ORTHOGONAL = 8;
+
+export interface Expr {
+  readonly id: number;
+  readonly op: Op;
+  readonly args: readonly Expr[];
+  readonly name: string; // symbol or function name, '' otherwise
+  readonly value: number; // number value or exponent, 0 otherwise
+  readonly shape: Shape;
+  readonly props: number;
+  /** Structural hash, independent of build order; orders AC arguments deterministically. */
+  readonly hash: number;
+  /** Tree size capped at 2^30: a DAG can be exponentially larger than its node count. */
+  readonly size: number;
+  /** The first symbol name in reading order, for textbook-like term order. */
+  readonly lead: string;
+}
+
+const table = new Map<string, Expr>();
+let nextId = 1;
+
+function mix(hash: number, value: number): number {
+  return Math.imul(hash ^ value, 0x9e3779b1) >>> 0;
+}
+
+function stringHash(text: string): number {
+  let hash = 2166136261;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 16777619) >>> 0;
+  return hash;
+}
+
+/** The one place nodes come into being; construct.ts decides what to build. */
+export function intern(op: Op, args: readonly Expr[], shape: Shape, name = '', value = 0, props = 0): Expr {
+  let key = `${op}|${name}|${value}|${shape.rows}|${shape.cols}|${props}`;
+  for (const arg of args) key += `,${arg.id}`;
+  const existing = table.get(key);
+  if (existing) return existing;
+  let hash = mix(stringHash(op + '|' + name + '|' + shape.rows + '|' + shape.cols), stringHash(String(value)) ^ props);
+  let size = 1;
+  for (const arg of args) {
+    hash = mix(hash, arg.hash);
+    size = Math.min(size + arg.size, 2 ** 30);
+  }
+  const lead = op === 'symbol' ? name : (args.find((arg) => arg.lead !== '')?.lead ?? '');
+  const node: Expr = Object.freeze({ id: nextId++, op, args: Object.freeze([...args]), name, value, shape, props, hash, size, lead });
+  table.set(key, node);
+  return node;
+}
+
+export function internedCount(): number {
+  return table.size;
+}
+
+/** Number of distinct nodes reachable from the roots (the DAG size). */
+export function dagSize(...roots: Expr[]): number {
+  const seen = new Set<number>();
+  const stack = [...roots];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (seen.has(node.id)) continue;
+    seen.add(node.id);
+    stack.push(...node.args);
+  }
+  return seen.size;
+}
+
+/** Memoizes a function of a node by node id: every traversal of a DAG goes through one. */
+export function memoize<T>(compute: (node: Expr, recurse: (child: Expr) => T) => T): (node: Expr) => T {
+  const memo = new Map<number, T>();
+  const recurse = (node: Expr): T => {
+    const known = memo.get(node.id);
+    if (known !== undefined || memo.has(node.id)) return known as T;
+    const result = compute(node, recurse);
+    memo.set(node.id, result);
+    return result;
+  };
+  return recurse;
+}

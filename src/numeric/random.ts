@@ -1,0 +1,136 @@
+// Random instances that respect shapes and assumptions: each dimension symbol gets its own
+// size (2, 3, 4, … so a transposition error cannot hide), matrices are non-symmetric
+// unless declared, and values are kept inside the domains the expression needs.
+
+import type { Dim } from '../expr/dims.js';
+import { DIAGONAL, type Expr, ORTHOGONAL, SPD, SYMMETRIC } from '../expr/node.js';
+import type { Sizes } from './evaluate.js';
+import { sizeOf } from './evaluate.js';
+import { POSITIVE_DOMAIN } from './functions.js';
+import * as L from './linalg.js';
+import type { Matrix } from './linalg.js';
+
+/** A small, fast, seedable generator (mulberry32), so every report can be reproduced. */
+export class Random {
+  private state: number;
+  constructor(readonly seed: number) {
+    this.state = seed >>> 0;
+  }
+  next(): number {
+    this.state = (this.state + 0x6d2b79f5) >>> 0;
+    let t = this.state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+  uniform(low: number, high: number): number {
+    return low + (high - low) * this.next();
+  }
+  normal(): number {
+    const u = Math.max(this.next(), 1e-12);
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * this.next());
+  }
+  /** A normal draw kept away from 0 (|x| ≥ 0.25), so kinks at 0 are not straddled. */
+  awayFromZero(): number {
+    const x = this.normal();
+    return Math.sign(x || 1) * (0.25 + Math.abs(x));
+  }
+}
+
+/** Distinct sizes 2, 3, 4, … for the symbolic dimensions, in order of appearance. */
+export function drawSizes(dims: Iterable<Dim>, offset = 0): Map<Dim, number> {
+  const sizes = new Map<Dim, number>();
+  let next = 2 + offset;
+  for (const dim of dims) {
+    for (const part of dim.split('·')) {
+      if (/^\d+$/.test(part) || sizes.has(part)) continue;
+      sizes.set(part, next++);
+    }
+  }
+  return sizes;
+}
+
+/** Dimension symbols of an expression, in order of first appearance. */
+export function dimsOf(root: Expr): Dim[] {
+  const dims: Dim[] = [];
+  const seen = new Set<number>();
+  const visit = (e: Expr): void => {
+    if (seen.has(e.id)) return;
+    seen.add(e.id);
+    if (e.op === 'symbol') dims.push(e.shape.rows, e.shape.cols);
+    e.args.forEach(visit);
+    dims.push(e.shape.rows, e.shape.cols);
+  };
+  visit(root);
+  return dims;
+}
+
+export interface Needs {
+  /** Symbols inside log, sqrt or a fractional power: drawn positive. */
+  positive: Set<string>;
+  /** Symbols inside an inverse, det or logdet: drawn well-conditioned with det > 0. */
+  invertible: Set<string>;
+}
+
+/** Which symbols need positive or invertible values, read off the expression. */
+export function needsOf(root: Expr): Needs {
+  const needs: Needs = { positive: new Set(), invertible: new Set() };
+  const seen = new Set<string>();
+  const visit = (e: Expr, positive: boolean, invertible: boolean): void => {
+    const key = `${e.id}:${positive}:${invertible}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    if (e.op === 'symbol') {
+      if (positive) needs.positive.add(e.name);
+      if (invertible) needs.invertible.add(e.name);
+      return;
+    }
+    const childPositive = positive || (e.op === 'apply' && POSITIVE_DOMAIN.has(e.name)) || (e.op === 'power' && !Number.isInteger(e.value));
+    const childInvertible = invertible || e.op === 'inverse' || e.op === 'det' || e.op === 'logdet' || (e.op === 'power' && e.value < 0);
+    for (const arg of e.args) visit(arg, childPositive, childInvertible && arg.shape.rows === arg.shape.cols);
+  };
+  visit(root, false, false);
+  return needs;
+}
+
+export function drawValue(symbol: Expr, sizes: Sizes, random: Random, needs: Needs): Matrix {
+  const m = sizeOf(symbol.shape.rows, sizes);
+  const n = sizeOf(symbol.shape.cols, sizes);
+  const positive = needs.positive.has(symbol.name);
+  const entry = (): number => (positive ? random.uniform(0.5, 2) : random.awayFromZero());
+  const props = symbol.props;
+  if (props & ORTHOGONAL) return L.orthonormalize(Array.from({ length: m }, () => Array.from({ length: n }, () => random.normal())));
+  if (props & DIAGONAL) {
+    const d = L.zeros(m, m);
+    for (let i = 0; i < m; i++) d[i]![i] = props & SPD || positive ? random.uniform(0.5, 2) : entry();
+    return d;
+  }
+  if (props & SPD) {
+    const r = Array.from({ length: m }, () => Array.from({ length: m }, () => random.normal()));
+    const product = L.multiply(r, L.transpose(r));
+    return product.map((row, i) => row.map((x, j) => x / m + (i === j ? 1 : 0)));
+  }
+  let value = Array.from({ length: m }, () => Array.from({ length: n }, entry));
+  if (props & SYMMETRIC) value = value.map((row, i) => row.map((x, j) => (x + value[j]![i]!) / 2));
+  if (needs.invertible.has(symbol.name) && m === n) {
+    // Strictly diagonally dominant with a positive diagonal: invertible, det > 0, and
+    // still not symmetric, so transposition errors show.
+    value = value.map((row, i) => row.map((x, j) => (i === j ? row.reduce((s, y, k) => s + (k === i ? 0 : Math.abs(y)), 0) + random.uniform(0.5, 1.5) : x)));
+  }
+  return value;
+}
+
+/** The symbols of an expression (one node per name). */
+export function symbolsOf(root: Expr): Expr[] {
+  const found = new Map<string, Expr>();
+  const seen = new Set<number>();
+  const stack = [root];
+  while (stack.length > 0) {
+    const e = stack.pop()!;
+    if (seen.has(e.id)) continue;
+    seen.add(e.id);
+    if (e.op === 'symbol') found.set(e.name, e);
+    stack.push(...e.args);
+  }
+  return [...found.values()];
+}

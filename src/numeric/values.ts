@@ -1,0 +1,66 @@
+// The value conventions of the API and the CLI: scalars as numbers, vectors as flat
+// arrays, matrices as arrays of rows. Inside, everything is a matrix (arrays of rows).
+
+import { MatcalcError } from '../errors.js';
+import { isVectorShape, type Shape } from '../expr/dims.js';
+import type { Expr } from '../expr/node.js';
+import type { Matrix } from './linalg.js';
+
+export type PlainValue = number | number[] | number[][];
+
+function describeSize(m: Matrix): string {
+  return `${m.length}×${m[0]?.length ?? 0}`;
+}
+
+/** Converts user values to matrices and reads the dimension sizes off them. */
+export function bindValues(symbols: Iterable<Expr>, given: Record<string, unknown>): { values: Map<string, Matrix>; sizes: Map<string, number> } {
+  const values = new Map<string, Matrix>();
+  const sizes = new Map<string, number>();
+  const origin = new Map<string, string>();
+  const bind = (dim: string, size: number, who: string): void => {
+    if (/^\d+$/.test(dim)) {
+      if (Number(dim) !== size) throw new MatcalcError('value', `${who} must have size ${dim}, got ${size}`);
+      return;
+    }
+    const known = sizes.get(dim);
+    if (known !== undefined && known !== size) {
+      throw new MatcalcError('value', `sizes disagree: ${who} makes ${dim} = ${size}, but ${origin.get(dim)} makes ${dim} = ${known}`);
+    }
+    sizes.set(dim, size);
+    origin.set(dim, who);
+  };
+  for (const symbol of symbols) {
+    const raw = given[symbol.name];
+    if (raw === undefined) throw new MatcalcError('value', `no value given for ${symbol.name}`);
+    const matrix = toMatrix(raw, symbol.shape, symbol.name);
+    values.set(symbol.name, matrix);
+    bind(symbol.shape.rows, matrix.length, `${symbol.name} (${describeSize(matrix)})`);
+    bind(symbol.shape.cols, matrix[0]!.length, `${symbol.name} (${describeSize(matrix)})`);
+  }
+  return { values, sizes };
+}
+
+function toMatrix(raw: unknown, shape: Shape, name: string): Matrix {
+  const bad = (why: string): never => {
+    throw new MatcalcError('value', `the value of ${name} ${why}`);
+  };
+  const checkNumber = (x: unknown): number => (typeof x === 'number' && Number.isFinite(x) ? x : bad(`contains ${JSON.stringify(x)}, not a finite number`));
+  if (typeof raw === 'number') return [[checkNumber(raw)]];
+  if (!Array.isArray(raw) || raw.length === 0) return bad('must be a number, a flat array (vector) or an array of rows (matrix)');
+  if (raw.every((x) => !Array.isArray(x))) {
+    const column = raw.map((x) => [checkNumber(x)]);
+    // A flat array is a vector; for a 1×n symbol it is its one row.
+    return isVectorShape(shape) ? column : shape.rows === '1' ? [column.map((r) => r[0]!)] : column;
+  }
+  if (!raw.every(Array.isArray)) return bad('mixes numbers and rows');
+  const matrix = (raw as unknown[][]).map((row) => row.map(checkNumber));
+  if (matrix.some((row) => row.length !== matrix[0]!.length || row.length === 0)) bad('has rows of different lengths');
+  return matrix;
+}
+
+/** The inverse convention: 1×1 → number, n×1 → flat array, otherwise rows. */
+export function toPlain(matrix: Matrix, shape: Shape): PlainValue {
+  if (matrix.length === 1 && matrix[0]!.length === 1 && shape.rows === '1' && shape.cols === '1') return matrix[0]![0]!;
+  if (isVectorShape(shape)) return matrix.map((row) => row[0]!);
+  return matrix;
+}

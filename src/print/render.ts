@@ -1,0 +1,208 @@
+// Renders a finished expression in one style. It decides nothing about the mathematics:
+// it reads the node, the operator table (style.ts) and binding strengths, and writes.
+
+import { isScalar, splitCoefficient } from '../expr/construct.js';
+import { findDim } from '../expr/dims.js';
+import type { Expr } from '../expr/node.js';
+import { PREC, type Style, STYLES, type StyleName } from './style.js';
+
+interface Printed {
+  readonly text: string;
+  readonly prec: number;
+}
+
+const FUNCTION_NAMES: Partial<Record<Expr['op'], string>> = {
+  trace: 'tr', det: 'det', logdet: 'logdet', sum: 'sum', norm: 'norm', norm1: 'norm1',
+  diagMatrix: 'diag', diagVector: 'diag', vec: 'vec', softmax: 'softmax', logsumexp: 'logsumexp',
+};
+
+function formatNumber(value: number): string {
+  return String(value);
+}
+
+/** c·𝟙 and c·𝟙𝟙ᵀ inside a sum are written as the bare scalar c (broadcast, NOTATION.md). */
+function broadcastScalar(term: Expr): Expr | undefined {
+  if (term.op === 'ones') return term.shape.rows === '1' ? undefined : ({ op: 'number', value: 1 } as Expr);
+  if (term.op !== 'multiply') return undefined;
+  const chain = term.args.filter((a) => !isScalar(a));
+  const scalars = term.args.filter(isScalar);
+  const isOnes = (e: Expr): boolean => e.op === 'ones';
+  const isOnesRow = (e: Expr): boolean => e.op === 'transpose' && isOnes(e.args[0]!);
+  const broadcast = (chain.length === 1 && isOnes(chain[0]!)) || (chain.length === 2 && isOnes(chain[0]!) && isOnesRow(chain[1]!));
+  return broadcast && scalars.length > 0 ? multiplyView(scalars) : undefined;
+}
+
+/** A product of scalars as a printable node (without interning a new node). */
+function multiplyView(scalars: Expr[]): Expr {
+  return scalars.length === 1 ? scalars[0]! : ({ op: 'multiply', args: scalars, shape: scalars[0]!.shape } as unknown as Expr);
+}
+
+export class Renderer {
+  private readonly memo = new Map<Expr, Printed>();
+  constructor(private readonly style: Style) {}
+
+  render(expr: Expr): string {
+    return this.print(expr).text;
+  }
+
+  private wrap(p: Printed, min: number): string {
+    return p.prec >= min ? p.text : `${this.style.open}${p.text}${this.style.close}`;
+  }
+
+  /** A postfix operator needs an atom; in LaTeX a superscripted base also needs braces. */
+  private postfixBase(child: Expr): string {
+    const printed = this.print(child);
+    const base = this.wrap(printed, PREC.atom);
+    if (this.style.name === 'latex' && printed.prec >= PREC.atom && /\^\{[^{}]*\}$|_\{[^{}]*\}\^/.test(base)) return `{${base}}`;
+    return base;
+  }
+
+  private print(e: Expr): Printed {
+    const known = this.memo.get(e);
+    if (known) return known;
+    const printed = this.printNode(e);
+    if (e.id !== undefined) this.memo.set(e, printed);
+    return printed;
+  }
+
+  private printNode(e: Expr): Printed {
+    const s = this.style;
+    const atom = (text: string): Printed => ({ text, prec: PREC.atom });
+    switch (e.op) {
+      case 'number':
+        return { text: formatNumber(e.value), prec: e.value < 0 ? PREC.negation : PREC.atom };
+      case 'symbol':
+        return atom(s.symbol(e.name));
+      case 'identity':
+        return atom(s.identity);
+      case 'ones':
+        return atom(s.ones);
+      case 'zero':
+        return atom('0');
+      case 'commutation': {
+        const x = e.args[0]!;
+        return atom(s.commutation(this.print(x).text, findDim(x.shape.rows), findDim(x.shape.cols)));
+      }
+      case 'differential': {
+        const inner = this.print(e.args[0]!);
+        return atom(s.differential(inner.text, e.args[0]!.op === 'symbol'));
+      }
+      case 'add':
+        return this.printSum(e);
+      case 'multiply':
+        return this.printProduct(e);
+      case 'hadamard': {
+        const numerators: string[] = [];
+        const denominators: string[] = [];
+        for (const factor of e.args) {
+          if (factor.op === 'power' && factor.value < 0) {
+            const base = factor.value === -1 ? factor.args[0]! : { ...factor, value: -factor.value };
+            denominators.push(this.wrap(this.print(base as Expr), PREC.product + 1));
+          } else numerators.push(this.wrap(this.print(factor), PREC.product + 1));
+        }
+        const text = (numerators.length > 0 ? numerators.join(s.hadamard) : '1') + denominators.map((d) => s.hadamardDivide + d).join('');
+        return { text, prec: PREC.product };
+      }
+      case 'kron':
+        return { text: e.args.map((a) => this.wrap(this.print(a), PREC.product + 1)).join(s.kron), prec: PREC.product };
+      case 'transpose':
+        return { text: s.transpose(this.postfixBase(e.args[0]!)), prec: PREC.postfix };
+      case 'inverse':
+        return s.name === 'text' ? atom(s.inverse(this.print(e.args[0]!).text)) : { text: s.inverse(this.postfixBase(e.args[0]!)), prec: PREC.postfix };
+      case 'power': {
+        if (e.value < 0 && isScalar(e)) return this.printProduct(e);
+        const elementwise = !isScalar(e);
+        return { text: s.power(this.postfixBase(e.args[0]!), e.value, elementwise), prec: PREC.power };
+      }
+      case 'matrixPower':
+        return { text: s.power(this.postfixBase(e.args[0]!), e.value, false), prec: PREC.power };
+      case 'apply':
+        return atom(s.call(e.name, this.print(e.args[0]!).text));
+      default: {
+        const name = FUNCTION_NAMES[e.op]!;
+        return atom(s.call(name, this.print(e.args[0]!).text));
+      }
+    }
+  }
+
+  private printSum(e: Expr): Printed {
+    const s = this.style;
+    let text = '';
+    e.args.forEach((term, index) => {
+      const view = broadcastScalar(term) ?? term;
+      const [coefficient] = view.op === 'number' ? [view.value] : splitCoefficient(view);
+      if (coefficient < 0) {
+        const positive = this.printNegated(view);
+        text += (index === 0 ? '-' : s.minus) + this.wrap(positive, PREC.product);
+      } else {
+        text += (index === 0 ? '' : s.plus) + this.wrap(this.print(view), PREC.negation);
+      }
+    });
+    return { text, prec: PREC.sum };
+  }
+
+  /** The term with its negative coefficient made positive (printed after a minus sign). */
+  private printNegated(term: Expr): Printed {
+    if (term.op === 'number') return { text: formatNumber(-term.value), prec: PREC.atom };
+    const args = term.args;
+    const coefficient = -args[0]!.value;
+    const rest = args.slice(1);
+    const view = coefficient === 1 ? (rest.length === 1 ? rest[0]! : multiplyView(rest)) : multiplyView([{ op: 'number', value: coefficient } as Expr, ...rest]);
+    return this.print(view);
+  }
+
+  private printProduct(e: Expr): Printed {
+    const s = this.style;
+    const factors = e.op === 'multiply' ? e.args : [e];
+    let coefficient = 1;
+    const numerators: Printed[] = [];
+    const denominators: Printed[] = [];
+    for (const factor of factors) {
+      if (factor.op === 'number') coefficient *= factor.value;
+      else if (factor.op === 'power' && factor.value < 0 && isScalar(factor)) {
+        const base = factor.args[0]!;
+        const printed = factor.value === -1 ? this.print(base) : { text: s.power(this.postfixBase(base), -factor.value, false), prec: PREC.power };
+        denominators.push(printed);
+      } else numerators.push(this.print(factor));
+    }
+    const negative = coefficient < 0;
+    const magnitude = Math.abs(coefficient);
+    const parts: string[] = [];
+    if (magnitude !== 1 || (numerators.length === 0 && denominators.length === 0) || (numerators.length === 0 && s.name !== 'latex')) {
+      parts.push(formatNumber(magnitude));
+    }
+    // A lone factor after a sign needs no parentheses: -(X*w) ∘ y reads as -((X*w) ∘ y).
+    const alone = parts.length === 0 && numerators.length === 1 && denominators.length === 0;
+    for (const n of numerators) parts.push(this.wrap(n, alone ? PREC.product : PREC.product + 1));
+    let text = this.joinFactors(parts);
+    if (denominators.length > 0) {
+      const fraction = s.fraction(text === '' ? '1' : text, this.joinFactors(denominators.map((d) => d.text)));
+      text = fraction ?? text + denominators.map((d) => '/' + this.wrap(d, PREC.product + 1)).join('');
+    }
+    return negative ? { text: '-' + text, prec: PREC.negation } : { text, prec: PREC.product };
+  }
+
+  private joinFactors(parts: string[]): string {
+    const s = this.style;
+    if (s.name !== 'unicode') return parts.join(s.times);
+    let text = '';
+    for (const part of parts) {
+      if (text === '') text = part;
+      else text += (juxtaposable(text, part) ? '' : '·') + part;
+    }
+    return text;
+  }
+}
+
+/** Whether two Unicode factors can stand side by side and still read back as a product. */
+function juxtaposable(left: string, right: string): boolean {
+  if (/[0-9.]$/.test(left) && /^[0-9.]/.test(right)) return false;
+  if (/_[A-Za-z0-9]+$/.test(left) || /[A-Za-z]{2,}$/.test(left)) return false;
+  return /^(?:[A-Za-z](?![A-Za-z(])|[(‖𝟙α-ω])/u.test(right);
+}
+
+
+/** Renders in a style; memoized per node, so shared pieces of a DAG are printed once. */
+export function render(expr: Expr, style: StyleName = 'text'): string {
+  return new Renderer(STYLES[style]).render(expr);
+}

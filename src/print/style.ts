@@ -1,0 +1,123 @@
+// How each operator is written in each output style. This table is the printers' only
+// knowledge of the notation; grammar/tokens.ts holds the same spellings for reading.
+
+import { GREEK } from '../../grammar/names.js';
+
+export type StyleName = 'text' | 'unicode' | 'latex';
+
+/** Binding strength of a printed form; a child weaker than its slot gets parentheses. */
+export const PREC = { sum: 1, negation: 2, product: 3, power: 4, postfix: 5, atom: 6 } as const;
+
+export interface Style {
+  readonly name: StyleName;
+  open: string;
+  close: string;
+  times: string; // between matrix factors
+  hadamard: string;
+  hadamardDivide: string;
+  kron: string;
+  plus: string;
+  minus: string;
+  transpose(base: string): string;
+  inverse(base: string): string;
+  power(base: string, exponent: number, elementwise: boolean): string;
+  call(name: string, argument: string): string;
+  symbol(name: string): string;
+  identity: string;
+  ones: string;
+  commutation(argument: string, rows: string, cols: string): string;
+  differential(argument: string, atomic: boolean): string;
+  fraction(numerator: string, denominator: string): string | undefined;
+}
+
+const SUPERSCRIPTS: Record<string, string> = { '2': '²', '3': '³' };
+const SUBSCRIPT_DIGITS = '₀₁₂₃₄₅₆₇₈₉';
+
+function splitName(name: string): [string, string] {
+  const match = /^([A-Za-z]+?)(?:_(.+)|(\d+))?$/.exec(name);
+  if (!match) return [name, ''];
+  const head = match[1]!;
+  // A Greek name with a digit subscript ("alpha_1") or a Latin letter with one ("W12").
+  return [head, match[2] ?? match[3] ?? ''];
+}
+
+const LATEX_FUNCTIONS: Record<string, string> = {
+  exp: '\\exp', log: '\\log', sin: '\\sin', cos: '\\cos', tan: '\\tan', tanh: '\\tanh',
+  tr: '\\operatorname{tr}', det: '\\det', logdet: '\\log\\det', diag: '\\operatorname{diag}', vec: '\\operatorname{vec}',
+};
+
+export const TEXT: Style = {
+  name: 'text',
+  open: '(',
+  close: ')',
+  times: '*',
+  hadamard: ' ∘ ',
+  hadamardDivide: ' ./ ',
+  kron: ' ⊗ ',
+  plus: ' + ',
+  minus: ' - ',
+  transpose: (base) => `${base}'`,
+  inverse: (base) => `inv(${base})`,
+  power: (base, exponent, elementwise) => `${base}${elementwise ? '.^' : '^'}${exponent < 0 ? `(${exponent})` : exponent}`,
+  call: (name, argument) => `${name}(${argument})`,
+  symbol: (name) => name,
+  identity: 'I',
+  ones: 'ones',
+  commutation: (argument) => `K(${argument})`,
+  differential: (argument) => `d(${argument})`,
+  fraction: () => undefined,
+};
+
+export const UNICODE: Style = {
+  ...TEXT,
+  name: 'unicode',
+  times: '',
+  hadamardDivide: ' ./ ',
+  transpose: (base) => `${base}ᵀ`,
+  inverse: (base) => `${base}⁻¹`,
+  power: (base, exponent, elementwise) =>
+    !elementwise && SUPERSCRIPTS[String(exponent)] ? base + SUPERSCRIPTS[String(exponent)] : TEXT.power(base, exponent, elementwise),
+  call: (name, argument) => (name === 'norm' ? `‖${argument}‖` : `${name}(${argument})`),
+  symbol: (name) => {
+    const [head, sub] = splitName(name);
+    const letter = GREEK.get(head) ?? head;
+    if (sub === '') return letter;
+    return /^\d+$/.test(sub) ? letter + [...sub].map((d) => SUBSCRIPT_DIGITS[Number(d)]).join('') : `${letter}_${sub}`;
+  },
+  ones: '𝟙',
+  differential: (argument, atomic) => (atomic ? `d${argument}` : `d(${argument})`),
+};
+
+export const LATEX: Style = {
+  name: 'latex',
+  open: '\\left(',
+  close: '\\right)',
+  times: ' ',
+  hadamard: ' \\odot ',
+  hadamardDivide: ' \\oslash ',
+  kron: ' \\otimes ',
+  plus: ' + ',
+  minus: ' - ',
+  transpose: (base) => `${base}^{\\top}`,
+  inverse: (base) => `${base}^{-1}`,
+  power: (base, exponent, elementwise) => `${base}^{${elementwise ? '\\circ ' : ''}${exponent}}`,
+  call: (name, argument) => {
+    if (name === 'norm') return `\\left\\| ${argument} \\right\\|`;
+    if (name === 'norm1') return `\\left\\| ${argument} \\right\\|_{1}`;
+    if (name === 'abs') return `\\left| ${argument} \\right|`;
+    if (name === 'sqrt') return `\\sqrt{${argument}}`;
+    return `${LATEX_FUNCTIONS[name] ?? `\\operatorname{${name}}`}\\left(${argument}\\right)`;
+  },
+  symbol: (name) => {
+    const [head, sub] = splitName(name);
+    const base = GREEK.has(head) ? `\\${head}` : head.length > 1 ? `\\mathit{${head}}` : head;
+    return sub === '' ? base : `${base}_{${sub}}`;
+  },
+  identity: 'I',
+  ones: '\\mathbf{1}',
+  commutation: (_argument, rows, cols) => `K_{${rows},${cols}}`,
+  differential: (argument, atomic) => (atomic ? `\\mathrm{d}${argument}` : `\\mathrm{d}\\left(${argument}\\right)`),
+  fraction: (numerator, denominator) => `\\frac{${numerator}}{${denominator}}`,
+};
+
+export const STYLES: Record<StyleName, Style> = { text: TEXT, unicode: UNICODE, latex: LATEX };
