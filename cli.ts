@@ -4,7 +4,9 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import pc from 'picocolors';
-import { evaluate, formatError, MatcalcError, parse } from './src/index.js';
+import { type DerivativeResult, differential, evaluate, formatError, grad, MatcalcError, parse } from './src/index.js';
+import { describeVerification, type Verification } from './src/numeric/verify.js';
+import { stepsLatex, stepsText } from './src/print/steps.js';
 
 declare const MATCALC_VERSION: string;
 const version = typeof MATCALC_VERSION === 'string' ? MATCALC_VERSION : '0.0.0-dev';
@@ -13,6 +15,11 @@ const EXIT = { ok: 0, input: 1, verification: 2 } as const;
 
 const EXAMPLES = `
 Examples:
+  $ matcalc grad "x'Ax" x                             → (A + A')*x, verified numerically
+  $ matcalc grad "x'Ax" x --where "A: symmetric"      → 2*A*x
+  $ matcalc grad "log det(X)" X --steps               (the derivation, rule by rule)
+  $ matcalc grad "tr(A*X*B)" X --format latex
+  $ matcalc diff "x'Ax" x                             (the differential df)
   $ matcalc parse "x'Ax"
   $ matcalc parse "tr(AB) + ‖Ax − b‖²" --format latex
   $ matcalc parse "x'A" --where "A: m×n; x: n"        (a shape error, with the position marked)
@@ -80,6 +87,78 @@ function commandEval(expression: string, options: { where?: string; format: Form
   else console.log(printValue(value));
 }
 
+interface DerivativeFlags {
+  where?: string;
+  format: Format;
+  steps?: boolean;
+  verify: boolean;
+  layout: 'denominator' | 'numerator';
+  symmetricConvention: 'symmetric' | 'entries';
+  seed: string;
+}
+
+function verificationLine(v: Verification, format: Format): string {
+  const line = describeVerification(v);
+  return format === 'latex' ? `% ${line}` : line;
+}
+
+function commandGrad(expression: string, variable: string, options: DerivativeFlags): void {
+  const result: DerivativeResult = grad(expression, variable, {
+    ...(options.where !== undefined ? { where: options.where } : {}),
+    verify: options.verify,
+    layout: options.layout,
+    symmetricConvention: options.symmetricConvention,
+    seed: Number(options.seed),
+  });
+  const convention =
+    result.convention === 'symmetric'
+      ? `${result.wrt} is symmetric: this is the gradient for the trace inner product on symmetric matrices, (G + Gᵀ)/2`
+      : result.convention === 'entries'
+        ? `${result.wrt} is symmetric: this is the Matrix Cookbook's entrywise form G + Gᵀ − G∘I`
+        : undefined;
+  if (options.format === 'json') {
+    const json = {
+      input: result.input,
+      wrt: result.wrt,
+      result: { text: result.text, unicode: result.unicode, latex: result.latex },
+      verification: result.verification,
+      layout: result.layout,
+      ...(result.convention ? { convention: result.convention } : {}),
+      ...(options.steps ? { steps: result.steps } : {}),
+    };
+    console.log(JSON.stringify(json, null, 2));
+    return;
+  }
+  if (options.steps) {
+    console.log(options.format === 'latex' ? stepsLatex(result.steps, result.wrt) : stepsText(result.steps, result.wrt));
+    console.log();
+  }
+  console.log(options.format === 'latex' ? result.latex : options.format === 'unicode' ? result.unicode : result.text);
+  if (convention) console.log(options.format === 'latex' ? `% note: ${convention}` : `note: ${convention}`);
+  console.log(verificationLine(result.verification, options.format));
+}
+
+function commandDiff(expression: string, variable: string, options: { where?: string; format: Format }): void {
+  const result = differential(expression, variable, options.where !== undefined ? { where: options.where } : {});
+  if (options.format === 'json') console.log(JSON.stringify({ input: expression, wrt: variable, result: { text: result.text, unicode: result.unicode, latex: result.latex } }, null, 2));
+  else console.log(options.format === 'latex' ? result.latex : options.format === 'unicode' ? result.unicode : result.text);
+}
+
+function derivativeCommand(cli: Command, name: string, description: string): Command {
+  return cli
+    .command(name)
+    .description(description)
+    .argument('<expression>')
+    .argument('<variable>')
+    .option('-w, --where <declarations>', 'declare kinds, sizes and assumptions, e.g. "A: n×n symmetric; a: scalar"')
+    .addOption(formatOption())
+    .option('--steps', 'print the derivation step by step, with the rule used at each step')
+    .option('--no-verify', 'skip the numerical check against finite differences')
+    .addOption(new Option('--layout <layout>', 'denominator: ∂f/∂X has the shape of X; numerator: its transpose').choices(['denominator', 'numerator']).default('denominator'))
+    .addOption(new Option('--symmetric-convention <convention>', 'for a symmetric variable: symmetric part (G + Gᵀ)/2, or the entrywise form G + Gᵀ − G∘I').choices(['symmetric', 'entries']).default('symmetric'))
+    .option('--seed <n>', 'seed of the random instances used by verification', '1');
+}
+
 function program(): Command {
   const cli = new Command('matcalc')
     .description('Symbolic matrix calculus: parse, evaluate and differentiate matrix expressions.')
@@ -94,6 +173,15 @@ function program(): Command {
     .option('-w, --where <declarations>', 'declare kinds, sizes and assumptions, e.g. "A: n×n symmetric; a: scalar"')
     .addOption(formatOption())
     .action(commandParse);
+  derivativeCommand(cli, 'grad', 'the gradient ∂f/∂X of a scalar expression, simplified and verified numerically').action(commandGrad);
+  cli
+    .command('diff')
+    .description('the differential df of an expression w.r.t. a variable')
+    .argument('<expression>')
+    .argument('<variable>')
+    .option('-w, --where <declarations>', 'declare kinds, sizes and assumptions')
+    .addOption(formatOption())
+    .action(commandDiff);
   cli
     .command('eval')
     .description('evaluate an expression on values from a JSON file')
@@ -123,6 +211,10 @@ function main(rawArgv: string[]): number {
   } catch (error) {
     if (error instanceof MatcalcError) {
       process.stderr.write(formatError(error) + '\n');
+      if (error.kind === 'verification') {
+        process.stderr.write(describeVerification(error.report as Verification) + '\n');
+        return EXIT.verification;
+      }
       return EXIT.input;
     }
     if (error instanceof CommanderError) {

@@ -3,8 +3,10 @@
 // single-file builds, which load several times faster per test file.
 export default {
   testEnvironment: 'node',
-  extensionsToTreatAsEsm: ['.ts'],
+  extensionsToTreatAsEsm: ['.ts', '.rules'],
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json', 'rules'],
   transform: {
+    '^.+\\.rules$': '<rootDir>/test/rules-transform.cjs',
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'es6' } }],
   },
   moduleNameMapper: {

@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 // CommonJS dependencies (commander) call require(); an ESM bundle has none without this.
 const banner = { js: "import { createRequire as __matcalcCreateRequire } from 'node:module'; const require = __matcalcCreateRequire(import.meta.url);" };
-const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', banner, define: { MATCALC_VERSION: JSON.stringify(pkg.version) }, logLevel: 'warning', legalComments: 'none' };
+const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', banner, define: { MATCALC_VERSION: JSON.stringify(pkg.version) }, logLevel: 'warning', legalComments: 'none', loader: { '.rules': 'text' } };
 
 mkdirSync('dist', { recursive: true });
 await Promise.all([

@@ -8,7 +8,8 @@ export type ErrorKind =
   | 'declaration' // a bad --where declaration
   | 'value' // bad numeric input (values file, sizes)
   | 'unsupported' // a well-formed request matcalc cannot do (yet)
-  | 'limit'; // input or work beyond a stated limit
+  | 'limit' // input or work beyond a stated limit
+  | 'verification'; // a derived result disagreed with finite differences
 
 export interface Span {
   readonly start: number; // offset of the first character
@@ -22,14 +23,17 @@ export class MatcalcError extends Error {
   readonly source: string | undefined;
   /** What was expected instead, in words; printed under the caret. */
   readonly expected: string | undefined;
+  /** With kind 'verification': the numeric report that failed. */
+  readonly report: unknown;
 
-  constructor(kind: ErrorKind, message: string, options: { span?: Span; source?: string; expected?: string } = {}) {
+  constructor(kind: ErrorKind, message: string, options: { span?: Span; source?: string; expected?: string; report?: unknown } = {}) {
     super(message);
     this.name = 'MatcalcError';
     this.kind = kind;
     this.span = options.span;
     this.source = options.source;
     this.expected = options.expected;
+    this.report = options.report;
   }
 
   /** The same error, located in `source` (used when a lower layer raised it without one). */
@@ -38,6 +42,7 @@ export class MatcalcError extends Error {
       span: this.span ?? span,
       source: this.source ?? source,
       expected: this.expected,
+      report: this.report,
     });
   }
 }

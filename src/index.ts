@@ -1,6 +1,9 @@
 // The library API: parse, evaluate (and, as they land, grad, jacobian, hessian, check).
 // Every function throws MatcalcError, and only MatcalcError, for bad input.
 
+import { gradient as computeGradient, type Layout, type SymmetricConvention } from './calculus/gradient.js';
+import { differentiate } from './calculus/differential.js';
+import { canonicalSymbolName } from '../grammar/names.js';
 import { MatcalcError } from './errors.js';
 import { shapeText } from './expr/dims.js';
 import type { Expr } from './expr/node.js';
@@ -8,11 +11,18 @@ import { parseExpression } from './expr/parse.js';
 import { DomainError, evaluateExpr } from './numeric/evaluate.js';
 import { bindValues, type PlainValue, toPlain } from './numeric/values.js';
 import { render } from './print/render.js';
+import { gradientSteps, type StepLine } from './print/steps.js';
+import { SKIPPED, type Verification, verifyGradient } from './numeric/verify.js';
+import * as C from './expr/construct.js';
+import { simplify } from './simplify/simplify.js';
 
 export { MatcalcError, formatError } from './errors.js';
 export type { ErrorKind, Span } from './errors.js';
 export type { Expr } from './expr/node.js';
 export type { PlainValue } from './numeric/values.js';
+export type { Verification, VerificationStatus } from './numeric/verify.js';
+export type { StepLine } from './print/steps.js';
+export type { Layout, SymmetricConvention } from './calculus/gradient.js';
 
 export interface Options {
   /** Declarations, e.g. "A: n×n symmetric; a: scalar; X: 3×4". */
@@ -66,5 +76,87 @@ export function evaluate(text: string, values: Record<string, unknown>, options:
     const { expr, symbols } = parseExpression(text, { where: options.where });
     const bound = bindValues(symbols.values(), values);
     return toPlain(evaluateExpr(expr, bound.values, bound.sizes), expr.shape);
+  });
+}
+
+export interface DerivativeOptions extends Options {
+  /** Check the result against finite differences (default true). */
+  verify?: boolean;
+  /** 'denominator' (default: G has the variable's shape) or 'numerator' (its transpose). */
+  layout?: Layout;
+  /** For a symmetric variable: 'symmetric' (default, (G + Gᵀ)/2) or 'entries' (G + Gᵀ − G∘I). */
+  symmetricConvention?: SymmetricConvention;
+  /** Seed of the random instances used by verification (default 1). */
+  seed?: number;
+}
+
+export interface DerivativeResult {
+  readonly input: string;
+  readonly wrt: string;
+  /** Canonical text, which `evaluate(text, values, { where })` accepts. */
+  readonly text: string;
+  readonly unicode: string;
+  readonly latex: string;
+  readonly expr: Expr;
+  readonly verification: Verification;
+  readonly steps: readonly StepLine[];
+  readonly layout: Layout;
+  /** Set when the variable is declared symmetric: which gradient this is. */
+  readonly convention?: SymmetricConvention;
+}
+
+/** The variable's symbol node; the variable must occur in the expression. */
+function variableOf(symbols: ReadonlyMap<string, Expr>, wrt: string): Expr {
+  const name = canonicalSymbolName(wrt.trim());
+  const x = symbols.get(name);
+  if (!x) {
+    const known = [...symbols.keys()].join(', ') || 'none';
+    throw new MatcalcError('value', `the variable ${wrt} does not occur in the expression (its symbols: ${known})`);
+  }
+  return x;
+}
+
+/** ∂f/∂X of a scalar expression, simplified and (unless verify: false) verified. A result
+ *  that fails verification is not returned: a MatcalcError of kind 'verification' is thrown. */
+export function grad(text: string, wrt: string, options: DerivativeOptions = {}): DerivativeResult {
+  return guard(text, () => {
+    const { expr, symbols } = parseExpression(text, { where: options.where });
+    const x = variableOf(symbols, wrt);
+    const layout = options.layout ?? 'denominator';
+    const result = computeGradient(expr, x, { layout, ...(options.symmetricConvention ? { symmetricConvention: options.symmetricConvention } : {}) });
+    const simplified = simplify(result.gradient);
+    const g = simplified.expr;
+    let verification: Verification = SKIPPED;
+    if (options.verify !== false) {
+      // Verify G in denominator layout, as the symmetric part when x is symmetric.
+      let checked = layout === 'numerator' ? C.transpose(g) : g;
+      if (result.convention === 'entries') checked = C.multiply(C.number(0.5), C.add(checked, C.hadamard(checked, C.identity(x.shape.rows))));
+      verification = verifyGradient(expr, x, checked, { seed: options.seed ?? 1 });
+    }
+    const derived: DerivativeResult = {
+      input: text,
+      wrt: x.name,
+      text: render(g, 'text'),
+      unicode: render(g, 'unicode'),
+      latex: render(g, 'latex'),
+      expr: g,
+      verification,
+      steps: gradientSteps(result, g, simplified.steps),
+      layout,
+      ...(result.convention ? { convention: result.convention } : {}),
+    };
+    if (verification.status === 'failed') {
+      throw new MatcalcError('verification', `the derived gradient failed numerical verification (max rel. error ${verification.maxRelError.toExponential(1)}); this is a bug in matcalc, please report it`, { report: verification });
+    }
+    return derived;
+  });
+}
+
+/** df: the differential of an expression w.r.t. a symbol, with d(X) for the variable. */
+export function differential(text: string, wrt: string, options: Options = {}): { text: string; unicode: string; latex: string; expr: Expr } {
+  return guard(text, () => {
+    const { expr, symbols } = parseExpression(text, { where: options.where });
+    const { df } = differentiate(expr, variableOf(symbols, wrt));
+    return { text: render(df, 'text'), unicode: render(df, 'unicode'), latex: render(df, 'latex'), expr: df };
   });
 }

@@ -29,6 +29,18 @@ class ShapeUnifier extends UnionFind {
 }
 
 export function buildExpression(ast: Ast, source: string, declarations: readonly Declaration[] = []): Built {
+  const built = buildExpressions([ast], source, declarations);
+  return { expr: built.exprs[0]!, symbols: built.symbols };
+}
+
+export interface BuildOptions {
+  /** Rule files: symbolic exponents (`A.^p`, `A^k`) stand for a number bound by matching,
+   *  and the trees (the two sides of an identity) must have one shape. */
+  patterns?: boolean;
+}
+
+/** Builds several trees in one context: one symbol table, one unification of sizes. */
+export function buildExpressions(asts: readonly Ast[], source: string, declarations: readonly Declaration[] = [], options: BuildOptions = {}): { exprs: Expr[]; symbols: ReadonlyMap<string, Expr> } {
   const unifier = new ShapeUnifier();
   const declared = new Map(declarations.map((d) => [d.name, d]));
   const symbols = new Map<string, Expr>();
@@ -90,8 +102,9 @@ export function buildExpression(ast: Ast, source: string, declarations: readonly
     }
   };
 
-  const constant = (ast: Ast): number => {
+  const constant = (ast: Ast): number | Expr => {
     const value = build(ast);
+    if (value.op !== 'number' && options.patterns) return value;
     if (value.op !== 'number') {
       throw new MatcalcError('unsupported', `the exponent ${text(ast)} is not a number`, { span: ast.span, source, expected: 'powers take numeric exponents, e.g. x^2, (x\'x)^(1/2), A^3' });
     }
@@ -152,8 +165,10 @@ export function buildExpression(ast: Ast, source: string, declarations: readonly
       case 'power': {
         const base = build(ast.base);
         const exponent = constant(ast.exponent);
+        const elementwise = ast.operator === '.^' || C.isScalar(base);
+        if (typeof exponent !== 'number') return C.symbolicPower(base, exponent, elementwise);
         return located(ast.operator === '^' ? 'power' : 'elementwise power', ast.operatorSpan, [[ast.base, base]], () =>
-          ast.operator === '.^' || C.isScalar(base) ? C.power(base, exponent) : C.matrixPower(base, exponent),
+          elementwise ? C.power(base, exponent) : C.matrixPower(base, exponent),
         );
       }
       case 'call': {
@@ -173,8 +188,21 @@ export function buildExpression(ast: Ast, source: string, declarations: readonly
     }
   };
 
-  const raw = withUnifier(unifier, () => build(ast));
-  const names = nameDims(symbols, unifier, declarations, raw);
+  const raws = withUnifier(unifier, () => {
+    const built = asts.map(build);
+    if (options.patterns) {
+      // Both sides of an identity have one shape: this sizes an I or 𝟙 on the right.
+      for (const other of built.slice(1)) {
+        const mismatch = () => `the two sides have different shapes`;
+        if (!C.isScalar(other) || !C.isScalar(built[0]!)) {
+          unifier.unify(built[0]!.shape.rows, other.shape.rows, mismatch);
+          unifier.unify(built[0]!.shape.cols, other.shape.cols, mismatch);
+        }
+      }
+    }
+    return built;
+  });
+  const names = nameDims(symbols, unifier, declarations, raws[0]);
   const rename = (dim: Dim): Dim =>
     dim.includes('·') ? productDim(dim.split('·').map(rename)) : names.get(unifier.find(dim)) ?? unifier.find(dim);
   const renameShape = (shape: Shape): Shape => ({ rows: rename(shape.rows), cols: rename(shape.cols) });
@@ -188,9 +216,9 @@ export function buildExpression(ast: Ast, source: string, declarations: readonly
     }
   });
   return withUnifier(strictUnifier, () => {
-    const expr = resolve(raw);
+    const exprs = raws.map(resolve);
     const resolvedSymbols = new Map([...symbols].map(([name, node]) => [name, resolve(node)]));
-    return { expr, symbols: resolvedSymbols };
+    return { exprs, symbols: resolvedSymbols };
   });
 }
 

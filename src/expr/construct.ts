@@ -150,8 +150,8 @@ export function multiply(...factors: Expr[]): Expr {
   for (const m of chain) {
     if (m.op === 'identity') continue;
     const previous = matrices[matrices.length - 1];
-    const [base, k] = m.op === 'matrixPower' ? [m.args[0]!, m.value] : [m, 1];
-    const [previousBase, previousK] = previous?.op === 'matrixPower' ? [previous.args[0]!, previous.value] : [previous, 1];
+    const [base, k] = m.op === 'matrixPower' && m.args.length === 1 ? [m.args[0]!, m.value] : [m, 1];
+    const [previousBase, previousK] = previous?.op === 'matrixPower' && previous.args.length === 1 ? [previous.args[0]!, previous.value] : [previous, 1];
     if (previousBase === base) matrices[matrices.length - 1] = matrixPower(base, previousK + k);
     else matrices.push(m);
   }
@@ -159,7 +159,7 @@ export function multiply(...factors: Expr[]): Expr {
   // Scalar factors with one base combine their exponents: x·x⁻¹ = 1, s·s = s².
   const exponents = new Map<number, { base: Expr; exponent: number }>();
   for (const s of scalars) {
-    const [base, exponent] = s.op === 'power' ? [s.args[0]!, s.value] : [s, 1];
+    const [base, exponent] = s.op === 'power' && s.args.length === 1 ? [s.args[0]!, s.value] : [s, 1];
     const entry = exponents.get(base.id);
     if (entry) entry.exponent += exponent;
     else exponents.set(base.id, { base, exponent });
@@ -209,8 +209,15 @@ export function power(base: Expr, exponent: number): Expr {
   if (exponent === 0) return onesLike(base.shape);
   if (base.op === 'number') return number(Math.pow(base.value, exponent));
   if (base.op === 'zero' && exponent > 0) return base;
-  if (base.op === 'power' && Number.isInteger(exponent)) return power(base.args[0]!, base.value * exponent);
+  if (base.op === 'power' && base.args.length === 1 && Number.isInteger(exponent)) return power(base.args[0]!, base.value * exponent);
   return intern('power', [base], base.shape, '', exponent);
+}
+
+/** A power whose exponent is an expression (rule patterns only: `A.^p`, `A^k`). Once the
+ *  exponent is a number (after matching), rebuild turns it into an ordinary power. */
+export function symbolicPower(base: Expr, exponent: Expr, elementwise: boolean): Expr {
+  if (exponent.op === 'number') return elementwise ? power(base, exponent.value) : matrixPower(base, exponent.value);
+  return intern(elementwise ? 'power' : 'matrixPower', [base, exponent], base.shape, '', NaN);
 }
 
 export function matrixPower(a: Expr, k: number): Expr {
@@ -248,7 +255,7 @@ export function hadamard(...factors: Expr[]): Expr {
   const exponents = new Map<number, { base: Expr; exponent: number }>();
   for (const f of flat) {
     if (f === all1) continue;
-    const [base, exponent] = f.op === 'power' ? [f.args[0]!, f.value] : [f, 1];
+    const [base, exponent] = f.op === 'power' && f.args.length === 1 ? [f.args[0]!, f.value] : [f, 1];
     const entry = exponents.get(base.id);
     if (entry) entry.exponent += exponent;
     else exponents.set(base.id, { base, exponent });
@@ -389,8 +396,8 @@ export function rebuild(node: Expr, args: readonly Expr[]): Expr {
     case 'kron': return kron(...args);
     case 'transpose': return transpose(a);
     case 'inverse': return inverse(a);
-    case 'power': return power(a, node.value);
-    case 'matrixPower': return matrixPower(a, node.value);
+    case 'power': return args.length === 2 ? symbolicPower(a, b, true) : power(a, node.value);
+    case 'matrixPower': return args.length === 2 ? symbolicPower(a, b, false) : matrixPower(a, node.value);
     case 'apply': return apply(node.name, a);
     case 'trace': return trace(a);
     case 'det': return det(a);
@@ -404,7 +411,6 @@ export function rebuild(node: Expr, args: readonly Expr[]): Expr {
     case 'logsumexp': return logsumexp(a);
     case 'differential': return differential(a);
   }
-  void b;
   return node;
 }
 

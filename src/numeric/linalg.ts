@@ -7,7 +7,7 @@ import type { FactoryFunctionMap } from 'mathjs';
 // Tests load mathjs's prebuilt single-file (UMD) build, whose names sit on `default`; the
 // ESM build and the bundle export them directly. Either way we take the same functions.
 type MathjsModule = typeof mathjsModule;
-const mathjs: MathjsModule = 'create' in mathjsModule ? mathjsModule : (mathjsModule as unknown as { default: MathjsModule }).default;
+const mathjs: MathjsModule = 'create' in mathjsModule ? mathjsModule : (Reflect.get(mathjsModule, 'default') as MathjsModule);
 // The typings mark each dependency map optional; they are always present at run time.
 const math = mathjs.create({
   invDependencies: mathjs.invDependencies,

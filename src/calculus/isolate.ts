@@ -1,0 +1,134 @@
+// Isolation: from df (linear in d(X)) to G with df = tr(Gᵀ dX). The adjoint of each
+// linear node is passed to its linear parts by the rules in rules/isolation.rules, from
+// the outside in, in reverse topological order — reverse-mode differentiation done
+// symbolically. Each step adds O(1) shared nodes, so the cost is linear in df.
+
+import { MatcalcError } from '../errors.js';
+import * as C from '../expr/construct.js';
+import type { Expr } from '../expr/node.js';
+import type { Step } from '../rewrite/engine.js';
+import { conditionsHold } from '../rewrite/engine.js';
+import { instantiate } from '../rewrite/instantiate.js';
+import { rules } from '../rewrite/library.js';
+import { combine, EMPTY_BINDINGS, match, type MatchContext } from '../rewrite/match.js';
+import type { Rule } from '../rewrite/rule.js';
+
+const ADJOINT_NAMES = new Set(['G', 'g', 'v']);
+
+/** An isolation rule read as: the adjoint `adjoint` of a node matching `pattern` sends
+ *  `template` to the part bound to `child`, for each output. */
+interface Isolation {
+  readonly rule: Rule;
+  readonly adjoint: string;
+  readonly pattern: Expr;
+  readonly outputs: readonly { child: string; template: Expr }[];
+}
+
+function stripTrace(e: Expr): Expr {
+  return e.op === 'trace' ? e.args[0]! : e;
+}
+
+function prepare(rule: Rule): Isolation {
+  const fail = (why: string): never => {
+    throw new MatcalcError('syntax', `${rule.origin}: ${why}`);
+  };
+  const lhs = stripTrace(rule.lhs);
+  if (lhs.op !== 'multiply') fail("the left side must be tr(G' * …) or g * …");
+  const at = lhs.args.findIndex((a) => (a.op === 'symbol' && ADJOINT_NAMES.has(a.name)) || (a.op === 'transpose' && a.args[0]!.op === 'symbol' && ADJOINT_NAMES.has(a.args[0]!.name)));
+  if (at < 0) fail('no adjoint variable (G, g or v) on the left');
+  const adjointNode = lhs.args[at]!;
+  const adjoint = adjointNode.op === 'symbol' ? adjointNode.name : adjointNode.args[0]!.name;
+  const pattern = combine('multiply', lhs.args.filter((_, i) => i !== at));
+  const terms = rule.rhs.op === 'add' ? rule.rhs.args : [rule.rhs];
+  const outputs = terms.map((term) => {
+    const inner = stripTrace(term);
+    const factors = inner.op === 'multiply' ? inner.args : [inner];
+    const position = factors.findIndex((f) => f.op === 'differential');
+    if (position < 0) fail('each term on the right must be tr(H\' * d(L))');
+    const child = factors[position]!.args[0]!;
+    if (child.op !== 'symbol') fail('d(…) on the right must hold a variable');
+    return { child: child.name, template: C.transpose(combine('multiply', factors.filter((_, i) => i !== position))) };
+  });
+  return { rule, adjoint, pattern, outputs };
+}
+
+let prepared: Isolation[] | undefined;
+function isolationRules(): Isolation[] {
+  return (prepared ??= rules('isolation').map(prepare));
+}
+
+export interface Isolated {
+  /** G with df = tr(Gᵀ dX), X's shape; zero when df does not hold dX. */
+  readonly gradient: Expr;
+  readonly steps: readonly Step[];
+}
+
+export function isolate(df: Expr, x: Expr): Isolated {
+  const linear = new Map<number, boolean>();
+  const isLinear = (e: Expr): boolean => {
+    if (e.op === 'differential') return true;
+    if (e.args.length === 0) return false;
+    const known = linear.get(e.id);
+    if (known !== undefined) return known;
+    const result = e.args.some(isLinear);
+    linear.set(e.id, result);
+    return result;
+  };
+  // Linear nodes in post-order (children first); processed in reverse, parents first.
+  const order: Expr[] = [];
+  const seen = new Set<number>();
+  const stack: [Expr, boolean][] = [[df, false]];
+  while (stack.length > 0) {
+    const [node, expanded] = stack.pop()!;
+    if (expanded) {
+      order.push(node);
+      continue;
+    }
+    if (seen.has(node.id) || !isLinear(node)) continue;
+    seen.add(node.id);
+    stack.push([node, true]);
+    if (node.op !== 'differential') for (const arg of node.args) if (isLinear(arg) && !seen.has(arg.id)) stack.push([arg, false]);
+  }
+  const contributions = new Map<number, Expr[]>([[df.id, [C.ONE()]]]);
+  const steps: Step[] = [];
+  let gradient: Expr = C.zero(x.shape);
+  for (let i = order.length - 1; i >= 0; i--) {
+    const node = order[i]!;
+    const parts = contributions.get(node.id);
+    if (!parts) continue;
+    const adjoint = C.add(...parts);
+    contributions.delete(node.id);
+    if (node.op === 'differential') {
+      if (node.args[0] === x) gradient = adjoint;
+      continue;
+    }
+    let handled = false;
+    for (const isolation of isolationRules()) {
+      const context: MatchContext = { variables: isolation.rule.variables, isLinear };
+      const start = { ...EMPTY_BINDINGS, vars: new Map([[isolation.adjoint, adjoint]]) };
+      if (isolation.adjoint === 'g' && !C.isScalar(adjoint)) continue;
+      if (isolation.adjoint === 'v' && adjoint.shape.cols !== '1') continue;
+      const bindings = match(isolation.pattern, node, start, context);
+      if (!bindings || !conditionsHold(isolation.rule.conditions, bindings)) continue;
+      for (const { child, template } of isolation.outputs) {
+        const target = bindings.vars.get(child)!;
+        const value = instantiate(template, bindings, context);
+        const list = contributions.get(target.id);
+        if (list) list.push(value);
+        else contributions.set(target.id, [value]);
+      }
+      steps.push({ rule: isolation.rule.name, before: node, after: adjoint });
+      handled = true;
+      break;
+    }
+    if (!handled) {
+      throw new MatcalcError('unsupported', `cannot isolate d(${x.name}) through ${describeOp(node)}: no isolation rule applies (not supported yet)`);
+    }
+  }
+  return { gradient, steps };
+}
+
+function describeOp(e: Expr): string {
+  const names: Partial<Record<Expr['op'], string>> = { kron: 'a Kronecker product', vec: 'vec(…)', diagMatrix: 'diag(…)', diagVector: 'diag(…)' };
+  return names[e.op] ?? e.op;
+}

@@ -1,0 +1,117 @@
+// The rewrite loop: strategies over rules, with explicit limits and a stop reason, and a
+// record of every rule applied (so --steps comes for free). Domain-free: the rules carry
+// the mathematics; conditions are read from one predicate table.
+
+import { isScalar, isVector, rebuild } from '../expr/construct.js';
+import { findDim } from '../expr/dims.js';
+import { DIAGONAL, type Expr, ORTHOGONAL, SPD, SYMMETRIC } from '../expr/node.js';
+import { instantiate } from './instantiate.js';
+import { type Bindings, combine, type MatchContext, matchPart } from './match.js';
+import type { Condition, Rule } from './rule.js';
+
+export interface Step {
+  readonly rule: string;
+  readonly before: Expr;
+  readonly after: Expr;
+}
+
+export interface Limits {
+  /** Rule applications at most. */
+  steps: number;
+  /** Wall-clock budget in milliseconds. */
+  milliseconds: number;
+}
+
+export type StopReason = 'saturated' | 'step-limit' | 'time-limit';
+
+export const DEFAULT_LIMITS: Limits = { steps: 100_000, milliseconds: 10_000 };
+
+const PREDICATES: Record<string, (e: Expr) => boolean> = {
+  scalar: isScalar,
+  vector: isVector,
+  matrix: (e) => !isScalar(e) && !isVector(e),
+  square: (e) => findDim(e.shape.rows) === findDim(e.shape.cols),
+  symmetric: (e) => (e.props & SYMMETRIC) !== 0,
+  spd: (e) => (e.props & SPD) !== 0,
+  diagonal: (e) => (e.props & DIAGONAL) !== 0,
+  orthogonal: (e) => (e.props & ORTHOGONAL) !== 0,
+  number: (e) => e.op === 'number',
+  constant: () => true, // outside calculus everything is constant
+};
+
+export function conditionsHold(conditions: readonly Condition[], bindings: Bindings): boolean {
+  return conditions.every((c) => {
+    const value = bindings.vars.get(c.variable);
+    return value !== undefined && (PREDICATES[c.predicate]?.(value) ?? false);
+  });
+}
+
+export function contextOf(rule: Rule): MatchContext {
+  return { variables: rule.variables };
+}
+
+/** One rule at one node (possibly on part of a product or sum), or undefined. */
+export function applyRule(rule: Rule, node: Expr): Expr | undefined {
+  const context = contextOf(rule);
+  const bindings = matchPart(rule.lhs, node, context);
+  if (!bindings || !conditionsHold(rule.conditions, bindings)) return undefined;
+  const replaced = instantiate(rule.rhs, bindings, context);
+  if (!bindings.before && !bindings.after) return replaced;
+  return combine(node.op, [...(bindings.before ?? []), replaced, ...(bindings.after ?? [])]);
+}
+
+export interface RewriteResult {
+  readonly expr: Expr;
+  readonly steps: readonly Step[];
+  readonly stop: StopReason;
+}
+
+/** Bottom-up to a fixpoint: children first, then rules at the node until none applies. */
+export function rewriteBottomUp(root: Expr, ruleList: readonly Rule[], limits: Limits = DEFAULT_LIMITS): RewriteResult {
+  const steps: Step[] = [];
+  const memo = new Map<number, Expr>();
+  const deadline = Date.now() + limits.milliseconds;
+  let stop: StopReason = 'saturated';
+  let applied = 0;
+  const byOp = new Map<string, Rule[]>();
+  for (const rule of ruleList) {
+    const key = rule.lhs.op;
+    byOp.set(key, [...(byOp.get(key) ?? []), rule]);
+  }
+  const visit = (node: Expr): Expr => {
+    const known = memo.get(node.id);
+    if (known) return known;
+    let current = node.args.length === 0 ? node : rebuild(node, node.args.map(visit));
+    for (;;) {
+      if (applied >= limits.steps) {
+        stop = 'step-limit';
+        break;
+      }
+      if ((applied & 255) === 0 && Date.now() > deadline) {
+        stop = 'time-limit';
+        break;
+      }
+      let next: Expr | undefined;
+      let used: Rule | undefined;
+      for (const rule of byOp.get(current.op) ?? []) {
+        next = applyRule(rule, current);
+        if (next && next !== current) {
+          used = rule;
+          break;
+        }
+        next = undefined;
+      }
+      if (!next || !used) break;
+      applied++;
+      steps.push({ rule: used.name, before: current, after: next });
+      // The result may have new children to simplify; its own node is tried again.
+      const settled: Expr = next.args.length === 0 ? next : rebuild(next, next.args.map(visit));
+      current = settled;
+    }
+    memo.set(node.id, current);
+    memo.set(current.id, current);
+    return current;
+  };
+  const expr = visit(root);
+  return { expr, steps, stop };
+}

@@ -1,0 +1,223 @@
+// Pattern matching of rule sides against expressions. Knows the operator flags and
+// nothing of the mathematics: `*` and ⊗ are associative (a variable may take a run of
+// factors), `+` and ∘ associative-commutative (a variable may take the rest).
+
+import { multiply, add, hadamard, kron, number, isScalar } from '../expr/construct.js';
+import { productDim, type Dim } from '../expr/dims.js';
+import type { Expr, Op } from '../expr/node.js';
+
+export interface Bindings {
+  readonly vars: ReadonlyMap<string, Expr>;
+  readonly dims: ReadonlyMap<Dim, Dim>;
+  /** In a partial match at the top: arguments of the node the pattern did not take. */
+  readonly before?: readonly Expr[];
+  readonly after?: readonly Expr[];
+}
+
+export interface MatchContext {
+  readonly variables: ReadonlySet<string>;
+  /** What a `d(L)` in a pattern accepts: a part of a differential that holds d(X). */
+  readonly isLinear?: (e: Expr) => boolean;
+}
+
+export const EMPTY_BINDINGS: Bindings = { vars: new Map(), dims: new Map() };
+
+const ASSOCIATIVE: ReadonlySet<Op> = new Set(['multiply', 'kron']);
+const COMMUTATIVE: ReadonlySet<Op> = new Set(['add', 'hadamard']);
+
+/** The value of an empty run: the operator's unit, which acts as one in every product. */
+function unit(op: Op): Expr {
+  return op === 'add' ? number(0) : number(1);
+}
+
+export function combine(op: Op, args: readonly Expr[]): Expr {
+  if (args.length === 0) return unit(op);
+  if (args.length === 1) return args[0]!;
+  switch (op) {
+    case 'add': return add(...args);
+    case 'hadamard': return hadamard(...args);
+    case 'kron': return kron(...args);
+    default: return multiply(...args);
+  }
+}
+
+function bindDim(pattern: Dim, actual: Dim, dims: Map<Dim, Dim>): boolean {
+  if (pattern === '1' || /^\d+$/.test(pattern)) return pattern === actual;
+  if (pattern.includes('·')) {
+    const parts = pattern.split('·');
+    if (parts.every((p) => dims.has(p) || /^\d+$/.test(p))) return productDim(parts.map((p) => dims.get(p) ?? p)) === actual;
+    return true; // decided once the factors are bound
+  }
+  const known = dims.get(pattern);
+  if (known !== undefined) return known === actual;
+  dims.set(pattern, actual);
+  return true;
+}
+
+function bindShape(pattern: Expr, actual: Expr, bindings: Bindings): Bindings | undefined {
+  // A scalar in a product acts as a scalar multiple, not as a 1×1 factor of the chain:
+  // it fixes no sizes (sizes left unbound instantiate as 1).
+  if (isScalar(actual)) return bindings;
+  const dims = new Map(bindings.dims);
+  if (!bindDim(pattern.shape.rows, actual.shape.rows, dims) || !bindDim(pattern.shape.cols, actual.shape.cols, dims)) return undefined;
+  return { ...bindings, dims };
+}
+
+function bindVar(name: string, value: Expr, bindings: Bindings): Bindings | undefined {
+  const known = bindings.vars.get(name);
+  if (known !== undefined) return known === value ? bindings : undefined;
+  const vars = new Map(bindings.vars);
+  vars.set(name, value);
+  return { ...bindings, vars };
+}
+
+export function isVariable(p: Expr, context: MatchContext): boolean {
+  return p.op === 'symbol' && context.variables.has(p.name);
+}
+
+/** Matches a whole expression. */
+export function match(pattern: Expr, actual: Expr, bindings: Bindings, context: MatchContext): Bindings | undefined {
+  if (isVariable(pattern, context)) {
+    // A scalar variable takes scalars only; a vector variable vectors or scalars.
+    if (isScalar(pattern) && !isScalar(actual)) return undefined;
+    if (pattern.shape.cols === '1' && actual.shape.cols !== '1') return undefined;
+    if (context.isLinear?.(actual)) return undefined; // pattern variables stand for constants of the differential
+    const bound = bindVar(pattern.name, actual, bindings);
+    return bound && (isScalar(pattern) ? bound : bindShape(pattern, actual, bound));
+  }
+  if (pattern.op === 'differential' && context.isLinear) {
+    const inner = pattern.args[0]!;
+    if (!context.isLinear(actual) || !isVariable(inner, context)) return undefined;
+    if (isScalar(inner) && !isScalar(actual)) return undefined;
+    const bound = bindVar(inner.name, actual, bindings);
+    return bound && bindShape(inner, actual, bound);
+  }
+  if (pattern.op === 'number') return actual.op === 'number' && actual.value === pattern.value ? bindings : undefined;
+  if (pattern.op !== actual.op || pattern.name !== actual.name) return undefined;
+  if ((pattern.op === 'power' || pattern.op === 'matrixPower') && pattern.args.length === 2) {
+    if (actual.args.length !== 1) return undefined;
+    const base = match(pattern.args[0]!, actual.args[0]!, bindings, context);
+    return base && match(pattern.args[1]!, number(actual.value), base, context);
+  }
+  if (pattern.value !== actual.value && !(Number.isNaN(pattern.value) && Number.isNaN(actual.value))) return undefined;
+  if (pattern.args.length === 0) return bindShape(pattern, actual, bindings);
+  if (ASSOCIATIVE.has(pattern.op)) return matchSequence(pattern.op, pattern.args, actual.args, bindings, context);
+  if (COMMUTATIVE.has(pattern.op)) return matchUnordered(pattern.op, pattern.args, actual.args, bindings, context);
+  if (pattern.args.length !== actual.args.length) return undefined;
+  let result: Bindings | undefined = bindings;
+  for (let i = 0; i < pattern.args.length && result; i++) result = match(pattern.args[i]!, actual.args[i]!, result, context);
+  return result;
+}
+
+/** Associative: pattern variables take runs of factors (possibly empty), in order. The
+ *  split tried first is the balanced one, so a binary rule halves a long product. */
+function matchSequence(op: Op, patterns: readonly Expr[], actuals: readonly Expr[], bindings: Bindings, context: MatchContext): Bindings | undefined {
+  if (patterns.length === 0) return actuals.length === 0 ? bindings : undefined;
+  const [first, ...rest] = patterns as [Expr, ...Expr[]];
+  // Scalars commute: a scalar pattern factor may take any scalar factor of a product.
+  if (op === 'multiply' && isScalar(first) && !isVariable(first, context)) {
+    for (let i = 0; i < actuals.length; i++) {
+      if (!isScalar(actuals[i]!)) continue;
+      const bound = match(first, actuals[i]!, bindings, context);
+      const result = bound && matchSequence(op, rest, [...actuals.slice(0, i), ...actuals.slice(i + 1)], bound, context);
+      if (result) return result;
+    }
+    return undefined;
+  }
+  // Before a d(L), the run is exactly the factors up to the linear one: no search.
+  const next = rest[0];
+  if (isVariable(first, context) && next?.op === 'differential' && context.isLinear) {
+    const at = actuals.findIndex(context.isLinear);
+    if (at < 0) return undefined;
+    const bound = match(first, combine(op, actuals.slice(0, at)), bindings, context);
+    return bound && matchSequence(op, rest, actuals.slice(at), bound, context);
+  }
+  if (!isVariable(first, context)) {
+    if (actuals.length === 0) return undefined;
+    const head = match(first, actuals[0]!, bindings, context);
+    return head && matchSequence(op, rest, actuals.slice(1), head, context);
+  }
+  const remainingVariables = rest.filter((p) => isVariable(p, context)).length;
+  const fixed = rest.length - remainingVariables;
+  const maxTake = actuals.length - fixed;
+  const order: number[] = [];
+  const preferred = rest.length === 0 ? maxTake : Math.max(1, Math.floor(actuals.length / patterns.length));
+  for (let k = preferred; k >= 0; k--) order.push(k);
+  for (let k = preferred + 1; k <= maxTake; k++) order.push(k);
+  for (const take of order) {
+    if (rest.length === 0 && take !== actuals.length) continue;
+    const value = combine(op, actuals.slice(0, take));
+    const bound = match(first, value, bindings, context);
+    const result = bound && matchSequence(op, rest, actuals.slice(take), bound, context);
+    if (result) return result;
+  }
+  return undefined;
+}
+
+/** Associative-commutative: each non-variable pattern takes one argument; a lone
+ *  variable left over takes all the remaining arguments. */
+function matchUnordered(op: Op, patterns: readonly Expr[], actuals: readonly Expr[], bindings: Bindings, context: MatchContext): Bindings | undefined {
+  // d(L) + d(R) against a longer linear sum: halves, so a k-term sum costs O(k log k).
+  if (patterns.length === 2 && context.isLinear && patterns.every((p) => p.op === 'differential') && actuals.length > 2) {
+    const half = Math.floor(actuals.length / 2);
+    const left = match(patterns[0]!, combine(op, actuals.slice(0, half)), bindings, context);
+    return left && match(patterns[1]!, combine(op, actuals.slice(half)), left, context);
+  }
+  const fixed = patterns.filter((p) => !isVariable(p, context));
+  const variables = patterns.filter((p) => isVariable(p, context));
+  const assign = (index: number, remaining: readonly Expr[], current: Bindings): Bindings | undefined => {
+    if (index === fixed.length) return assignVariables(op, variables, remaining, current, context);
+    for (let i = 0; i < remaining.length; i++) {
+      const bound = match(fixed[index]!, remaining[i]!, current, context);
+      const result = bound && assign(index + 1, [...remaining.slice(0, i), ...remaining.slice(i + 1)], bound);
+      if (result) return result;
+    }
+    return undefined;
+  };
+  return assign(0, actuals, bindings);
+}
+
+function assignVariables(op: Op, variables: readonly Expr[], remaining: readonly Expr[], bindings: Bindings, context: MatchContext): Bindings | undefined {
+  if (variables.length === 0) return remaining.length === 0 ? bindings : undefined;
+  if (variables.length === 1) return match(variables[0]!, combine(op, remaining), bindings, context);
+  // Several variables: each takes one argument (in order), the last the rest.
+  const [first, ...rest] = variables as [Expr, ...Expr[]];
+  for (let i = 0; i < remaining.length; i++) {
+    const bound = match(first, remaining[i]!, bindings, context);
+    const result = bound && assignVariables(op, rest, [...remaining.slice(0, i), ...remaining.slice(i + 1)], bound, context);
+    if (result) return result;
+  }
+  return undefined;
+}
+
+/** Matches the pattern against part of an n-ary node: a run of a product's factors, or
+ *  some of a sum's terms; what it leaves is returned in `before` and `after`. */
+export function matchPart(pattern: Expr, actual: Expr, context: MatchContext): Bindings | undefined {
+  const whole = match(pattern, actual, EMPTY_BINDINGS, context);
+  if (whole || pattern.op !== actual.op || actual.args.length <= pattern.args.length) return whole;
+  const k = pattern.args.length;
+  if (ASSOCIATIVE.has(actual.op)) {
+    for (let start = 0; start + k <= actual.args.length; start++) {
+      const window = actual.args.slice(start, start + k);
+      const bound = matchSequence(actual.op, pattern.args, window, EMPTY_BINDINGS, context);
+      if (bound) return { ...bound, before: actual.args.slice(0, start), after: actual.args.slice(start + k) };
+    }
+    return undefined;
+  }
+  if (COMMUTATIVE.has(actual.op)) {
+    const choose = (from: number, picked: number[]): Bindings | undefined => {
+      if (picked.length === k) {
+        const chosen = picked.map((i) => actual.args[i]!);
+        const bound = matchUnordered(actual.op, pattern.args, chosen, EMPTY_BINDINGS, context);
+        return bound && { ...bound, before: actual.args.filter((_, i) => !picked.includes(i)), after: [] };
+      }
+      for (let i = from; i < actual.args.length; i++) {
+        const result = choose(i + 1, [...picked, i]);
+        if (result) return result;
+      }
+      return undefined;
+    };
+    return choose(0, []);
+  }
+  return undefined;
+}

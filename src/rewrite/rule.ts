@@ -1,0 +1,85 @@
+// Rules are data: `name: lhs = rhs [if condition(X), …]`, one per line, in the notation
+// itself. A rule file may begin with `where …` declaring its pattern variables' kinds
+// (the --where language); every symbol in a rule is a pattern variable.
+
+import { parseDeclarations, wholeWordNames } from '../../grammar/declarations.js';
+import { parseAst } from '../../grammar/parser.js';
+import { MatcalcError } from '../errors.js';
+import { buildExpressions } from '../expr/build.js';
+import type { Expr } from '../expr/node.js';
+
+export interface Condition {
+  readonly predicate: string;
+  readonly variable: string;
+}
+
+export interface Rule {
+  readonly name: string;
+  readonly lhs: Expr;
+  readonly rhs: Expr;
+  readonly conditions: readonly Condition[];
+  /** Where the rule was written, `rules/FILE:LINE`, for errors and --steps. */
+  readonly origin: string;
+  /** The pattern variables (symbol names) of the rule. */
+  readonly variables: ReadonlySet<string>;
+}
+
+export const PREDICATES = ['scalar', 'vector', 'matrix', 'square', 'symmetric', 'spd', 'diagonal', 'orthogonal', 'number', 'constant'] as const;
+
+function symbolNames(e: Expr, into = new Set<string>()): Set<string> {
+  if (e.op === 'symbol') into.add(e.name);
+  for (const arg of e.args) symbolNames(arg, into);
+  return into;
+}
+
+/** Parses one rule file; a bad rule is an error that names FILE:LINE. */
+export function loadRules(text: string, file: string): Rule[] {
+  const lines = text.split('\n');
+  let where = '';
+  const rules: Rule[] = [];
+  lines.forEach((raw, index) => {
+    const origin = `rules/${file}:${index + 1}`;
+    const line = raw.replace(/#.*$/, '').trim();
+    if (line === '') return;
+    const fail = (message: string): never => {
+      throw new MatcalcError('syntax', `${origin}: ${message}`, { source: raw });
+    };
+    if (line.startsWith('where ')) {
+      where += (where ? '; ' : '') + line.slice(6);
+      return;
+    }
+    const match = /^([A-Za-z][\w-]*)\s*:\s*(.+?)\s*=\s*(.+?)(?:\s+if\s+(.+))?$/.exec(line);
+    if (!match) fail("expected 'name: lhs = rhs [if condition(X), …]'");
+    const [, name, lhsText, rhsText, conditionText] = match as unknown as [string, string, string, string, string | undefined];
+    const declarations = parseDeclarations(where);
+    const options = { declared: wholeWordNames(declarations), differentials: true };
+    let lhs: Expr;
+    let rhs: Expr;
+    try {
+      // Both sides in one build, so a variable has one shape on the left and the right.
+      const built = buildExpressions([parseAst(lhsText, options), parseAst(rhsText, options)], `${lhsText} = ${rhsText}`, declarations, { patterns: true });
+      [lhs, rhs] = built.exprs as [Expr, Expr];
+    } catch (error) {
+      if (error instanceof MatcalcError) fail(error.message);
+      throw error;
+    }
+    const conditions = (conditionText ?? '')
+      .split(/,\s*(?![^()]*\))/)
+      .filter((c) => c.trim() !== '')
+      .map((c) => {
+        const parts = /^(\w+)\((\w+)\)$/.exec(c.trim());
+        if (!parts || !(PREDICATES as readonly string[]).includes(parts[1]!)) fail(`unknown condition '${c.trim()}'; known: ${PREDICATES.join(', ')}`);
+        return { predicate: parts![1]!, variable: parts![2]! };
+      });
+    const variables = symbolNames(lhs!);
+    for (const name of symbolNames(rhs!)) if (!variables.has(name)) fail(`${name} appears on the right but not on the left`);
+    for (const condition of conditions) if (!variables.has(condition.variable)) fail(`the condition names ${condition.variable}, which is not in the rule`);
+    if (lhs! === rhs!) fail('the two sides are the same expression');
+    // A left side the constructors already reduced to a leaf (I ⊗ I is I) would match
+    // every such leaf: such a rule is redundant at best.
+    if (lhs!.args.length === 0) fail('the left side reduces to a single symbol or constant; the constructors already do this');
+    rules.push({ name: name!, lhs: lhs!, rhs: rhs!, conditions, origin, variables });
+  });
+  return rules;
+}
+

@@ -1,0 +1,57 @@
+// Simplification to the form a textbook prints: the rules of rules/simplify.rules
+// bottom-up to a fixpoint, then common factors collected, each kept only when the cost
+// model (tree size) says the result is smaller or equal.
+
+import * as C from '../expr/construct.js';
+import { type Expr, memoize } from '../expr/node.js';
+import { DEFAULT_LIMITS, type Limits, rewriteBottomUp, type Step, type StopReason } from '../rewrite/engine.js';
+import { rules } from '../rewrite/library.js';
+import { factorSum } from './factor.js';
+
+export interface Simplified {
+  readonly expr: Expr;
+  readonly steps: readonly Step[];
+  readonly stop: StopReason;
+}
+
+/** Transposes in a DAG (distinct nodes): the cost that decides where a transpose goes. */
+function transposeCount(root: Expr): number {
+  const seen = new Set<number>();
+  let count = 0;
+  const stack = [root];
+  while (stack.length > 0) {
+    const e = stack.pop()!;
+    if (seen.has(e.id)) continue;
+    seen.add(e.id);
+    if (e.op === 'transpose') count++;
+    stack.push(...e.args);
+  }
+  return count;
+}
+
+export function simplify(expr: Expr, limits: Limits = DEFAULT_LIMITS): Simplified {
+  const simplifyRules = rules('simplify');
+  const first = rewriteBottomUp(expr, simplifyRules, limits);
+  // (Σ tᵢ)ᵀ = Σ tᵢᵀ when that leaves fewer transposes: (x'/s - c*x'*A'/s²)' becomes
+  // x/s - c*A*x/s², but (A*x - b)' stays as it is.
+  const distributeSteps: Step[] = [];
+  const distribute = memoize<Expr>((node, recurse) => {
+    if (node.args.length === 0) return node;
+    const rebuilt = C.rebuild(node, node.args.map(recurse));
+    if (rebuilt.op !== 'transpose' || rebuilt.args[0]!.op !== 'add') return rebuilt;
+    const candidate = rewriteBottomUp(C.add(...rebuilt.args[0]!.args.map(C.transpose)), simplifyRules, limits).expr;
+    if (transposeCount(candidate) >= transposeCount(rebuilt)) return rebuilt;
+    distributeSteps.push({ rule: 'transpose-sum', before: rebuilt, after: candidate });
+    return candidate;
+  });
+  const distributed = distribute(first.expr);
+  const rewritten = { ...first, expr: distributed, steps: [...first.steps, ...distributeSteps] };
+  const factor = memoize<Expr>((node, recurse) => {
+    if (node.args.length === 0) return node;
+    const rebuilt = C.rebuild(node, node.args.map(recurse));
+    return rebuilt.op === 'add' ? factorSum(rebuilt) : rebuilt;
+  });
+  const factored = factor(rewritten.expr);
+  const steps = factored === rewritten.expr ? rewritten.steps : [...rewritten.steps, { rule: 'collect-common-factors', before: rewritten.expr, after: factored }];
+  return { expr: factored, steps, stop: rewritten.stop };
+}
