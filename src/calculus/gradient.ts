@@ -6,7 +6,8 @@ import { MatcalcError } from '../errors.js';
 import * as C from '../expr/construct.js';
 import { shapeText } from '../expr/dims.js';
 import { type Expr, SYMMETRIC } from '../expr/node.js';
-import type { Step } from '../rewrite/engine.js';
+import { rewriteBottomUp, type Step } from '../rewrite/engine.js';
+import { rules } from '../rewrite/library.js';
 import { differentiate } from './differential.js';
 import { isolate } from './isolate.js';
 
@@ -35,7 +36,9 @@ export function gradient(f: Expr, x: Expr, options: GradientOptions = {}): Gradi
   if (!C.isScalar(f)) {
     throw new MatcalcError('shape', `grad needs a scalar expression, but this one is ${shapeText(f.shape)}; for vector or matrix expressions use jacobian`);
   }
-  const { df, steps: differentialSteps } = differentiate(f, x);
+  // Scalar functions of A ⊗ B reduce to functions of A and B first (rules/kron.rules).
+  const prepared = hasKron(f) ? rewriteBottomUp(f, rules('kron')) : undefined;
+  const { df, steps: differentialSteps } = differentiate(prepared?.expr ?? f, x);
   const { gradient: raw, steps: isolationSteps } = isolate(df, x);
   let g = raw;
   let convention: SymmetricConvention | undefined;
@@ -55,6 +58,13 @@ export function gradient(f: Expr, x: Expr, options: GradientOptions = {}): Gradi
     raw,
     gradient: g,
     ...(convention ? { convention } : {}),
-    steps: { differential: differentialSteps, isolation: isolationSteps },
+    steps: { differential: [...(prepared?.steps ?? []), ...differentialSteps], isolation: isolationSteps },
   };
+}
+
+function hasKron(e: Expr, seen = new Set<number>()): boolean {
+  if (e.op === 'kron') return true;
+  if (seen.has(e.id)) return false;
+  seen.add(e.id);
+  return e.args.some((a) => hasKron(a, seen));
 }

@@ -91,40 +91,44 @@ export function isolate(df: Expr, x: Expr): Isolated {
   }
   const contributions = new Map<number, Expr[]>([[df.id, [C.ONE()]]]);
   const steps: Step[] = [];
-  let gradient: Expr = C.zero(x.shape);
+  const gradientParts: Expr[] = [];
+  const give = (target: Expr, value: Expr): void => {
+    // A node a rule made (the halves of a long sum) is in no other node of df: it has
+    // no other parents, so its adjoint is complete now and it is passed on at once.
+    if (!seen.has(target.id)) {
+      propagate(target, value);
+      return;
+    }
+    const list = contributions.get(target.id);
+    if (list) list.push(value);
+    else contributions.set(target.id, [value]);
+  };
+  const propagate = (node: Expr, adjoint: Expr): void => {
+    if (node.op === 'differential') {
+      if (node.args[0] === x) gradientParts.push(adjoint);
+      return;
+    }
+    for (const isolation of isolationRules()) {
+      if (isolation.adjoint === 'g' && !C.isScalar(adjoint)) continue;
+      if (isolation.adjoint === 'v' && adjoint.shape.cols !== '1') continue;
+      const context: MatchContext = { variables: isolation.rule.variables, isLinear };
+      const start = { ...EMPTY_BINDINGS, vars: new Map([[isolation.adjoint, adjoint]]) };
+      const bindings = match(isolation.pattern, node, start, context);
+      if (!bindings || !conditionsHold(isolation.rule.conditions, bindings)) continue;
+      steps.push({ rule: isolation.rule.name, before: node, after: adjoint });
+      for (const { child, template } of isolation.outputs) give(bindings.vars.get(child)!, instantiate(template, bindings, context));
+      return;
+    }
+    throw new MatcalcError('unsupported', `cannot isolate d(${x.name}) through ${describeOp(node)}: no isolation rule applies (not supported yet)`);
+  };
   for (let i = order.length - 1; i >= 0; i--) {
     const node = order[i]!;
     const parts = contributions.get(node.id);
     if (!parts) continue;
-    const adjoint = C.add(...parts);
     contributions.delete(node.id);
-    if (node.op === 'differential') {
-      if (node.args[0] === x) gradient = adjoint;
-      continue;
-    }
-    let handled = false;
-    for (const isolation of isolationRules()) {
-      const context: MatchContext = { variables: isolation.rule.variables, isLinear };
-      const start = { ...EMPTY_BINDINGS, vars: new Map([[isolation.adjoint, adjoint]]) };
-      if (isolation.adjoint === 'g' && !C.isScalar(adjoint)) continue;
-      if (isolation.adjoint === 'v' && adjoint.shape.cols !== '1') continue;
-      const bindings = match(isolation.pattern, node, start, context);
-      if (!bindings || !conditionsHold(isolation.rule.conditions, bindings)) continue;
-      for (const { child, template } of isolation.outputs) {
-        const target = bindings.vars.get(child)!;
-        const value = instantiate(template, bindings, context);
-        const list = contributions.get(target.id);
-        if (list) list.push(value);
-        else contributions.set(target.id, [value]);
-      }
-      steps.push({ rule: isolation.rule.name, before: node, after: adjoint });
-      handled = true;
-      break;
-    }
-    if (!handled) {
-      throw new MatcalcError('unsupported', `cannot isolate d(${x.name}) through ${describeOp(node)}: no isolation rule applies (not supported yet)`);
-    }
+    propagate(node, C.add(...parts));
   }
+  const gradient = gradientParts.length > 0 ? C.add(...gradientParts) : C.zero(x.shape);
   return { gradient, steps };
 }
 

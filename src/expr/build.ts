@@ -82,7 +82,7 @@ export function buildExpressions(asts: readonly Ast[], source: string, declarati
   const text = (node: Ast): string => source.slice(node.span.start, node.span.end);
   const display = (e: Expr): string => {
     const names = nameDims(symbols, unifier, declarations);
-    const dim = (d: Dim): string => (d.includes('·') ? d.split('·').map((p) => names.get(findDim(p)) ?? findDim(p)).join('·') : names.get(findDim(d)) ?? findDim(d));
+    const dim = (d: Dim): string => findDim(d).split('·').map((p) => names.get(p) ?? p).join('·');
     return `${dim(e.shape.rows)}×${dim(e.shape.cols)}`;
   };
 
@@ -202,9 +202,12 @@ export function buildExpressions(asts: readonly Ast[], source: string, declarati
     }
     return built;
   });
-  const names = nameDims(symbols, unifier, declarations, raws[0]);
-  const rename = (dim: Dim): Dim =>
-    dim.includes('·') ? productDim(dim.split('·').map(rename)) : names.get(unifier.find(dim)) ?? unifier.find(dim);
+  const names = nameDims(symbols, unifier, declarations, raws);
+  const rename = (dim: Dim): Dim => {
+    if (dim.includes('·')) return productDim(dim.split('·').map(rename));
+    const root = unifier.find(dim);
+    return root.includes('·') ? rename(root) : names.get(root) ?? root;
+  };
   const renameShape = (shape: Shape): Shape => ({ rows: rename(shape.rows), cols: rename(shape.cols) });
   const resolve = memoize<Expr>((node, recurse) => {
     switch (node.op) {
@@ -255,7 +258,7 @@ export function applyFunction(name: string, args: readonly Expr[]): Expr {
 }
 
 /** Names for the dimensions no declaration named: n, m, p, … in order of appearance. */
-function nameDims(symbols: ReadonlyMap<string, Expr>, unifier: UnionFind, declarations: readonly Declaration[], root?: Expr): Map<Dim, Dim> {
+function nameDims(symbols: ReadonlyMap<string, Expr>, unifier: UnionFind, declarations: readonly Declaration[], roots: readonly Expr[] = []): Map<Dim, Dim> {
   const taken = new Set(declarations.flatMap((d) => [d.rows, d.cols]).filter((d): d is string => d !== undefined));
   const names = new Map<Dim, Dim>();
   const pool = DIM_NAMES.filter((n) => !taken.has(n));
@@ -263,16 +266,17 @@ function nameDims(symbols: ReadonlyMap<string, Expr>, unifier: UnionFind, declar
   const visit = (dim: Dim): void => {
     for (const part of dim.split('·')) {
       const root = unifier.find(part);
-      if (root.startsWith('?') && !names.has(root)) names.set(root, pool.shift() ?? `d${++extra}`);
+      if (root.includes('·')) visit(root);
+      else if (root.startsWith('?') && !names.has(root)) names.set(root, pool.shift() ?? `d${++extra}`);
     }
   };
   for (const node of symbols.values()) {
     visit(node.shape.rows);
     visit(node.shape.cols);
   }
-  if (root) {
+  {
     const seen = new Set<number>();
-    const stack = [root];
+    const stack = [...roots];
     while (stack.length > 0) {
       const node = stack.pop()!;
       if (seen.has(node.id)) continue;

@@ -95,11 +95,14 @@ export function add(...terms: Expr[]): Expr {
   const target = flat.find((t) => !isScalar(t))?.shape ?? SCALAR;
   const groups = new Map<number, { rest: Expr; coefficient: number }>();
   for (const raw of flat) {
+    // Shapes first, even of a zero term: 0*x still fixes the size of the sum.
+    if (!isScalar(raw)) {
+      unifyDims(raw.shape.rows, target.rows, describeShapes('sum', [raw, flat[0]!]));
+      unifyDims(raw.shape.cols, target.cols, describeShapes('sum', [raw, flat[0]!]));
+    }
     if (isZero(raw)) continue;
     let term = raw;
     if (isScalar(term) && !isScalarShape(target)) term = multiply(term, onesLike(target)); // broadcast
-    unifyDims(term.shape.rows, target.rows, describeShapes('sum', [term, flat[0]!]));
-    unifyDims(term.shape.cols, target.cols, describeShapes('sum', [term, flat[0]!]));
     const [coefficient, rest] = splitCoefficient(term);
     const group = groups.get(rest.id);
     if (group) group.coefficient += coefficient;
@@ -228,6 +231,7 @@ export function matrixPower(a: Expr, k: number): Expr {
   if (k === 1) return a;
   if (k < 0) return matrixPower(inverse(a), -k);
   if (a.op === 'identity' || a.op === 'zero') return a;
+  if (a.op === 'matrixPower' && a.args.length === 1) return matrixPower(a.args[0]!, a.value * k);
   return intern('matrixPower', [a], a.shape, '', k, a.props & (SYMMETRIC | SPD | DIAGONAL));
 }
 

@@ -39,7 +39,10 @@ export function withUnifier<T>(unifier: Unifier, run: () => T): T {
   }
 }
 
-export const findDim = (dim: Dim): Dim => (dim.includes('·') ? productDim(dim.split('·')) : current.find(dim));
+export function findDim(dim: Dim): Dim {
+  const root = dim.includes('·') ? dim : current.find(dim);
+  return root.includes('·') ? productDim(root.split('·')) : root;
+}
 export const unifyDims = (a: Dim, b: Dim, describe: () => string): void => current.unify(findDim(a), findDim(b), describe);
 
 export function isScalarShape(shape: Shape): boolean {
@@ -63,7 +66,14 @@ export function productDim(factors: readonly Dim[]): Dim {
       else names.push(...resolved.split('·'));
     }
   }
-  names.sort();
+  // Variables in creation order (?2 before ?10), then names: a canonical order that also
+  // lines up the factors of A ⊗ B's rows with those of its columns.
+  names.sort((a, b) => {
+    const [va, vb] = [a.startsWith('?'), b.startsWith('?')];
+    if (va && vb) return Number(a.slice(1)) - Number(b.slice(1));
+    if (va !== vb) return va ? -1 : 1;
+    return a < b ? -1 : a > b ? 1 : 0;
+  });
   if (number !== 1 || names.length === 0) names.unshift(String(number));
   return names.join('·');
 }
@@ -89,11 +99,18 @@ export class UnionFind implements Unifier {
   }
 
   unify(a: Dim, b: Dim, describe: () => string): void {
-    const ra = this.find(a);
-    const rb = this.find(b);
+    const ra = findDim(this.find(a));
+    const rb = findDim(this.find(b));
     if (ra === rb) return;
-    if (ra.startsWith('?') && !rb.includes(ra)) this.parent.set(ra, rb);
-    else if (rb.startsWith('?') && !ra.includes(rb)) this.parent.set(rb, ra);
-    else throw new MatcalcError('shape', describe());
+    const occurs = (v: Dim, d: Dim): boolean => d.split('·').includes(v);
+    if (ra.startsWith('?') && !ra.includes('·') && !occurs(ra, rb)) this.parent.set(ra, rb);
+    else if (rb.startsWith('?') && !rb.includes('·') && !occurs(rb, ra)) this.parent.set(rb, ra);
+    else if (ra.includes('·') && rb.includes('·') && ra.split('·').length === rb.split('·').length) {
+      // m·n = p·q with free sizes: the factors pair up in order (A ⊗ B square when
+      // A and B are): the reading a user means by tr(A ⊗ X).
+      const [left, right] = [ra.split('·'), rb.split('·')];
+      if (![...left, ...right].some((d) => d.startsWith('?'))) throw new MatcalcError('shape', describe());
+      left.forEach((d, i) => this.unify(d, right[i]!, describe));
+    } else throw new MatcalcError('shape', describe());
   }
 }

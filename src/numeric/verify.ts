@@ -3,6 +3,7 @@
 // random directions on two or more draws. Domain failures and kinks redraw a bounded
 // number of times and then say so ("unverifiable"); they never count as verified.
 
+import { findDim, isScalarShape, shapeText } from '../expr/dims.js';
 import { DIAGONAL, type Expr, SYMMETRIC } from '../expr/node.js';
 import { DomainError, evaluateExpr, type Sizes } from './evaluate.js';
 import * as L from './linalg.js';
@@ -29,8 +30,11 @@ export interface VerifyOptions {
   directions?: number;
 }
 
-export const TOLERANCE = 1e-5;
-const STEP = 1e-5;
+/** Relative agreement required, beyond the rounding noise of the differences. */
+export const TOLERANCE = 1e-6;
+/** Step of the central differences; Richardson extrapolation makes the truncation
+ *  error O(h⁴), so a large step keeps rounding noise (≈ ε|f|/h) small. */
+const STEP = 1e-3;
 const ATTEMPTS = 8;
 
 export const SKIPPED: Verification = { status: 'skipped', maxRelError: 0, sizes: {}, seed: 0, draws: 0, directions: 0 };
@@ -65,6 +69,9 @@ export function verifyGradient(f: Expr, x: Expr, g: Expr, options: VerifyOptions
   const seed = options.seed ?? 1;
   const drawCount = options.draws ?? 2;
   const directionCount = options.directions ?? 3;
+  if (!(findDim(g.shape.rows) === findDim(x.shape.rows) && findDim(g.shape.cols) === findDim(x.shape.cols)) && !(isScalarShape(g.shape) && isScalarShape(x.shape))) {
+    return { status: 'failed', maxRelError: Infinity, sizes: {}, seed, draws: 0, directions: 0, reason: `the gradient is ${shapeText(g.shape)} but ${x.name} is ${shapeText(x.shape)}` };
+  }
   const needs = needsOf(f);
   const gNeeds = needsOf(g);
   gNeeds.positive.forEach((n) => needs.positive.add(n));
@@ -95,15 +102,23 @@ export function verifyGradient(f: Expr, x: Expr, g: Expr, options: VerifyOptions
           if (x.props & SYMMETRIC) v = v.map((row, i) => row.map((a, j) => (a + v[j]![i]!) / 2));
           if (x.props & DIAGONAL) v = v.map((row, i) => row.map((a, j) => (i === j ? a : 0)));
           const analytic = inner(gValue, v);
-          const difference = (h: number): number => (at(h, v) - at(-h, v)) / (2 * h);
-          const numeric = difference(STEP);
-          const scale = Math.max(Math.abs(numeric), Math.abs(analytic), 1e-8 * (1 + Math.abs(f0)));
-          const error = Math.abs(numeric - analytic) / scale;
+          let largest = Math.abs(f0);
+          const difference = (h: number): number => {
+            const [plus, minus] = [at(h, v), at(-h, v)];
+            largest = Math.max(largest, Math.abs(plus), Math.abs(minus));
+            return (plus - minus) / (2 * h);
+          };
+          const richardson = (h: number): number => (4 * difference(h / 2) - difference(h)) / 3;
+          const numeric = richardson(STEP);
+          // What rounding alone can put into the differences: a few ε|f| / h.
+          const noise = 64 * Number.EPSILON * largest / STEP;
+          const gap = Math.abs(numeric - analytic);
+          const error = gap === 0 ? 0 : gap / Math.max(Math.abs(numeric), Math.abs(analytic), noise / TOLERANCE);
           if (error > TOLERANCE) {
-            // Not smooth here (a kink of relu/abs within the step)? Then the difference
+            // Not smooth here (a kink of relu/abs within the step)? Then the estimate
             // changes with the step; redraw instead of blaming the derivative.
-            const finer = difference(STEP / 8);
-            if (Math.abs(finer - numeric) / scale > TOLERANCE) throw new Redraw('f is not smooth at the drawn point');
+            const finer = richardson(STEP / 16);
+            if (Math.abs(finer - numeric) > TOLERANCE * Math.max(Math.abs(numeric), Math.abs(finer)) + noise * 16) throw new Redraw('f is not smooth at the drawn point');
           }
           maxRelError = Math.max(maxRelError, error);
         }
@@ -128,7 +143,7 @@ export function describeVerification(v: Verification): string {
     case 'verified':
       return `verified: finite differences agree (max rel. error ${v.maxRelError.toExponential(1)}${where}; ${v.draws} draws × ${v.directions} directions)`;
     case 'failed':
-      return `FAILED: finite differences disagree (max rel. error ${v.maxRelError.toExponential(1)}${where})`;
+      return v.reason ? `FAILED: ${v.reason}` : `FAILED: finite differences disagree (max rel. error ${v.maxRelError.toExponential(1)}${where})`;
     case 'unverifiable':
       return `unverifiable: ${v.reason ?? 'no usable point'}${where}`;
     case 'skipped':

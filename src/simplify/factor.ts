@@ -23,7 +23,7 @@ export function factorSum(sum: Expr): Expr {
     const counts = new Map<number, { factor: Expr; members: number[] }>();
     terms.forEach((t, i) => {
       const factor = side === 'right' ? t.chain[t.chain.length - 1] : t.chain[0];
-      if (!factor) return;
+      if (!factor || factor.op === 'identity') return; // I is a unit: nothing to collect
       const entry = counts.get(factor.id) ?? { factor, members: [] };
       entry.members.push(i);
       counts.set(factor.id, entry);
@@ -44,7 +44,9 @@ export function factorSum(sum: Expr): Expr {
     const unit = C.identity(side === 'right' ? factor.shape.rows : factor.shape.cols);
     return C.multiply(...t.scalars, ...(rest.length > 0 ? rest : [unit]));
   });
-  const grouped = factorSum(C.add(...inner));
+  const innerSum = C.add(...inner);
+  if (innerSum === sum) return sum; // no progress
+  const grouped = factorSum(innerSum);
   const collected = side === 'right' ? C.multiply(grouped, factor) : C.multiply(factor, grouped);
   const others = sum.args.filter((_, i) => !members.includes(i));
   const result = others.length === 0 ? collected : factorSum(C.add(collected, ...others));

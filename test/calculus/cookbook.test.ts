@@ -39,6 +39,9 @@ const cookbook: Case[] = [
   ['(129) ‖x − a‖₂', 'norm(x - a)', 'x', '(x - a)/norm(x - a)'],
   ['(131) ‖X‖_F²', 'norm(X)^2', 'X', '2*X'],
   ['(124) tr of the inverse of a product', 'tr(inv(A*X))', 'X', "-(inv(A*X)*inv(X))'"],
+  ['(§10.2.1) tr(A ⊗ X) = tr(A)tr(X)', 'tr(A ⊗ X)', 'X', 'tr(A)*I'],
+  ['(§10.2.1) mixed product, tr((A ⊗ B)(X ⊗ C))', 'tr((A ⊗ B)*(X ⊗ C))', 'X', "tr(B*C)*A'"],
+  ['‖A ⊗ X‖²', 'norm(kron(A, X))^2', 'X', '2*norm(A)^2*X'],
   ['scalar variable: tr(αA)', 'tr(alpha*A)', 'alpha', 'tr(A)'],
   ['Hadamard: sum(A ∘ X)', 'sum(A .* X)', 'X', 'A'],
   ['elementwise: sum(exp(X))', 'sum(exp(X))', 'X', 'exp(X)'],
@@ -104,5 +107,17 @@ describe('layouts and symmetric variables', () => {
     expect(entries.convention).toBe('entries');
     expectSameFunction(entries.text, "A + A' - A ∘ I", 'X: symmetric');
     expect(entries.verification.status).toBe('verified');
+  });
+});
+
+describe('what is not supported says so', () => {
+  test('d(X) inside a Kronecker product that no identity removes', () => {
+    expect(() => grad("x'*(A ⊗ X)*y", 'X')).toThrow('cannot isolate d(X) through a Kronecker product');
+  });
+  test('a non-scalar expression', () => {
+    expect(() => grad('A*x', 'x')).toThrow('grad needs a scalar expression');
+  });
+  test('a variable that does not occur', () => {
+    expect(() => grad("x'x", 'y')).toThrow('the variable y does not occur');
   });
 });

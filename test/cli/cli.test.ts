@@ -73,3 +73,59 @@ describe('help and version', () => {
     expect(run('--version').out.trim()).toMatch(/^\d+\.\d+\.\d+/);
   });
 });
+
+describe('matcalc grad and diff', () => {
+  test("grad x'Ax x prints (A + A')*x and its verification line", () => {
+    const { code, out } = run('grad', "x'Ax", 'x');
+    expect(code).toBe(0);
+    const [result, verification] = out.trim().split('\n');
+    expect(result).toBe("(A + A')*x");
+    expect(verification).toMatch(/^verified: finite differences agree \(max rel\. error [\d.e+-]+ at n=2, seed 1; 2 draws × 3 directions\)$/);
+  });
+  test('--where, --format unicode and latex', () => {
+    expect(run('grad', "x'Ax", 'x', '--where', 'A: symmetric').out.split('\n')[0]).toBe('2*A*x');
+    expect(run('grad', "x'Ax", 'x', '--format', 'unicode').out.split('\n')[0]).toBe('(A + Aᵀ)x');
+    const latex = run('grad', "x'Ax", 'x', '--format', 'latex').out.split('\n');
+    expect(latex[0]).toBe('\\left(A + A^{\\top}\\right) x');
+    expect(latex[1]).toMatch(/^% verified/);
+  });
+  test('--format json has input, wrt, result, verification (and steps with --steps)', () => {
+    const json = JSON.parse(run('grad', 'tr(A*X*B)', 'X', '--format', 'json', '--steps').out);
+    expect(json.input).toBe('tr(A*X*B)');
+    expect(json.wrt).toBe('X');
+    expect(json.result).toEqual({ text: "A'*B'", unicode: 'AᵀBᵀ', latex: 'A^{\\top} B^{\\top}' });
+    expect(json.verification.status).toBe('verified');
+    expect(json.verification.sizes).toEqual({ n: 2, m: 3, p: 4 });
+    expect(json.steps.map((s: { label: string }) => s.label)).toEqual(['f', 'df', 'trace form', 'gradient']);
+  });
+  test('--steps prints the derivation with the rule names', () => {
+    const out = run('grad', 'log(det(X))', 'X', '--steps').out;
+    expect(out).toContain('    f = log(det(X))');
+    expect(out).toContain('   df = tr(inv(X)*d(X))    [det, log]');
+    expect(out).toContain("∂f/∂X = inv(X)'");
+    const latex = run('grad', 'log(det(X))', 'X', '--steps', '--format', 'latex').out;
+    expect(latex).toContain('\\begin{align*}');
+    expect(latex).toContain('\\end{align*}');
+  });
+  test('--no-verify, --layout numerator, symmetric conventions', () => {
+    expect(run('grad', "x'Ax", 'x', '--no-verify').out.split('\n')[1]).toBe('not verified (--no-verify)');
+    expect(run('grad', "a'*X*b", 'X', '--layout', 'numerator').out.split('\n')[0]).toBe("b*a'");
+    const symmetric = run('grad', 'tr(A*X)', 'X', '--where', 'X: symmetric').out;
+    expect(symmetric).toContain('note: X is symmetric: this is the gradient for the trace inner product');
+    const entries = run('grad', 'tr(A*X)', 'X', '--where', 'X: symmetric', '--symmetric-convention', 'entries').out;
+    expect(entries).toContain("Matrix Cookbook's entrywise form");
+  });
+  test('an expression starting with - (with or without --)', () => {
+    expect(run('grad', "-x'x", 'x').out.split('\n')[0]).toBe('-2*x');
+    expect(run('grad', '--', "-x'x", 'x').out.split('\n')[0]).toBe('-2*x');
+  });
+  test('diff prints df', () => {
+    expect(run('diff', "x'Ax", 'x').out.trim()).toBe("d(x)'*A*x + x'*A*d(x)");
+  });
+  test('unsupported and bad variables exit 1 with a message', () => {
+    const unsupported = run('grad', "x'*(A ⊗ X)*y", 'X');
+    expect(unsupported.code).toBe(1);
+    expect(unsupported.err).toContain('not supported yet');
+    expect(run('grad', "x'x", 'q').code).toBe(1);
+  });
+});
