@@ -40,6 +40,7 @@ export function withUnifier<T>(unifier: Unifier, run: () => T): T {
 }
 
 export function findDim(dim: Dim): Dim {
+  if (current === strictUnifier && !dim.includes('·')) return dim; // outside unification: as is
   const root = dim.includes('·') ? dim : current.find(dim);
   return root.includes('·') ? productDim(root.split('·')) : root;
 }

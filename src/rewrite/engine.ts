@@ -50,8 +50,27 @@ export function contextOf(rule: Rule): MatchContext {
   return { variables: rule.variables };
 }
 
+/** The operations a node's arguments must include for a rule on part of it to match:
+ *  a cheap test that spares the matcher most windows of long products and sums. */
+const requiredOps = new WeakMap<Rule, readonly string[]>();
+function required(rule: Rule): readonly string[] {
+  let ops = requiredOps.get(rule);
+  if (!ops) {
+    ops = rule.lhs.args.filter((a) => !(a.op === 'symbol' && rule.variables.has(a.name))).map((a) => a.op);
+    requiredOps.set(rule, ops);
+  }
+  return ops;
+}
+
+function mayMatch(rule: Rule, node: Expr): boolean {
+  if (rule.lhs.op !== node.op) return false;
+  if (node.op !== 'multiply' && node.op !== 'add' && node.op !== 'hadamard' && node.op !== 'kron') return true;
+  return required(rule).every((op) => node.args.some((a) => a.op === op));
+}
+
 /** One rule at one node (possibly on part of a product or sum), or undefined. */
 export function applyRule(rule: Rule, node: Expr): Expr | undefined {
+  if (!mayMatch(rule, node)) return undefined;
   const context = contextOf(rule);
   const bindings = matchPart(rule.lhs, node, context);
   if (!bindings || !conditionsHold(rule.conditions, bindings)) return undefined;

@@ -1,0 +1,52 @@
+// The benchmark's expression families (issue 6), each as matcalc text and as SymPy code.
+
+export interface Family {
+  readonly name: string;
+  readonly variable: string;
+  /** matcalc notation for size N. */
+  text(n: number): string;
+  /** Python statements that build `f` and the variable `v` with SymPy matrix symbols. */
+  sympy(n: number): string;
+}
+
+const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i + 1);
+const SYMPY_HEADER = 'from sympy import MatrixSymbol, Trace, Inverse, Identity\nk = 3\n';
+
+export const FAMILIES: readonly Family[] = [
+  {
+    name: '(a) tr(A1 X A2 X … AN X), ∂/∂X',
+    variable: 'X',
+    text: (n) => `tr(${range(n).map((i) => `A${i}*X`).join('*')})`,
+    sympy: (n) => `${SYMPY_HEADER}X = MatrixSymbol('X', k, k)\nA = [MatrixSymbol(f'A{i}', k, k) for i in range(${n})]\nM = A[0]*X\nfor i in range(1, ${n}): M = M*A[i]*X\nf = Trace(M)\nv = X\n`,
+  },
+  {
+    name: '(b) sum(tanh(WN tanh(… tanh(W1 x)))), ∂/∂W1',
+    variable: 'W1',
+    text: (n) => `sum(${range(n).reduce((inner, i) => `tanh(W${i}*${inner})`, 'x')})`,
+    sympy: (n) => `${SYMPY_HEADER}from sympy import ones\nfrom sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction\nfrom sympy import tanh\nx = MatrixSymbol('x', k, 1)\nW = [MatrixSymbol(f'W{i}', k, k) for i in range(${n})]\nh = x\nfor i in range(${n}): h = ElementwiseApplyFunction(tanh, W[i]*h)\nf = (ones(1, k)*h)[0, 0]\nv = W[0]\n`,
+  },
+  {
+    name: '(b′) the same network, ∂/∂x',
+    variable: 'x',
+    text: (n) => `sum(${range(n).reduce((inner, i) => `tanh(W${i}*${inner})`, 'x')})`,
+    sympy: (n) => `${SYMPY_HEADER}from sympy import ones\nfrom sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction\nfrom sympy import tanh\nx = MatrixSymbol('x', k, 1)\nW = [MatrixSymbol(f'W{i}', k, k) for i in range(${n})]\nh = x\nfor i in range(${n}): h = ElementwiseApplyFunction(tanh, W[i]*h)\nf = (ones(1, k)*h)[0, 0]\nv = x\n`,
+  },
+  {
+    name: "(c) Σ x'Ai x, ∂/∂x",
+    variable: 'x',
+    text: (n) => range(n).map((i) => `x'*A${i}*x`).join(' + '),
+    sympy: (n) => `${SYMPY_HEADER}x = MatrixSymbol('x', k, 1)\nA = [MatrixSymbol(f'A{i}', k, k) for i in range(${n})]\nf = sum((x.T*A[i]*x for i in range(${n})), start=(x.T*A[0]*x)*0)\nv = x\n`,
+  },
+  {
+    name: '(d) tr(inv(A1 + X inv(A2 + X …))), ∂/∂X',
+    variable: 'X',
+    text: (n) => `tr(${range(n).reverse().reduce((inner, i) => (inner === '' ? `inv(A${i} + X)` : `inv(A${i} + X*${inner})`), '')})`,
+    sympy: (n) => `${SYMPY_HEADER}X = MatrixSymbol('X', k, k)\nA = [MatrixSymbol(f'A{i}', k, k) for i in range(${n})]\nM = Inverse(A[${n} - 1] + X)\nfor i in range(${n} - 2, -1, -1): M = Inverse(A[i] + X*M)\nf = Trace(M)\nv = X\n`,
+  },
+  {
+    name: "(e) x'A1 … AN x, ∂/∂x",
+    variable: 'x',
+    text: (n) => `x'*${range(n).map((i) => `A${i}`).join('*')}*x`,
+    sympy: (n) => `${SYMPY_HEADER}x = MatrixSymbol('x', k, 1)\nA = [MatrixSymbol(f'A{i}', k, k) for i in range(${n})]\nM = x.T\nfor i in range(${n}): M = M*A[i]\nf = M*x\nv = x\n`,
+  },
+];
