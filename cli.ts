@@ -4,14 +4,15 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import pc from 'picocolors';
-import { type DerivativeResult, differential, evaluate, formatError, grad, MatcalcError, parse } from './src/index.js';
+import { existsSync } from 'node:fs';
+import { check, type CheckResult, type DerivativeResult, differential, evaluate, formatError, grad, MatcalcError, parse, parseBatch } from './src/index.js';
 import { describeVerification, type Verification } from './src/numeric/verify.js';
 import { stepsLatex, stepsText } from './src/print/steps.js';
 
 declare const MATCALC_VERSION: string;
 const version = typeof MATCALC_VERSION === 'string' ? MATCALC_VERSION : '0.0.0-dev';
 
-const EXIT = { ok: 0, input: 1, verification: 2 } as const;
+const EXIT = { ok: 0, input: 1, verification: 2, incorrect: 3 } as const;
 
 const EXAMPLES = `
 Examples:
@@ -20,6 +21,8 @@ Examples:
   $ matcalc grad "log det(X)" X --steps               (the derivation, rule by rule)
   $ matcalc grad "tr(A*X*B)" X --format latex
   $ matcalc diff "x'Ax" x                             (the differential df)
+  $ matcalc check "x'Ax" x "2*A*x"                    → right only when A is symmetric
+  $ matcalc check examples/seeds.md                   (every derivation in a file)
   $ matcalc parse "x'Ax"
   $ matcalc parse "tr(AB) + ‖Ax − b‖²" --format latex
   $ matcalc parse "x'A" --where "A: m×n; x: n"        (a shape error, with the position marked)
@@ -144,6 +147,78 @@ function commandDiff(expression: string, variable: string, options: { where?: st
   else console.log(options.format === 'latex' ? result.latex : options.format === 'unicode' ? result.unicode : result.text);
 }
 
+function describeCheck(result: CheckResult): string {
+  const mark = result.correct ? '✓ correct' : '✗ incorrect';
+  return `${mark} (decided ${result.decidedBy === 'symbolic' ? 'symbolically' : 'numerically'}): ${result.diagnosis.message}`;
+}
+
+function formatPlain(value: unknown): string {
+  return JSON.stringify(value);
+}
+
+function commandCheck(first: string, variable: string | undefined, claim: string | undefined, options: { where?: string; format: Format; jacobian?: boolean; hessian?: boolean }): number {
+  const kind = options.jacobian ? 'jacobian' : options.hessian ? 'hessian' : 'grad';
+  if (variable === undefined || claim === undefined) {
+    if (variable !== undefined || !existsSync(first)) {
+      throw new MatcalcError('value', variable === undefined ? `no file ${first}; to check one derivation give EXPR VAR CLAIM` : 'check needs EXPR VAR CLAIM, or one FILE');
+    }
+    return checkFile(first, options.format);
+  }
+  const result = check(first, variable, claim, { ...(options.where !== undefined ? { where: options.where } : {}), kind });
+  if (options.format === 'json') {
+    console.log(JSON.stringify({ input: first, wrt: variable, claim, ...result }, null, 2));
+  } else {
+    console.log(describeCheck(result));
+    if (!result.correct) console.log(`  correct: ${options.format === 'latex' ? result.truthLatex : result.truth}`);
+    const example = result.counterexample;
+    if (example) {
+      const sizes = Object.entries(example.sizes).map(([d, n]) => `${d}=${n}`).join(', ');
+      console.log(`  counterexample (sizes ${sizes}, seed ${example.seed}): largest deviation ${example.deviation.toPrecision(3)}`);
+      for (const [name, value] of Object.entries(example.point)) console.log(`    ${name} = ${formatPlain(value)}`);
+      console.log(`    claim → ${formatPlain(example.claim)}`);
+      console.log(`    truth → ${formatPlain(example.truth)}`);
+    }
+  }
+  return result.correct ? EXIT.ok : EXIT.incorrect;
+}
+
+function checkFile(file: string, format: Format): number {
+  const entries = parseBatch(readFileSync(file, 'utf8'));
+  if (entries.length === 0) throw new MatcalcError('value', `${file} holds no derivation lines such as "grad x'*A*x wrt x = (A + A')*x"`);
+  const rows: { line: number; ok: boolean | undefined; text: string; result?: CheckResult; error?: string }[] = [];
+  const progress = process.stderr.isTTY && entries.length > 3;
+  entries.forEach((entry, index) => {
+    if (progress) {
+      const done = Math.round((20 * index) / entries.length);
+      process.stderr.write(`\r[${'#'.repeat(done)}${' '.repeat(20 - done)}] ${index}/${entries.length}`);
+    }
+    const text = `${entry.kind} ${entry.expression} wrt ${entry.wrt} = ${entry.claim}`;
+    try {
+      const result = check(entry.expression, entry.wrt, entry.claim, { where: entry.where, kind: entry.kind });
+      rows.push({ line: entry.line, ok: result.correct, text, result });
+    } catch (error) {
+      if (!(error instanceof MatcalcError)) throw error;
+      rows.push({ line: entry.line, ok: undefined, text, error: error.message });
+    }
+  });
+  if (progress) process.stderr.write(`\r${' '.repeat(40)}\r`);
+  if (format === 'json') {
+    console.log(JSON.stringify({ file, entries: rows.map((r) => ({ line: r.line, derivation: r.text, correct: r.ok ?? null, ...(r.result ? { decidedBy: r.result.decidedBy, diagnosis: r.result.diagnosis, truth: r.result.truth } : { error: r.error }) })) }, null, 2));
+  } else {
+    const width = String(Math.max(...rows.map((r) => r.line))).length;
+    console.log(`${'line'.padStart(Math.max(4, width))}    diagnosis`);
+    for (const r of rows) {
+      const mark = r.ok === true ? '✓' : r.ok === false ? '✗' : '?';
+      const why = r.result ? `${r.result.diagnosis.kind}: ${r.result.diagnosis.message}` : `error: ${r.error}`;
+      console.log(`${String(r.line).padStart(Math.max(4, width))}  ${mark}  ${r.text}`);
+      console.log(`${' '.repeat(Math.max(4, width) + 5)}${why}`);
+    }
+    const holding = rows.filter((r) => r.ok === true).length;
+    console.log(`${holding} of ${rows.length} derivations hold`);
+  }
+  return rows.every((r) => r.ok === true) ? EXIT.ok : rows.some((r) => r.ok === undefined) && rows.every((r) => r.ok !== false) ? EXIT.input : EXIT.incorrect;
+}
+
 function derivativeCommand(cli: Command, name: string, description: string): Command {
   return cli
     .command(name)
@@ -175,6 +250,19 @@ function program(): Command {
     .action(commandParse);
   derivativeCommand(cli, 'grad', 'the gradient ∂f/∂X of a scalar expression, simplified and verified numerically').action(commandGrad);
   cli
+    .command('check')
+    .description('is CLAIM the derivative of EXPR w.r.t. VAR? If not, why (exit 0 correct, 3 incorrect); or check every derivation in FILE')
+    .argument('<expression-or-file>')
+    .argument('[variable]')
+    .argument('[claim]')
+    .option('-w, --where <declarations>', 'declare kinds, sizes and assumptions')
+    .addOption(formatOption())
+    .option('--jacobian', 'CLAIM is a Jacobian (not supported yet)')
+    .option('--hessian', 'CLAIM is a Hessian (not supported yet)')
+    .action((first: string, variable: string | undefined, claim: string | undefined, options: { where?: string; format: Format; jacobian?: boolean; hessian?: boolean }) => {
+      checkExit = commandCheck(first, variable, claim, options);
+    });
+  cli
     .command('diff')
     .description('the differential df of an expression w.r.t. a variable')
     .argument('<expression>')
@@ -200,6 +288,9 @@ function protectExpressions(argv: string[]): string[] {
   return argv.map((arg, i) => ((end < 0 || i < end) && /^-/.test(arg) && !/^--?[A-Za-z][\w-]*(=.*)?$/.test(arg) ? ' ' + arg : arg));
 }
 
+/** Set by `check`: its verdict is an exit code of its own (3: incorrect). */
+let checkExit: number = EXIT.ok;
+
 function main(rawArgv: string[]): number {
   const argv = protectExpressions(rawArgv);
   const cli = program();
@@ -207,7 +298,7 @@ function main(rawArgv: string[]): number {
   for (const command of cli.commands) command.exitOverride();
   try {
     cli.parse(argv, { from: 'user' });
-    return EXIT.ok;
+    return checkExit;
   } catch (error) {
     if (error instanceof MatcalcError) {
       process.stderr.write(formatError(error) + '\n');

@@ -10,6 +10,13 @@ export interface Family {
 }
 
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i + 1);
+/** A deep network written with bindings, layer by layer, as a paper would:
+ *  sum(h3) where h3 = tanh(W3*h2), h2 = tanh(W2*h1), h1 = tanh(W1*x). */
+function network(n: number): string {
+  const layers = range(n).map((i) => `h${i} = tanh(W${i}*${i === 1 ? 'x' : `h${i - 1}`})`).reverse();
+  return `sum(h${n}) where ${layers.join(', ')}`;
+}
+
 const SYMPY_HEADER = 'from sympy import MatrixSymbol, Trace, Inverse, Identity\nk = 3\n';
 
 export const FAMILIES: readonly Family[] = [
@@ -22,13 +29,13 @@ export const FAMILIES: readonly Family[] = [
   {
     name: '(b) sum(tanh(WN tanh(… tanh(W1 x)))), ∂/∂W1',
     variable: 'W1',
-    text: (n) => `sum(${range(n).reduce((inner, i) => `tanh(W${i}*${inner})`, 'x')})`,
+    text: network,
     sympy: (n) => `${SYMPY_HEADER}from sympy import ones\nfrom sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction\nfrom sympy import tanh\nx = MatrixSymbol('x', k, 1)\nW = [MatrixSymbol(f'W{i}', k, k) for i in range(${n})]\nh = x\nfor i in range(${n}): h = ElementwiseApplyFunction(tanh, W[i]*h)\nf = (ones(1, k)*h)[0, 0]\nv = W[0]\n`,
   },
   {
     name: '(b′) the same network, ∂/∂x',
     variable: 'x',
-    text: (n) => `sum(${range(n).reduce((inner, i) => `tanh(W${i}*${inner})`, 'x')})`,
+    text: network,
     sympy: (n) => `${SYMPY_HEADER}from sympy import ones\nfrom sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction\nfrom sympy import tanh\nx = MatrixSymbol('x', k, 1)\nW = [MatrixSymbol(f'W{i}', k, k) for i in range(${n})]\nh = x\nfor i in range(${n}): h = ElementwiseApplyFunction(tanh, W[i]*h)\nf = (ones(1, k)*h)[0, 0]\nv = x\n`,
   },
   {

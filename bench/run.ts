@@ -60,11 +60,21 @@ for (const family of FAMILIES) {
     global.gc?.();
     const heapBefore = process.memoryUsage().heapUsed;
     let heapPeak = heapBefore;
-    for (let r = 0; r < repeats; r++) {
+    let failure: string | undefined;
+    for (let r = 0; r < repeats && !failure; r++) {
       const start = performance.now();
-      result = grad(text, family.variable, { verify: false });
+      try {
+        result = grad(text, family.variable, { verify: false });
+      } catch (error) {
+        failure = error instanceof Error ? error.message : String(error);
+      }
       times.push(performance.now() - start);
       heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
+    }
+    if (failure) {
+      lines.push(`(${family.name}: N = ${n} failed: ${failure})`);
+      process.stderr.write(`${family.name} N=${n}: failed: ${failure}\n`);
+      break;
     }
     const row: Row = { n, ms: median(times), heapMb: (heapPeak - heapBefore) / 2 ** 20, dag: dagSize(result!.expr), printed: result!.text.length };
     if (!sympyStopped) {

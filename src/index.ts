@@ -15,6 +15,8 @@ import { gradientSteps, type StepLine } from './print/steps.js';
 import { SKIPPED, type Verification, verifyGradient } from './numeric/verify.js';
 import * as C from './expr/construct.js';
 import { simplify } from './simplify/simplify.js';
+import { type CheckResult, checkGradient } from './check/check.js';
+import { declarationsOf } from './expr/parse.js';
 
 export { MatcalcError, formatError } from './errors.js';
 export type { ErrorKind, Span } from './errors.js';
@@ -23,6 +25,8 @@ export type { PlainValue } from './numeric/values.js';
 export type { Verification, VerificationStatus } from './numeric/verify.js';
 export type { StepLine } from './print/steps.js';
 export type { Layout, SymmetricConvention } from './calculus/gradient.js';
+export type { CheckResult, Counterexample, DiagnosisKind } from './check/check.js';
+export { parseBatch, type BatchEntry } from './check/batch.js';
 
 export interface Options {
   /** Declarations, e.g. "A: n×n symmetric; a: scalar; X: 3×4". */
@@ -158,5 +162,21 @@ export function differential(text: string, wrt: string, options: Options = {}): 
     const { expr, symbols } = parseExpression(text, { where: options.where });
     const { df } = differentiate(expr, variableOf(symbols, wrt));
     return { text: render(df, 'text'), unicode: render(df, 'unicode'), latex: render(df, 'latex'), expr: df };
+  });
+}
+
+export interface CheckOptions extends Options {
+  /** What CLAIM claims to be: the gradient (default), or — not yet supported — a Jacobian or Hessian. */
+  kind?: 'grad' | 'jacobian' | 'hessian';
+  seed?: number;
+}
+
+/** Whether `claim` is the derivative of `text` w.r.t. `wrt`; if not, why. */
+export function check(text: string, wrt: string, claim: string, options: CheckOptions = {}): CheckResult {
+  return guard(`${text} ; ${claim}`, () => {
+    if (options.kind && options.kind !== 'grad') {
+      throw new MatcalcError('unsupported', `checking a ${options.kind} needs Jacobians, which are not supported yet`);
+    }
+    return checkGradient(text, canonicalSymbolName(wrt.trim()), claim, declarationsOf(options.where), options.seed ?? 1);
   });
 }

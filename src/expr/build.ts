@@ -37,6 +37,9 @@ export interface BuildOptions {
   /** Rule files: symbolic exponents (`A.^p`, `A^k`) stand for a number bound by matching,
    *  and the trees (the two sides of an identity) must have one shape. */
   patterns?: boolean;
+  /** Pairs of trees whose shapes must agree (or be transposes): a claimed derivative has
+   *  its variable's shape, which sizes an `I` or `ones` in it. */
+  sameShapes?: readonly { a: number; b: number; transposed?: boolean }[];
 }
 
 /** Builds several trees in one context: one symbol table, one unification of sizes. */
@@ -199,6 +202,12 @@ export function buildExpressions(asts: readonly Ast[], source: string, declarati
           unifier.unify(built[0]!.shape.cols, other.shape.cols, mismatch);
         }
       }
+    }
+    for (const { a, b, transposed } of options.sameShapes ?? []) {
+      const [ea, eb] = [built[a]!, built[b]!];
+      const mismatch = () => `the claim has shape ${ea.shape.rows}×${ea.shape.cols}, not that of the variable`;
+      unifier.unify(ea.shape.rows, transposed ? eb.shape.cols : eb.shape.rows, mismatch);
+      unifier.unify(ea.shape.cols, transposed ? eb.shape.rows : eb.shape.cols, mismatch);
     }
     return built;
   });

@@ -44,14 +44,41 @@ export function simplify(expr: Expr, limits: Limits = DEFAULT_LIMITS): Simplifie
     distributeSteps.push({ rule: 'transpose-sum', before: rebuilt, after: candidate });
     return candidate;
   });
+  // Within a sum, a ∘ (b + c) is tried expanded: σ∘(1 − y) − (1 − σ)∘y becomes σ − y.
+  // Kept only where the sum gets smaller.
+  const expand = memoize<Expr>((node, recurse) => {
+    if (node.args.length === 0) return node;
+    const rebuilt = C.rebuild(node, node.args.map(recurse));
+    if (rebuilt.op !== 'add') return rebuilt;
+    const candidate = C.add(...rebuilt.args.flatMap(expandTerm));
+    if (candidate.size >= rebuilt.size) return rebuilt;
+    distributeSteps.push({ rule: 'expand-hadamard', before: rebuilt, after: candidate });
+    return candidate;
+  });
   const distributed = distribute(first.expr);
   const rewritten = { ...first, expr: distributed, steps: [...first.steps, ...distributeSteps] };
-  const factor = memoize<Expr>((node, recurse) => {
+  // Factoring can bring terms together under one product (c*X'*a - c*X'*b → c*X'*(a - b));
+  // expansion then gets its chance inside, and factoring runs once more.
+  const factored = factorEverySum()(expand(factorEverySum()(rewritten.expr)));
+  const steps = factored === rewritten.expr ? rewritten.steps : [...rewritten.steps, { rule: 'collect-common-factors', before: rewritten.expr, after: factored }];
+  return { expr: factored, steps, stop: rewritten.stop };
+}
+
+/** c·(a ∘ (b + d)) → [c·(a ∘ b), c·(a ∘ d)]; other terms as they are. */
+function expandTerm(term: Expr): Expr[] {
+  const [coefficient, rest] = C.splitCoefficient(term);
+  if (rest.op !== 'hadamard') return [term];
+  const at = rest.args.findIndex((a) => a.op === 'add');
+  if (at < 0) return [term];
+  const others = rest.args.filter((_, i) => i !== at);
+  return rest.args[at]!.args.map((summand) => C.multiply(C.number(coefficient), C.hadamard(summand, ...others)));
+}
+
+/** A fresh memoized pass that collects common factors in every sum, bottom-up. */
+function factorEverySum(): (e: Expr) => Expr {
+  return memoize<Expr>((node, recurse) => {
     if (node.args.length === 0) return node;
     const rebuilt = C.rebuild(node, node.args.map(recurse));
     return rebuilt.op === 'add' ? factorSum(rebuilt) : rebuilt;
   });
-  const factored = factor(rewritten.expr);
-  const steps = factored === rewritten.expr ? rewritten.steps : [...rewritten.steps, { rule: 'collect-common-factors', before: rewritten.expr, after: factored }];
-  return { expr: factored, steps, stop: rewritten.stop };
 }

@@ -1,0 +1,275 @@
+// Is CLAIM the gradient of f w.r.t. x? Decided symbolically (equal canonical forms) or
+// numerically (finite differences); when it is not, the usual mistakes are tried in turn
+// and named: the transpose (layout), a constant factor, a sign, right only for a
+// symmetric matrix, a missing or extra term, a shape no derivative of x can have.
+
+import type { Declaration } from '../../grammar/declarations.js';
+import { parseAst } from '../../grammar/parser.js';
+import { gradient } from '../calculus/gradient.js';
+import { MatcalcError } from '../errors.js';
+import { buildExpressions } from '../expr/build.js';
+import * as C from '../expr/construct.js';
+import { findDim, shapeText } from '../expr/dims.js';
+import { type Expr, SYMMETRIC } from '../expr/node.js';
+import { evaluateExpr } from '../numeric/evaluate.js';
+import * as L from '../numeric/linalg.js';
+import { dimsOf, drawSizes, drawValue, needsOf, Random, symbolsOf } from '../numeric/random.js';
+import { toPlain, type PlainValue } from '../numeric/values.js';
+import { type Verification, verifyGradient } from '../numeric/verify.js';
+import { render } from '../print/render.js';
+import { simplify } from '../simplify/simplify.js';
+
+export type DiagnosisKind = 'correct' | 'transpose' | 'factor' | 'sign' | 'symmetric-only' | 'missing-term' | 'shape' | 'other';
+
+export interface Counterexample {
+  readonly sizes: Readonly<Record<string, number>>;
+  readonly seed: number;
+  /** The values of every symbol at the point. */
+  readonly point: Readonly<Record<string, PlainValue>>;
+  readonly claim: PlainValue;
+  readonly truth: PlainValue;
+  /** The largest entry of |claim − truth| there. */
+  readonly deviation: number;
+}
+
+export interface CheckResult {
+  readonly correct: boolean;
+  readonly decidedBy: 'symbolic' | 'numeric';
+  readonly diagnosis: { readonly kind: DiagnosisKind; readonly message: string };
+  /** The right gradient, canonical text and LaTeX. */
+  readonly truth: string;
+  readonly truthLatex: string;
+  readonly counterexample?: Counterexample;
+  readonly verification?: Verification;
+}
+
+interface Context {
+  readonly fText: string;
+  readonly claimText: string;
+  readonly wrt: string;
+  readonly declarations: readonly Declaration[];
+}
+
+interface Built {
+  readonly f: Expr;
+  readonly claim: Expr;
+  readonly x: Expr;
+  readonly truth: Expr;
+}
+
+/** f is read first and its shapes are final; the claim is then read against them (so a
+ *  claim cannot change what f means). */
+function build(context: Context, declarations = context.declarations): Built {
+  const words = { declared: declaredWords(declarations) };
+  const fAst = parseAst(context.fText, words);
+  const alone = buildExpressions([fAst], context.fText, declarations);
+  const fixed: Declaration[] = [...alone.symbols.values()].map((s) => ({
+    name: s.name,
+    kind: C.isScalar(s) ? 'scalar' : C.isVector(s) ? 'vector' : 'matrix',
+    rows: s.shape.rows,
+    cols: s.shape.cols,
+    properties: declarations.find((d) => d.name === s.name)?.properties ?? [],
+  }));
+  const all = [...declarations.filter((d) => !fixed.some((f) => f.name === d.name)), ...fixed];
+  const source = `${context.fText} ; ${context.claimText}`;
+  const claimAst = shiftSpans(parseAst(context.claimText, { declared: declaredWords(all) }), context.fText.length + 3);
+  const variableAst = parseAst(context.wrt, { declared: declaredWords(all) });
+  // The claim should have the variable's shape (or its transpose, numerator layout): ask
+  // for that first, so that I and ones in it take their sizes; else read it as it is.
+  let built: { exprs: Expr[]; symbols: ReadonlyMap<string, Expr> } | undefined;
+  let lastError: unknown;
+  for (const sameShapes of [[{ a: 1, b: 2 }], [{ a: 1, b: 2, transposed: true }], []]) {
+    try {
+      built = buildExpressions([fAst, claimAst, variableAst], source, all, { sameShapes });
+      break;
+    } catch (error) {
+      if (!(error instanceof MatcalcError && error.kind === 'shape')) throw error;
+      lastError = error;
+    }
+  }
+  if (!built) throw new ClaimShapeError((lastError as Error).message);
+  const { exprs, symbols } = built;
+  const x = symbols.get(context.wrt);
+  if (!x) throw new MatcalcError('value', `the variable ${context.wrt} does not occur in the expression`);
+  const [f, claim] = exprs as [Expr, Expr];
+  if (!C.isScalar(f)) throw new MatcalcError('shape', `check compares gradients of scalar expressions; this one is ${shapeText(f.shape)}`);
+  const truth = simplify(gradient(f, x).gradient).expr;
+  return { f, claim, x, truth };
+}
+
+/** The claim is not well typed under f's shapes: itself a diagnosis ('shape'). */
+class ClaimShapeError extends Error {}
+
+/** The claim's spans, moved to where it stands in the combined source "f ; claim". */
+function shiftSpans<T>(node: T, by: number): T {
+  if (Array.isArray(node)) return node.map((n) => shiftSpans(n, by)) as T;
+  if (node === null || typeof node !== 'object') return node;
+  const entries = Object.entries(node as Record<string, unknown>).map(([key, value]) => {
+    if (/^(span|nameSpan|operatorSpan)$/.test(key) && value && typeof value === 'object') {
+      const span = value as { start: number; end: number };
+      return [key, { start: span.start + by, end: span.end + by }];
+    }
+    return [key, shiftSpans(value, by)];
+  });
+  return Object.fromEntries(entries) as T;
+}
+
+function declaredWords(declarations: readonly Declaration[]): string[] {
+  return declarations.map((d) => d.name).filter((n) => n.length > 1);
+}
+
+const sameShape = (a: Expr, b: Expr): boolean => findDim(a.shape.rows) === findDim(b.shape.rows) && findDim(a.shape.cols) === findDim(b.shape.cols);
+const transposedShape = (a: Expr, b: Expr): boolean => findDim(a.shape.rows) === findDim(b.shape.cols) && findDim(a.shape.cols) === findDim(b.shape.rows);
+
+/** Claim and truth on one random instance (all symbols of f, claim and truth). */
+function sample(built: Built, seed: number, draw: number): { sizes: Map<string, number>; values: Map<string, L.Matrix>; claim: L.Matrix; truth: L.Matrix } | undefined {
+  const symbols = [...new Map([...symbolsOf(built.f), ...symbolsOf(built.claim), ...symbolsOf(built.truth)].map((s) => [s.name, s])).values()];
+  const sizes = drawSizes([...dimsOf(built.f), ...dimsOf(built.claim), ...dimsOf(built.truth)], draw);
+  const needs = needsOf(built.f);
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const random = new Random(seed + 7919 * draw + 104729 * attempt);
+    const values = new Map(symbols.map((s) => [s.name, drawValue(s, sizes, random, needs)]));
+    try {
+      const claim = evaluateExpr(built.claim, values, sizes);
+      const truth = evaluateExpr(built.truth, values, sizes);
+      if (L.isFiniteMatrix(claim) && L.isFiniteMatrix(truth)) return { sizes, values, claim, truth };
+    } catch {
+      // outside the domain: draw again
+    }
+  }
+  return undefined;
+}
+
+function counterexample(built: Built, seed: number): Counterexample | undefined {
+  const point = sample(built, seed, 0);
+  if (!point || !sameShape(built.claim, built.truth)) return undefined;
+  const deviation = L.maxAbs(L.zip(point.claim, point.truth, (a, b) => a - b));
+  const symbols = [...new Map([...symbolsOf(built.f), ...symbolsOf(built.claim)].map((s) => [s.name, s])).values()];
+  return {
+    sizes: Object.fromEntries(point.sizes),
+    seed,
+    point: Object.fromEntries(symbols.map((s) => [s.name, toPlain(point.values.get(s.name)!, s.shape)])),
+    claim: toPlain(point.claim, built.claim.shape),
+    truth: toPlain(point.truth, built.truth.shape),
+    deviation,
+  };
+}
+
+/** The constant c with claim = c·truth on every draw, if there is one. */
+function constantRatio(built: Built, seed: number): number | undefined {
+  let ratio: number | undefined;
+  for (let draw = 0; draw < 3; draw++) {
+    const point = sample(built, seed, draw);
+    if (!point) return undefined;
+    const dot = (a: L.Matrix, b: L.Matrix): number => a.flat().reduce((s, v, i) => s + v * b.flat()[i]!, 0);
+    const tt = dot(point.truth, point.truth);
+    if (tt === 0) return undefined;
+    const c = dot(point.claim, point.truth) / tt;
+    const residual = L.frobenius(L.zip(point.claim, point.truth, (a, b) => a - c * b));
+    if (residual > 1e-8 * Math.max(1, L.frobenius(point.claim))) return undefined;
+    if (ratio !== undefined && Math.abs(c - ratio) > 1e-8 * Math.max(1, Math.abs(ratio))) return undefined;
+    ratio = c;
+  }
+  return ratio;
+}
+
+function formatNumber(c: number): string {
+  return Number.isInteger(c) ? String(c) : String(Number(c.toPrecision(6)));
+}
+
+export function checkGradient(fText: string, wrt: string, claimText: string, declarations: readonly Declaration[], seed = 1): CheckResult {
+  const context: Context = { fText, claimText, wrt, declarations };
+  let built: Built;
+  try {
+    built = build(context);
+  } catch (error) {
+    if (!(error instanceof ClaimShapeError)) throw error;
+    // Not even well typed where f gives the symbols their shapes.
+    const fAlone = build({ ...context, claimText: '0' });
+    return {
+      correct: false,
+      decidedBy: 'symbolic',
+      diagnosis: { kind: 'shape', message: `the claim does not fit the shapes of the expression (${error.message}); the gradient is ${render(fAlone.truth, 'text')}` },
+      truth: render(fAlone.truth, 'text'),
+      truthLatex: render(fAlone.truth, 'latex'),
+    };
+  }
+  const { claim, x, truth, f } = built;
+  const truthText = render(truth, 'text');
+  const result = (correct: boolean, decidedBy: 'symbolic' | 'numeric', kind: DiagnosisKind, message: string, extra: Partial<CheckResult> = {}): CheckResult => ({
+    correct,
+    decidedBy,
+    diagnosis: { kind, message },
+    truth: truthText,
+    truthLatex: render(truth, 'latex'),
+    ...extra,
+  });
+
+  // A shape that no derivative of x can have, or the transposed shape (layout).
+  if (!sameShape(claim, x) && !(C.isScalar(claim) && C.isScalar(x))) {
+    if (transposedShape(claim, x)) {
+      const flipped = verifyGradient(f, x, C.transpose(claim), { seed });
+      if (flipped.status === 'verified') {
+        return result(false, 'numeric', 'transpose', `the claim is the transpose of the gradient: it is ∂f/∂${wrt} in numerator layout (${shapeText(claim.shape)}); in denominator layout, the shape of ${wrt} (${shapeText(x.shape)}), it is ${truthText}`, { verification: flipped });
+      }
+    }
+    return result(false, 'symbolic', 'shape', `the claim is ${shapeText(claim.shape)}, but a derivative w.r.t. ${wrt} (${shapeText(x.shape)}) is ${shapeText(x.shape)} (or ${findDim(x.shape.cols)}×${findDim(x.shape.rows)} in numerator layout)`);
+  }
+
+  // Symbolically: the same canonical form, or a difference that simplifies to zero.
+  const claimSimplified = simplify(claim).expr;
+  if (claimSimplified === truth || C.isZero(simplify(C.subtract(claim, truth)).expr)) {
+    return result(true, 'symbolic', 'correct', `correct: the claim simplifies to the gradient ${truthText}`);
+  }
+
+  const verification = verifyGradient(f, x, claim, { seed });
+  if (verification.status === 'verified') {
+    return result(true, 'numeric', 'correct', `correct: the claim agrees with finite differences (max rel. error ${verification.maxRelError.toExponential(1)}); the simplified gradient is ${truthText}`, { verification });
+  }
+  if (verification.status === 'unverifiable') {
+    return result(false, 'numeric', 'other', `undecided: ${verification.reason ?? 'no point in the domain'}; the gradient is ${truthText}`, { verification });
+  }
+  const example = counterexample(built, seed);
+  const withExample = { verification, ...(example ? { counterexample: example } : {}) };
+
+  // The transpose of the right answer, for a square variable.
+  if (!C.isScalar(x) && findDim(x.shape.rows) === findDim(x.shape.cols)) {
+    if (verifyGradient(f, x, C.transpose(claim), { seed }).status === 'verified') {
+      return result(false, 'numeric', 'transpose', `the claim is the transpose of the gradient (numerator layout); in denominator layout it is ${truthText}`, withExample);
+    }
+  }
+  // A constant factor or a sign.
+  const ratio = constantRatio(built, seed);
+  if (ratio !== undefined && Math.abs(ratio - 1) > 1e-9) {
+    if (Math.abs(ratio + 1) < 1e-9) return result(false, 'numeric', 'sign', `the sign is wrong: the claim is −1 times the gradient ${truthText}`, withExample);
+    return result(false, 'numeric', 'factor', `a constant factor is off: the claim is ${formatNumber(ratio)} times the gradient ${truthText}${Math.abs(ratio - 0.5) < 1e-9 ? ' (a missing 2?)' : ''}`, withExample);
+  }
+  // Right only when one of the matrices is symmetric.
+  const candidates = symbolsOf(f).filter((s) => !C.isScalar(s) && !C.isVector(s) && findDim(s.shape.rows) === findDim(s.shape.cols) && !(s.props & SYMMETRIC) && s.name !== x.name);
+  for (const symbol of candidates) {
+    const assumed = withSymmetric(declarations, symbol);
+    try {
+      const rebuilt = build(context, assumed);
+      if (verifyGradient(rebuilt.f, rebuilt.x, rebuilt.claim, { seed }).status === 'verified') {
+        return result(false, 'numeric', 'symmetric-only', `right only when ${symbol.name} is symmetric (as the text may assume without saying); in general the gradient is ${truthText}`, withExample);
+      }
+    } catch {
+      // the assumption does not fit this expression: try the next matrix
+    }
+  }
+  // A missing or extra term: claim − truth in closed form.
+  // Subtract term by term, so that like terms of the two sums cancel.
+  const termsOf = (e: Expr): readonly Expr[] => (e.op === 'add' ? e.args : [e]);
+  const difference = simplify(C.add(...termsOf(simplify(claim).expr), ...termsOf(truth).map(C.negate))).expr;
+  if (difference.size < Math.max(claim.size, truth.size)) {
+    return result(false, 'numeric', 'missing-term', `a term is missing or extra: claim − gradient = ${render(difference, 'text')}; the gradient is ${truthText}`, withExample);
+  }
+  return result(false, 'numeric', 'other', `the claim disagrees with finite differences (max rel. error ${verification.maxRelError.toExponential(1)}); the gradient is ${truthText}`, withExample);
+}
+
+function withSymmetric(declarations: readonly Declaration[], symbol: Expr): Declaration[] {
+  const existing = declarations.find((d) => d.name === symbol.name);
+  const others = declarations.filter((d) => d.name !== symbol.name);
+  const sizes = existing?.rows !== undefined ? { rows: existing.rows, cols: existing.rows } : {};
+  return [...others, { name: symbol.name, kind: 'matrix', ...sizes, properties: [...(existing?.properties ?? []), 'symmetric'] }];
+}
