@@ -203,12 +203,14 @@ export function buildExpressions(asts: readonly Ast[], source: string, declarati
         }
       }
     }
+    unifier.settle();
     for (const { a, b, transposed } of options.sameShapes ?? []) {
       const [ea, eb] = [built[a]!, built[b]!];
       const mismatch = () => `the claim has shape ${ea.shape.rows}×${ea.shape.cols}, not that of the variable`;
       unifier.unify(ea.shape.rows, transposed ? eb.shape.cols : eb.shape.rows, mismatch);
       unifier.unify(ea.shape.cols, transposed ? eb.shape.rows : eb.shape.cols, mismatch);
     }
+    unifier.settle();
     return built;
   });
   const names = nameDims(symbols, unifier, declarations, raws);

@@ -87,6 +87,30 @@ export function shapeText(shape: Shape): string {
 export class UnionFind implements Unifier {
   private readonly parent = new Map<Dim, Dim>();
   private counter = 0;
+  private pending: { a: Dim; b: Dim; describe: () => string }[] = [];
+
+  /** Solves the postponed m·n = p·q constraints: again while they make progress, then
+   *  by pairing the factors that are left in order. */
+  settle(): void {
+    for (let round = 0; round < 2; round++) {
+      let progress = true;
+      while (progress && this.pending.length > 0) {
+        const before = this.pending.length;
+        const work = this.pending;
+        this.pending = [];
+        for (const { a, b, describe } of work) this.unify(a, b, describe);
+        progress = this.pending.length < before;
+      }
+      if (round === 1) break;
+      const rest = this.pending;
+      this.pending = [];
+      for (const { a, b, describe } of rest) {
+        const [left, right] = [findDim(this.find(a)).split('·'), findDim(this.find(b)).split('·')];
+        if (left.length === right.length) left.forEach((d, i) => this.unify(d, right[i]!, describe));
+        else this.unify(a, b, describe);
+      }
+    }
+  }
 
   fresh(): Dim {
     return `?${++this.counter}`;
@@ -106,12 +130,24 @@ export class UnionFind implements Unifier {
     const occurs = (v: Dim, d: Dim): boolean => d.split('·').includes(v);
     if (ra.startsWith('?') && !ra.includes('·') && !occurs(ra, rb)) this.parent.set(ra, rb);
     else if (rb.startsWith('?') && !rb.includes('·') && !occurs(rb, ra)) this.parent.set(rb, ra);
-    else if (ra.includes('·') && rb.includes('·') && ra.split('·').length === rb.split('·').length) {
-      // m·n = p·q with free sizes: the factors pair up in order (A ⊗ B square when
-      // A and B are): the reading a user means by tr(A ⊗ X).
-      const [left, right] = [ra.split('·'), rb.split('·')];
-      if (![...left, ...right].some((d) => d.startsWith('?'))) throw new MatcalcError('shape', describe());
-      left.forEach((d, i) => this.unify(d, right[i]!, describe));
+    else if (ra.includes('·') && rb.includes('·')) {
+      // m·n = p·n: common factors cancel (m = p). What is left pairs up in order when both
+      // sides have as many factors (A ⊗ B square when A and B are: the reading a user
+      // means by tr(A ⊗ X)).
+      const left = ra.split('·');
+      const right = rb.split('·');
+      for (let i = left.length - 1; i >= 0; i--) {
+        const at = right.indexOf(left[i]!);
+        if (at >= 0) {
+          right.splice(at, 1);
+          left.splice(i, 1);
+        }
+      }
+      if (left.length === 0 && right.length === 0) return;
+      if (left.length === 1 && right.length === 1) return this.unify(left[0]!, right[0]!, describe);
+      if (left.length !== right.length || ![...left, ...right].some((d) => d.startsWith('?'))) throw new MatcalcError('shape', describe());
+      // Several unknown factors: wait until other constraints have settled some of them.
+      this.pending.push({ a: left.join('·'), b: right.join('·'), describe });
     } else throw new MatcalcError('shape', describe());
   }
 }

@@ -110,10 +110,18 @@ describe('layouts and symmetric variables', () => {
   });
 });
 
-describe('what is not supported says so', () => {
-  test('d(X) inside a Kronecker product that no identity removes', () => {
-    expect(() => grad("x'*(A ⊗ X)*y", 'X')).toThrow('cannot isolate d(X) through a Kronecker product');
+// These results hold I's whose sizes only the derivation knows (text cannot say them),
+// so they are checked by verification alone.
+describe('Kronecker products that no identity removes, and vec', () => {
+  test.each([["x'*(A ⊗ X)*y"], ["x'*(X ⊗ B)*y"], ['tr(C*(X ⊗ X))'], ['sum(exp(X ⊗ B))'], ['norm(X ⊗ B - C)^2'], ["x'*vec(X)"], ['norm(vec(A*X) - b)^2'], ['sum(vec(X*X))']])('∂%s/∂X verifies', (f) => {
+    expect(grad(f, 'X').verification.status).toBe('verified');
   });
+  test('the rule reads as a textbook would write the partial trace', () => {
+    expect(grad("x'*(X ⊗ B)*y", 'X').text).toBe("(I ⊗ vec(I)')*((x*y'*(I ⊗ B')) ⊗ I)*(I ⊗ vec(I))");
+  });
+});
+
+describe('what is not supported says so', () => {
   test('a non-scalar expression', () => {
     expect(() => grad('A*x', 'x')).toThrow('grad needs a scalar expression');
   });
