@@ -11,7 +11,7 @@ export default {
   },
   moduleNameMapper: {
     '^(\\.{1,2}/.*)\\.js$': '$1',
-    '^mathjs$': '<rootDir>/node_modules/mathjs/lib/browser/math.js',
+    '^mathjs$': '<rootDir>/test/support/mathjs.mjs',
     '^chevrotain$': '<rootDir>/node_modules/chevrotain/lib/chevrotain.mjs',
   },
   testMatch: ['<rootDir>/test/**/*.test.ts'],

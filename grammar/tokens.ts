@@ -142,4 +142,5 @@ export const allTokens: TokenType[] = [
   Hadamard, Kron, Star, Slash, Plus, Minus, LParen, RParen, NormBar, Comma, Equals,
 ];
 
-export const lexer = new Lexer(allTokens, { positionTracking: 'onlyOffset', ensureOptimizations: false });
+// Validations of the token definitions run in the tests; a user's run skips them.
+export const lexer = new Lexer(allTokens, { positionTracking: 'onlyOffset', ensureOptimizations: false, skipValidations: process.env.JEST_WORKER_ID === undefined });
