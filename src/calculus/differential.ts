@@ -4,7 +4,7 @@
 
 import { MatcalcError } from '../errors.js';
 import * as C from '../expr/construct.js';
-import type { Expr } from '../expr/node.js';
+import { type Expr, warm } from '../expr/node.js';
 import type { Step } from '../rewrite/engine.js';
 import { conditionsHold } from '../rewrite/engine.js';
 import { instantiate } from '../rewrite/instantiate.js';
@@ -24,6 +24,7 @@ export function dependence(x: Expr): (e: Expr) => boolean {
     if (e.op === 'commutation' || e.args.length === 0) return false;
     const known = memo.get(e.id);
     if (known !== undefined) return known;
+    if (memo.size === 0) warm(e, (n) => n !== e && depends(n));
     const result = e.args.some(depends);
     memo.set(e.id, result);
     return result;
@@ -77,5 +78,7 @@ export function differentiate(f: Expr, x: Expr): Differential {
     memo.set(e.id, result);
     return result;
   };
+  // Children first, so that the recursion in d stays shallow on deep expressions.
+  warm(f, (node) => depends(node) && d(node), depends);
   return { df: d(f), steps };
 }

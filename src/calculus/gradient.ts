@@ -5,7 +5,7 @@
 import { MatcalcError } from '../errors.js';
 import * as C from '../expr/construct.js';
 import { shapeText } from '../expr/dims.js';
-import { type Expr, SYMMETRIC } from '../expr/node.js';
+import { type Expr, postOrder, SYMMETRIC } from '../expr/node.js';
 import { rewriteBottomUp, type Step } from '../rewrite/engine.js';
 import { rules } from '../rewrite/library.js';
 import { differentiate } from './differential.js';
@@ -62,9 +62,6 @@ export function gradient(f: Expr, x: Expr, options: GradientOptions = {}): Gradi
   };
 }
 
-function hasKron(e: Expr, seen = new Set<number>()): boolean {
-  if (e.op === 'kron') return true;
-  if (seen.has(e.id)) return false;
-  seen.add(e.id);
-  return e.args.some((a) => hasKron(a, seen));
+function hasKron(e: Expr): boolean {
+  return postOrder(e).some((n) => n.op === 'kron');
 }

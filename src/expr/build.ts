@@ -49,7 +49,9 @@ export function buildExpressions(asts: readonly Ast[], source: string, declarati
   const symbols = new Map<string, Expr>();
   const bindings = new Map<string, { ast: Ast; value?: Expr; building?: boolean }>();
 
+  const firstSeen = new Map<string, number>();
   const symbolFor = (name: string, span: Span): Expr => {
+    firstSeen.set(name, Math.min(firstSeen.get(name) ?? Infinity, span.start));
     const binding = bindings.get(name);
     if (binding) {
       if (binding.value) return binding.value;
@@ -184,6 +186,20 @@ export function buildExpressions(asts: readonly Ast[], source: string, declarati
           if (bindings.has(binding.name)) throw new MatcalcError('syntax', `${binding.name} is bound twice`, { span: binding.span, source });
           bindings.set(binding.name, { ast: binding.value });
         }
+        // Bindings whose own bindings are built come first (a deep network written layer
+        // by layer is then built without deep recursion); a cycle is left to symbolFor.
+        const uses = new Map(ast.bindings.map((b) => [b.name, symbolNamesOf(b.value).filter((n) => bindings.has(n) && n !== b.name)]));
+        const done = new Set<string>();
+        let progress = true;
+        while (progress) {
+          progress = false;
+          for (const binding of ast.bindings) {
+            if (done.has(binding.name) || !uses.get(binding.name)!.every((n) => done.has(n))) continue;
+            symbolFor(binding.name, binding.span);
+            done.add(binding.name);
+            progress = true;
+          }
+        }
         const body = build(ast.body);
         for (const binding of ast.bindings) symbolFor(binding.name, binding.span);
         return body;
@@ -213,6 +229,10 @@ export function buildExpressions(asts: readonly Ast[], source: string, declarati
     unifier.settle();
     return built;
   });
+  // Reading order, whatever order they were built in (bindings are built first).
+  const ordered = new Map([...symbols].sort(([a], [b]) => (firstSeen.get(a) ?? 0) - (firstSeen.get(b) ?? 0)));
+  symbols.clear();
+  for (const [name, node] of ordered) symbols.set(name, node);
   const names = nameDims(symbols, unifier, declarations, raws);
   const rename = (dim: Dim): Dim => {
     if (dim.includes('·')) return productDim(dim.split('·').map(rename));
@@ -234,6 +254,26 @@ export function buildExpressions(asts: readonly Ast[], source: string, declarati
     const resolvedSymbols = new Map([...symbols].map(([name, node]) => [name, resolve(node)]));
     return { exprs, symbols: resolvedSymbols };
   });
+}
+
+/** The symbol names an AST mentions (iteratively: ASTs of long inputs are deep). */
+function symbolNamesOf(root: Ast): string[] {
+  const names: string[] = [];
+  const stack: Ast[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    switch (node.kind) {
+      case 'symbol': names.push(node.name); break;
+      case 'call': stack.push(...node.args); break;
+      case 'sum': stack.push(...node.terms.map((t) => t.term)); break;
+      case 'product': stack.push(node.first, ...node.rest.map((f) => f.operand)); break;
+      case 'power': stack.push(node.base, node.exponent); break;
+      case 'negate': case 'transpose': case 'inverse': stack.push(node.operand); break;
+      case 'where': stack.push(node.body, ...node.bindings.map((b) => b.value)); break;
+      default: break;
+    }
+  }
+  return names;
 }
 
 const PRODUCT_NAMES = { '*': 'product', '/': 'division', '.*': 'elementwise product', './': 'elementwise division', '⊗': 'Kronecker product' } as const;

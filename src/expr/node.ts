@@ -96,15 +96,61 @@ export function dagSize(...roots: Expr[]): number {
   return seen.size;
 }
 
-/** Memoizes a function of a node by node id: every traversal of a DAG goes through one. */
+/** The nodes of a DAG, children before parents, each once; found without recursion. */
+export function postOrder(root: Expr, descend: (node: Expr) => boolean = () => true): Expr[] {
+  const order: Expr[] = [];
+  const seen = new Set<number>();
+  const stack: [Expr, number][] = [[root, 0]];
+  seen.add(root.id);
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    const [node, next] = top;
+    if (next < node.args.length && descend(node)) {
+      top[1] = next + 1;
+      const child = node.args[next]!;
+      if (!seen.has(child.id)) {
+        seen.add(child.id);
+        stack.push([child, 0]);
+      }
+    } else {
+      stack.pop();
+      order.push(node);
+    }
+  }
+  return order;
+}
+
+/** Calls a memoized recursive function on every node of root's DAG children first, so
+ *  that each call finds its children done: recursion stays shallow however deep the
+ *  expression (a 1,000-layer network is 1,000 deep). */
+export function warm(root: Expr, compute: (node: Expr) => unknown, descend?: (node: Expr) => boolean): void {
+  for (const node of postOrder(root, descend)) compute(node);
+}
+
+/** Memoizes a function of a node by node id: every traversal of a DAG goes through one.
+ *  A call from outside first computes the DAG bottom-up (see warm). */
 export function memoize<T>(compute: (node: Expr, recurse: (child: Expr) => T) => T): (node: Expr) => T {
   const memo = new Map<number, T>();
+  let depth = 0;
   const recurse = (node: Expr): T => {
     const known = memo.get(node.id);
     if (known !== undefined || memo.has(node.id)) return known as T;
-    const result = compute(node, recurse);
-    memo.set(node.id, result);
-    return result;
+    if (depth === 0 && node.args.length > 0) {
+      depth++;
+      try {
+        for (const inner of postOrder(node)) if (inner !== node) recurse(inner);
+      } finally {
+        depth--;
+      }
+    }
+    depth++;
+    try {
+      const result = compute(node, recurse);
+      memo.set(node.id, result);
+      return result;
+    } finally {
+      depth--;
+    }
   };
   return recurse;
 }

@@ -4,7 +4,7 @@
 import { MatcalcError } from '../errors.js';
 import { isScalar } from '../expr/construct.js';
 import type { Dim } from '../expr/dims.js';
-import type { Expr } from '../expr/node.js';
+import { type Expr, postOrder } from '../expr/node.js';
 import { ELEMENTWISE } from './functions.js';
 import * as L from './linalg.js';
 import type { Matrix } from './linalg.js';
@@ -133,5 +133,6 @@ export function evaluateExpr(root: Expr, values: Values, sizes: Sizes): Matrix {
       }
     }
   };
+  for (const node of postOrder(root)) evaluate(node); // children first: shallow recursion
   return evaluate(root);
 }

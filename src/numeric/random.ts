@@ -3,7 +3,7 @@
 // unless declared, and values are kept inside the domains the expression needs.
 
 import type { Dim } from '../expr/dims.js';
-import { DIAGONAL, type Expr, ORTHOGONAL, SPD, SYMMETRIC } from '../expr/node.js';
+import { DIAGONAL, type Expr, ORTHOGONAL, postOrder, SPD, SYMMETRIC } from '../expr/node.js';
 import type { Sizes } from './evaluate.js';
 import { sizeOf } from './evaluate.js';
 import { POSITIVE_DOMAIN } from './functions.js';
@@ -52,17 +52,9 @@ export function drawSizes(dims: Iterable<Dim>, offset = 0): Map<Dim, number> {
 
 /** Dimension symbols of an expression, in order of first appearance. */
 export function dimsOf(root: Expr): Dim[] {
-  const dims: Dim[] = [];
-  const seen = new Set<number>();
-  const visit = (e: Expr): void => {
-    if (seen.has(e.id)) return;
-    seen.add(e.id);
-    if (e.op === 'symbol') dims.push(e.shape.rows, e.shape.cols);
-    e.args.forEach(visit);
-    dims.push(e.shape.rows, e.shape.cols);
-  };
-  visit(root);
-  return dims;
+  // Symbols first, in reading order, so sizes are handed out as the reader meets them.
+  const order = postOrder(root);
+  return [...order.filter((e) => e.op === 'symbol'), ...order].flatMap((e) => [e.shape.rows, e.shape.cols]);
 }
 
 export interface Needs {
@@ -76,20 +68,21 @@ export interface Needs {
 export function needsOf(root: Expr): Needs {
   const needs: Needs = { positive: new Set(), invertible: new Set() };
   const seen = new Set<string>();
-  const visit = (e: Expr, positive: boolean, invertible: boolean): void => {
+  const stack: [Expr, boolean, boolean][] = [[root, false, false]];
+  while (stack.length > 0) {
+    const [e, positive, invertible] = stack.pop()!;
     const key = `${e.id}:${positive}:${invertible}`;
-    if (seen.has(key)) return;
+    if (seen.has(key)) continue;
     seen.add(key);
     if (e.op === 'symbol') {
       if (positive) needs.positive.add(e.name);
       if (invertible) needs.invertible.add(e.name);
-      return;
+      continue;
     }
     const childPositive = positive || (e.op === 'apply' && POSITIVE_DOMAIN.has(e.name)) || (e.op === 'power' && !Number.isInteger(e.value));
     const childInvertible = invertible || e.op === 'inverse' || e.op === 'det' || e.op === 'logdet' || (e.op === 'power' && e.value < 0);
-    for (const arg of e.args) visit(arg, childPositive, childInvertible && arg.shape.rows === arg.shape.cols);
-  };
-  visit(root, false, false);
+    for (const arg of e.args) stack.push([arg, childPositive, childInvertible && arg.shape.rows === arg.shape.cols]);
+  }
   return needs;
 }
 

@@ -3,7 +3,7 @@
 
 import { isScalar, splitCoefficient } from '../expr/construct.js';
 import { findDim } from '../expr/dims.js';
-import type { Expr } from '../expr/node.js';
+import { type Expr, postOrder } from '../expr/node.js';
 import { PREC, type Style, STYLES, type StyleName } from './style.js';
 
 interface Printed {
@@ -42,6 +42,7 @@ export class Renderer {
   constructor(private readonly style: Style) {}
 
   render(expr: Expr): string {
+    for (const node of postOrder(expr)) this.print(node); // children first: shallow recursion
     return this.print(expr).text;
   }
 

@@ -4,7 +4,7 @@
 
 import { isScalar, isVector, rebuild } from '../expr/construct.js';
 import { findDim } from '../expr/dims.js';
-import { DIAGONAL, type Expr, ORTHOGONAL, SPD, SYMMETRIC } from '../expr/node.js';
+import { DIAGONAL, type Expr, ORTHOGONAL, postOrder, SPD, SYMMETRIC } from '../expr/node.js';
 import { instantiate } from './instantiate.js';
 import { type Bindings, combine, type MatchContext, matchPart } from './match.js';
 import type { Condition, Rule } from './rule.js';
@@ -131,6 +131,7 @@ export function rewriteBottomUp(root: Expr, ruleList: readonly Rule[], limits: L
     memo.set(current.id, current);
     return current;
   };
+  for (const node of postOrder(root)) visit(node); // children first: shallow recursion
   const expr = visit(root);
   return { expr, steps, stop };
 }
