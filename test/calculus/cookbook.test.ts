@@ -2,6 +2,7 @@
 // numbers given), and the textbook forms issue 3 asks for. Every gradient is verified
 // numerically by grad itself, and compared with the book's closed form on random inputs.
 import { describe, expect, test } from '@jest/globals';
+import katex from 'katex';
 import { grad } from '../../src/index.js';
 import { expectSameFunction } from '../support/closeness.js';
 
@@ -60,6 +61,10 @@ describe('Matrix Cookbook, chapter 2', () => {
     const result = grad(f, wrt, { where });
     expect(result.verification.status).toBe('verified');
     expectSameFunction(result.text, closedForm, where);
+    // Every LaTeX result renders: the result and each step of its derivation.
+    for (const latex of [result.latex, ...result.steps.map((s) => s.latex)]) {
+      expect(() => katex.renderToString(latex, { throwOnError: true })).not.toThrow();
+    }
   });
 });
 

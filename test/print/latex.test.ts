@@ -36,3 +36,14 @@ describe('LaTeX renders with KaTeX', () => {
     );
   });
 });
+
+describe('the derivation in LaTeX (align*) renders', () => {
+  test.each([["x'Ax", 'x'], ['log det(X)', 'X'], ['sum(log(1 + exp(-y .* (X*w))))', 'w']])('%s', async (f, wrt) => {
+    const { grad } = await import('../../src/index.js');
+    const { stepsLatex } = await import('../../src/print/steps.js');
+    const result = grad(f, wrt);
+    const latex = stepsLatex(result.steps, result.wrt);
+    expect(latex.startsWith('\\begin{align*}')).toBe(true);
+    expect(() => katex.renderToString(latex, { throwOnError: true, displayMode: true })).not.toThrow();
+  });
+});
