@@ -133,6 +133,17 @@ export function buildExpressions(asts: readonly Ast[], source: string, declarati
         return located('inverse', ast.operatorSpan, [[ast.operand, operand]], () => C.inverse(operand));
       }
       case 'sum': {
+        // One n-ary sum of all terms (adding term by term would be quadratic); only when
+        // that fails is it redone pairwise, to point at the offending operator.
+        const terms = ast.terms.map(({ sign, term }) => {
+          const value = build(term);
+          return sign > 0 ? value : C.negate(value);
+        });
+        try {
+          return C.add(...terms);
+        } catch (error) {
+          if (!(error instanceof MatcalcError) || error.kind !== 'shape') throw error;
+        }
         let total = build(ast.terms[0]!.term);
         let covered = ast.terms[0]!.term;
         for (const { sign, term, operatorSpan } of ast.terms.slice(1)) {
