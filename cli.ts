@@ -6,13 +6,14 @@ import { Command, CommanderError, Option } from 'commander';
 import pc from 'picocolors';
 import { existsSync } from 'node:fs';
 import { check, type CheckResult, type DerivativeResult, differential, evaluate, formatError, grad, MatcalcError, parse, parseBatch } from './src/index.js';
+import { setTimeLimit } from './src/limits.js';
 import { describeVerification, type Verification } from './src/numeric/verify.js';
 import { stepsLatex, stepsText } from './src/print/steps.js';
 
 declare const MATCALC_VERSION: string;
 const version = typeof MATCALC_VERSION === 'string' ? MATCALC_VERSION : '0.0.0-dev';
 
-const EXIT = { ok: 0, input: 1, verification: 2, incorrect: 3 } as const;
+const EXIT = { ok: 0, input: 1, verification: 2, incorrect: 3, timeout: 4 } as const;
 
 const EXAMPLES = `
 Examples:
@@ -240,6 +241,12 @@ function program(): Command {
     .version(version, '-V, --version')
     .addHelpText('after', EXAMPLES)
     .showSuggestionAfterError()
+    .option('--timeout <seconds>', 'stop work that runs longer than this', '60')
+    .hook('preAction', (command) => {
+      const limit = Number(command.opts<{ timeout: string }>().timeout);
+      if (!(limit > 0)) throw new MatcalcError('value', `--timeout takes a number of seconds, got ${command.opts<{ timeout: string }>().timeout}`);
+      setTimeLimit(limit);
+    })
     .exitOverride();
   cli
     .command('parse')
@@ -302,6 +309,7 @@ function main(rawArgv: string[]): number {
   } catch (error) {
     if (error instanceof MatcalcError) {
       process.stderr.write(formatError(error) + '\n');
+      if (error.kind === 'limit' && error.message.startsWith('stopped after the time limit')) return EXIT.timeout;
       if (error.kind === 'verification') {
         process.stderr.write(describeVerification(error.report as Verification) + '\n');
         return EXIT.verification;

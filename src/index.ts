@@ -19,6 +19,7 @@ import { type CheckResult, checkGradient } from './check/check.js';
 import { declarationsOf } from './expr/parse.js';
 
 export { MatcalcError, formatError } from './errors.js';
+export { setTimeLimit } from './limits.js';
 export type { ErrorKind, Span } from './errors.js';
 export type { Expr } from './expr/node.js';
 export type { PlainValue } from './numeric/values.js';

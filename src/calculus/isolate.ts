@@ -93,10 +93,12 @@ export function isolate(df: Expr, x: Expr): Isolated {
   const contributions = new Map<number, Expr[]>([[df.id, [C.ONE()]]]);
   const steps: Step[] = [];
   const gradientParts: Expr[] = [];
+  const processed = new Set<number>();
   const give = (target: Expr, value: Expr): void => {
-    // A node a rule made (the halves of a long sum) is in no other node of df: it has
-    // no other parents, so its adjoint is complete now and it is passed on at once.
-    if (!seen.has(target.id)) {
+    // A node a rule made (the halves of a long sum) may be in no other node of df, or be
+    // one that was already passed on: either way this part of its adjoint is passed on at
+    // once, which linearity allows.
+    if (!seen.has(target.id) || processed.has(target.id)) {
       propagate(target, value);
       return;
     }
@@ -127,6 +129,7 @@ export function isolate(df: Expr, x: Expr): Isolated {
     const parts = contributions.get(node.id);
     if (!parts) continue;
     contributions.delete(node.id);
+    processed.add(node.id);
     propagate(node, C.add(...parts));
   }
   const gradient = gradientParts.length > 0 ? C.add(...gradientParts) : C.zero(x.shape);

@@ -159,6 +159,20 @@ export function multiply(...factors: Expr[]): Expr {
     else matrices.push(m);
   }
   if (matrices.length === 0 && chain.length > 0) matrices.push(chain[0]!);
+  // A run of the chain whose product is 1×1 (a row times … times a column, as x'*x in
+  // x*x'*x) is a scalar factor: one canonical form for x*x'*x and (x'*x)*x.
+  if (matrices.length > 1) {
+    for (let i = 0; i < matrices.length; i++) {
+      if (findDim(matrices[i]!.shape.rows) !== '1') continue;
+      const j = matrices.findIndex((m, k) => k >= i && findDim(m.shape.cols) === '1');
+      // The whole chain is left as it is, unless other scalar factors stand beside it:
+      // then it is one more scalar factor, and all of them are sorted alike.
+      if (j < 0 || (i === 0 && j === matrices.length - 1 && scalars.length === 0)) continue;
+      const run = matrices.splice(i, j - i + 1);
+      scalars.push(intern('multiply', run, SCALAR));
+      return multiply(number(coefficient), ...scalars, ...matrices);
+    }
+  }
   // Scalar factors with one base combine their exponents: x·x⁻¹ = 1, s·s = s².
   const exponents = new Map<number, { base: Expr; exponent: number }>();
   for (const s of scalars) {

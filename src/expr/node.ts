@@ -2,6 +2,7 @@
 // the same expression twice returns the same object, so `===` is structural equality and
 // any memo keyed by node stays valid. Nodes are immutable.
 
+import { checkDeadline } from '../limits.js';
 import type { Shape } from './dims.js';
 
 export type Op =
@@ -67,6 +68,7 @@ export function intern(op: Op, args: readonly Expr[], shape: Shape, name = '', v
   for (const arg of args) key += `,${arg.id}`;
   const existing = table.get(key);
   if (existing) return existing;
+  checkDeadline();
   let hash = mix(stringHash(op + '|' + name + '|' + shape.rows + '|' + shape.cols), stringHash(String(value)) ^ props);
   let size = 1;
   for (const arg of args) {

@@ -4,6 +4,7 @@
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
 import { MatcalcError } from '../../src/errors.js';
+import { postOrder } from '../../src/expr/node.js';
 import { grad } from '../../src/index.js';
 import { render } from '../../src/print/render.js';
 import { expression, WHERE } from '../support/arbitrary.js';
@@ -16,6 +17,9 @@ describe('every gradient agrees with finite differences', () => {
     fc.assert(
       fc.property(expression('s', 4, true), fc.constantFrom(...VARIABLES), (f, variable) => {
         const text = render(f, 'text');
+        // A zero vector prints as 0, which reads back as a scalar (README: a limit of the
+        // notation); such expressions say nothing about derivatives.
+        fc.pre(!postOrder(f).some((n) => n.op === 'zero'));
         fc.pre(new RegExp(`(^|[^A-Za-z_])${variable}([^A-Za-z0-9_]|$)`).test(text));
         try {
           const result = grad(text, variable, { where: WHERE });
@@ -28,9 +32,9 @@ describe('every gradient agrees with finite differences', () => {
           counts.unsupported++;
         }
       }),
-      { seed: 424242, numRuns: 300 },
+      { seed: 424242, numRuns: Number(process.env.FUZZ_RUNS ?? 300) },
     );
     // Most cases verify; unverifiable draws are rare, not the rule.
-    expect(counts.verified).toBeGreaterThan(200);
+    expect(counts.verified).toBeGreaterThan(counts.unverifiable + counts.unsupported);
   });
 });
