@@ -138,15 +138,26 @@ export function grad(text: string, wrt: string, options: DerivativeOptions = {})
       if (result.convention === 'entries') checked = C.multiply(C.number(0.5), C.add(checked, C.hadamard(checked, C.identity(x.shape.rows))));
       verification = verifyGradient(expr, x, checked, { seed: options.seed ?? 1 });
     }
+    // Steps and the other styles are rendered when asked for: on a large result they
+    // cost more than the derivation.
+    let steps: readonly StepLine[] | undefined;
+    let unicode: string | undefined;
+    let latex: string | undefined;
     const derived: DerivativeResult = {
       input: text,
       wrt: x.name,
-      text: render(g, 'text'),
-      unicode: render(g, 'unicode'),
-      latex: render(g, 'latex'),
+      text: render(g, 'text', { share: true }),
+      get unicode() {
+        return (unicode ??= render(g, 'unicode', { share: true }));
+      },
+      get latex() {
+        return (latex ??= render(g, 'latex', { share: true }));
+      },
       expr: g,
       verification,
-      steps: gradientSteps(result, g, simplified.steps),
+      get steps() {
+        return (steps ??= gradientSteps(result, g, simplified.steps));
+      },
       layout,
       ...(result.convention ? { convention: result.convention } : {}),
     };
@@ -162,7 +173,7 @@ export function differential(text: string, wrt: string, options: Options = {}): 
   return guard(text, () => {
     const { expr, symbols } = parseExpression(text, { where: options.where });
     const { df } = differentiate(expr, variableOf(symbols, wrt));
-    return { text: render(df, 'text'), unicode: render(df, 'unicode'), latex: render(df, 'latex'), expr: df };
+    return { text: render(df, 'text', { share: true }), unicode: render(df, 'unicode', { share: true }), latex: render(df, 'latex', { share: true }), expr: df };
   });
 }
 

@@ -4,6 +4,7 @@
 import { isScalar, splitCoefficient } from '../expr/construct.js';
 import { findDim } from '../expr/dims.js';
 import { type Expr, postOrder } from '../expr/node.js';
+import { sharedNames } from './share.js';
 import { PREC, type Style, STYLES, type StyleName } from './style.js';
 
 interface Printed {
@@ -39,11 +40,24 @@ function multiplyView(scalars: Expr[]): Expr {
 
 export class Renderer {
   private readonly memo = new Map<Expr, Printed>();
+  /** Shared pieces printed by name; their definitions follow `where`. */
+  private names = new Map<Expr, string>();
   constructor(private readonly style: Style) {}
 
   render(expr: Expr): string {
     for (const node of postOrder(expr)) this.print(node); // children first: shallow recursion
     return this.print(expr).text;
+  }
+
+  /** Prints shared pieces once, as named bindings: `… where t1 = …, t2 = …`. */
+  renderShared(expr: Expr): string {
+    this.names = sharedNames(expr);
+    if (this.names.size === 0) return this.render(expr);
+    const body = this.render(expr);
+    const definitions = [...this.names].map(([node, name]) => `${this.style.symbol(name)} = ${this.printNode(node).text}`);
+    return this.style.name === 'latex'
+      ? `${body} \\quad \\text{where } ${definitions.join(', \\; ')}`
+      : `${body} where ${definitions.join(', ')}`;
   }
 
   private wrap(p: Printed, min: number): string {
@@ -61,6 +75,12 @@ export class Renderer {
   private print(e: Expr): Printed {
     const known = this.memo.get(e);
     if (known) return known;
+    const name = this.names.get(e);
+    if (name !== undefined) {
+      const named = { text: this.style.symbol(name), prec: PREC.atom };
+      this.memo.set(e, named);
+      return named;
+    }
     const printed = this.printNode(e);
     if (e.id !== undefined) this.memo.set(e, printed);
     return printed;
@@ -203,7 +223,9 @@ function juxtaposable(left: string, right: string): boolean {
 }
 
 
-/** Renders in a style; memoized per node, so shared pieces of a DAG are printed once. */
-export function render(expr: Expr, style: StyleName = 'text'): string {
-  return new Renderer(STYLES[style]).render(expr);
+/** Renders in a style. With `share`, large pieces used more than once are printed once,
+ *  named (`… where t1 = …`), so the printed size follows the DAG's. */
+export function render(expr: Expr, style: StyleName = 'text', options: { share?: boolean } = {}): string {
+  const renderer = new Renderer(STYLES[style]);
+  return options.share ? renderer.renderShared(expr) : renderer.render(expr);
 }

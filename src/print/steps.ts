@@ -23,7 +23,7 @@ function ruleNames(steps: readonly Step[]): string[] {
 export function gradientSteps(result: Gradient, simplified: Expr, simplification: readonly Step[]): StepLine[] {
   const { f, x, df, raw, gradient } = result;
   const traceForm = C.trace(C.multiply(C.transpose(raw), C.differential(x)));
-  const line = (label: string, e: Expr, rules: string[]): StepLine => ({ label, text: render(e, 'text'), latex: render(e, 'latex'), rules });
+  const line = (label: string, e: Expr, rules: string[]): StepLine => ({ label, text: render(e, 'text', { share: true }), latex: render(e, 'latex', { share: true }), rules });
   const lines = [
     line('f', f, []),
     line('df', df, ruleNames(result.steps.differential)),

@@ -55,3 +55,28 @@ describe('print → parse is the identity', () => {
     expect(parseExpression(printed).expr).toBe(e);
   });
 });
+
+describe('shared pieces printed once, under names', () => {
+  test('the shared form parses back to the same expression', () => {
+    fc.assert(
+      fc.property(anySlot.chain((slot) => expression(slot, 4)), (e) => {
+        const text = render(e, 'text', { share: true });
+        if (!unpinned(e)) expect([text, reparse(text).id]).toEqual([text, e.id]);
+      }),
+      { seed: 5, numRuns: Number(process.env.FUZZ_RUNS ?? 300) },
+    );
+  });
+
+  test('a deep network: its gradient prints with bindings, and the printed size grows linearly', async () => {
+    const { grad, evaluate } = await import('../../src/index.js');
+    const network = (n: number) => `sum(h${n}) where ${Array.from({ length: n }, (_, i) => `h${i + 1} = tanh(W${i + 1}*${i === 0 ? 'x' : `h${i}`})`).reverse().join(', ')}`;
+    const small = grad(network(20), 'W1', { verify: false }).text;
+    const large = grad(network(40), 'W1', { verify: false }).text;
+    expect(large).toContain(' where t1 = ');
+    expect(large.length / small.length).toBeLessThan(2.5);
+    // The text with its bindings is what evaluate accepts.
+    const values: Record<string, unknown> = { x: [0.1, -0.2] };
+    for (let i = 1; i <= 20; i++) values[`W${i}`] = [[0.5, -0.1], [0.2, 0.3]];
+    expect(Array.isArray(evaluate(small, values))).toBe(true);
+  });
+});

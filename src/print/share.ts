@@ -1,0 +1,32 @@
+// Which pieces of a large result to print once, under a name (`… where t1 = …`): a node
+// that two or more places use and that is big enough to be worth a name. Without this a
+// printed DAG repeats its shared pieces and can grow much faster than the DAG itself.
+
+import { type Expr, postOrder } from '../expr/node.js';
+
+/** Tree size from which a shared piece gets a name. */
+export const SHARE_SIZE = 12;
+
+/** Names for the shared pieces, in the order a reader wants them (users first). */
+export function sharedNames(root: Expr): Map<Expr, string> {
+  const order = postOrder(root);
+  const uses = new Map<number, number>();
+  const taken = new Set<string>();
+  for (const node of order) {
+    if (node.op === 'symbol') taken.add(node.name);
+    for (const arg of node.args) uses.set(arg.id, (uses.get(arg.id) ?? 0) + 1);
+  }
+  const names = new Map<Expr, string>();
+  let counter = 0;
+  // Reverse post-order: a piece comes before the pieces it uses, as in
+  // "t1 = W2*tanh(z) - y, z = W1*x + b1".
+  for (let i = order.length - 1; i >= 0; i--) {
+    const node = order[i]!;
+    if (node === root || node.args.length === 0 || node.size < SHARE_SIZE || (uses.get(node.id) ?? 0) < 2) continue;
+    let name: string;
+    do name = `t${++counter}`;
+    while (taken.has(name));
+    names.set(node, name);
+  }
+  return names;
+}
