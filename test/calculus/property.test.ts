@@ -15,12 +15,15 @@ const counts = { verified: 0, unverifiable: 0, unsupported: 0 };
 describe('every gradient agrees with finite differences', () => {
   test('random scalar expressions, each variable in turn', () => {
     fc.assert(
-      fc.property(expression('s', 4, true), fc.constantFrom(...VARIABLES), (f, variable) => {
+      fc.property(expression('s', 4, true), fc.nat(), (f, pick) => {
         const text = render(f, 'text');
+        // The variable: one of the symbols the expression holds (often several times).
+        const present = VARIABLES.filter((v) => postOrder(f).some((n) => n.op === 'symbol' && n.name === v));
+        fc.pre(present.length > 0);
+        const variable = present[pick % present.length]!;
         // A zero vector prints as 0, which reads back as a scalar (README: a limit of the
         // notation); such expressions say nothing about derivatives.
         fc.pre(!postOrder(f).some((n) => n.op === 'zero'));
-        fc.pre(new RegExp(`(^|[^A-Za-z_])${variable}([^A-Za-z0-9_]|$)`).test(text));
         try {
           const result = grad(text, variable, { where: WHERE });
           expect(['verified', 'unverifiable']).toContain(result.verification.status);
@@ -36,5 +39,6 @@ describe('every gradient agrees with finite differences', () => {
     );
     // Most cases verify; unverifiable draws are rare, not the rule.
     expect(counts.verified).toBeGreaterThan(counts.unverifiable + counts.unsupported);
+    expect(counts.verified).toBeGreaterThan(0.5 * Number(process.env.FUZZ_RUNS ?? 300));
   });
 });
