@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import pc from 'picocolors';
 import { existsSync } from 'node:fs';
-import { check, type CheckResult, type DerivativeResult, differential, evaluate, formatError, grad, MatcalcError, parse, parseBatch } from './src/index.js';
+import { check, type CheckResult, type DerivativeResult, differential, evaluate, formatError, grad, hessian, jacobian, MatcalcError, parse, parseBatch } from './src/index.js';
 import { setTimeLimit } from './src/limits.js';
 import { describeVerification, type Verification } from './src/numeric/verify.js';
 import { stepsLatex, stepsText } from './src/print/steps.js';
@@ -22,6 +22,8 @@ Examples:
   $ matcalc grad "log det(X)" X --steps               (the derivation, rule by rule)
   $ matcalc grad "tr(A*X*B)" X --format latex
   $ matcalc diff "x'Ax" x                             (the differential df)
+  $ matcalc jacobian "A*X*B" X                        → B' ⊗ A   (J = ∂vec(F)/∂vec(X)ᵀ, column-major vec)
+  $ matcalc hessian "x'Ax" x                          → A + A'   (H = ∂²f/∂vec(X)∂vec(X)ᵀ)
   $ matcalc check "x'Ax" x "2*A*x"                    → right only when A is symmetric
   $ matcalc check examples/seeds.md                   (every derivation in a file)
   $ matcalc parse "x'Ax"
@@ -99,6 +101,7 @@ interface DerivativeFlags {
   layout: 'denominator' | 'numerator';
   symmetricConvention: 'symmetric' | 'entries';
   seed: string;
+  wrt2?: string;
 }
 
 function verificationLine(v: Verification, format: Format): string {
@@ -106,14 +109,26 @@ function verificationLine(v: Verification, format: Format): string {
   return format === 'latex' ? `% ${line}` : line;
 }
 
-function commandGrad(expression: string, variable: string, options: DerivativeFlags): void {
-  const result: DerivativeResult = grad(expression, variable, {
+type Derive = (expression: string, variable: string, options: DerivativeFlags) => DerivativeResult;
+
+const deriveGradient: Derive = (expression, variable, options) =>
+  grad(expression, variable, {
     ...(options.where !== undefined ? { where: options.where } : {}),
     verify: options.verify,
     layout: options.layout,
     symmetricConvention: options.symmetricConvention,
     seed: Number(options.seed),
   });
+const deriveJacobian: Derive = (expression, variable, options) =>
+  jacobian(expression, variable, { ...(options.where !== undefined ? { where: options.where } : {}), verify: options.verify, seed: Number(options.seed) });
+const deriveHessian: Derive = (expression, variable, options) =>
+  hessian(expression, variable, { ...(options.where !== undefined ? { where: options.where } : {}), ...(options.wrt2 !== undefined ? { wrt2: options.wrt2 } : {}), verify: options.verify, seed: Number(options.seed) });
+
+function commandDerivative(derive: Derive) {
+  return (expression: string, variable: string, options: DerivativeFlags): void => printDerivative(derive(expression, variable, options), options);
+}
+
+function printDerivative(result: DerivativeResult, options: DerivativeFlags): void {
   const convention =
     result.convention === 'symmetric'
       ? `${result.wrt} is symmetric: this is the gradient for the trace inner product on symmetric matrices, (G + Gᵀ)/2`
@@ -255,7 +270,11 @@ function program(): Command {
     .option('-w, --where <declarations>', 'declare kinds, sizes and assumptions, e.g. "A: n×n symmetric; a: scalar"')
     .addOption(formatOption())
     .action(commandParse);
-  derivativeCommand(cli, 'grad', 'the gradient ∂f/∂X of a scalar expression, simplified and verified numerically').action(commandGrad);
+  derivativeCommand(cli, 'grad', 'the gradient ∂f/∂X of a scalar expression, simplified and verified numerically').action(commandDerivative(deriveGradient));
+  derivativeCommand(cli, 'jacobian', 'J = ∂vec(F)/∂vec(X)ᵀ (|F|×|X|, column-major vec; for vectors rows = outputs), verified').action(commandDerivative(deriveJacobian));
+  derivativeCommand(cli, 'hessian', 'H = ∂²f/∂vec(X)∂vec(X)ᵀ of a scalar f (the Jacobian of its gradient), verified')
+    .option('--wrt2 <variable>', 'the mixed second derivative ∂²f/∂vec(X)∂vec(Y)ᵀ')
+    .action(commandDerivative(deriveHessian));
   cli
     .command('check')
     .description('is CLAIM the derivative of EXPR w.r.t. VAR? If not, why (exit 0 correct, 3 incorrect); or check every derivation in FILE')

@@ -11,8 +11,9 @@ import { parseExpression } from './expr/parse.js';
 import { DomainError, evaluateExpr } from './numeric/evaluate.js';
 import { bindValues, type PlainValue, toPlain } from './numeric/values.js';
 import { render } from './print/render.js';
-import { gradientSteps, type StepLine } from './print/steps.js';
-import { SKIPPED, type Verification, verifyGradient } from './numeric/verify.js';
+import { gradientSteps, jacobianSteps, type StepLine } from './print/steps.js';
+import { jacobian as computeJacobian } from './calculus/jacobian.js';
+import { SKIPPED, type Verification, verifyGradient, verifyJacobian } from './numeric/verify.js';
 import * as C from './expr/construct.js';
 import { simplify } from './simplify/simplify.js';
 import { type CheckResult, checkGradient } from './check/check.js';
@@ -190,5 +191,59 @@ export function check(text: string, wrt: string, claim: string, options: CheckOp
       throw new MatcalcError('unsupported', `checking a ${options.kind} needs Jacobians, which are not supported yet`);
     }
     return checkGradient(text, canonicalSymbolName(wrt.trim()), claim, declarationsOf(options.where), options.seed ?? 1);
+  });
+}
+
+/** The result object of a Jacobian or Hessian, like grad's. */
+function matrixDerivative(text: string, x: Expr, j: Expr, verification: Verification, steps: () => readonly StepLine[], what: string): DerivativeResult {
+  if (verification.status === 'failed') {
+    throw new MatcalcError('verification', `the derived ${what} failed numerical verification (${verification.reason ?? `max rel. error ${verification.maxRelError.toExponential(1)}`}); this is a bug in matcalc, please report it`, { report: verification });
+  }
+  let cached: readonly StepLine[] | undefined;
+  let unicode: string | undefined;
+  let latex: string | undefined;
+  return {
+    input: text,
+    wrt: x.name,
+    text: render(j, 'text', { share: true }),
+    get unicode() {
+      return (unicode ??= render(j, 'unicode', { share: true }));
+    },
+    get latex() {
+      return (latex ??= render(j, 'latex', { share: true }));
+    },
+    expr: j,
+    verification,
+    get steps() {
+      return (cached ??= steps());
+    },
+    layout: 'numerator',
+  };
+}
+
+/** J = ∂vec(F)/∂vec(X)ᵀ (|F| × |X|, column-major vec): for vectors the usual Jacobian. */
+export function jacobian(text: string, wrt: string, options: DerivativeOptions = {}): DerivativeResult {
+  return guard(text, () => {
+    const { expr, symbols } = parseExpression(text, { where: options.where });
+    const x = variableOf(symbols, wrt);
+    const result = computeJacobian(expr, x);
+    const simplified = simplify(result.jacobian);
+    const verification = options.verify === false ? SKIPPED : verifyJacobian(expr, x, simplified.expr, { seed: options.seed ?? 1 });
+    return matrixDerivative(text, x, simplified.expr, verification, () => jacobianSteps(expr, result.df, result.jacobian, simplified.expr, result.steps.isolation, simplified.steps, result.steps.differential), 'Jacobian');
+  });
+}
+
+/** H = ∂²f/∂vec(X)∂vec(X)ᵀ of a scalar f: the Jacobian of its gradient; with `wrt2`, the
+ *  mixed ∂²f/∂vec(X)∂vec(Y)ᵀ (the Jacobian of ∂f/∂X w.r.t. Y). */
+export function hessian(text: string, wrt: string, options: DerivativeOptions & { wrt2?: string } = {}): DerivativeResult {
+  return guard(text, () => {
+    const { expr, symbols } = parseExpression(text, { where: options.where });
+    const first = variableOf(symbols, wrt);
+    const x = options.wrt2 !== undefined ? variableOf(symbols, options.wrt2) : first;
+    const g = simplify(computeGradient(expr, first).gradient).expr;
+    const result = computeJacobian(g, x);
+    const simplified = simplify(result.jacobian);
+    const verification = options.verify === false ? SKIPPED : verifyJacobian(g, x, simplified.expr, { seed: options.seed ?? 1 });
+    return matrixDerivative(text, x, simplified.expr, verification, () => jacobianSteps(g, result.df, result.jacobian, simplified.expr, result.steps.isolation, simplified.steps, result.steps.differential), 'Hessian');
   });
 }

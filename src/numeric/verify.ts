@@ -66,18 +66,44 @@ function safeEvaluate(e: Expr, values: Map<string, Matrix>, sizes: Sizes): Matri
  * difference (f(x + hV) − f(x − hV)) / 2h against ⟨G, V⟩.
  */
 export function verifyGradient(f: Expr, x: Expr, g: Expr, options: VerifyOptions = {}): Verification {
+  if (!(findDim(g.shape.rows) === findDim(x.shape.rows) && findDim(g.shape.cols) === findDim(x.shape.cols)) && !(isScalarShape(g.shape) && isScalarShape(x.shape))) {
+    return { status: 'failed', maxRelError: Infinity, sizes: {}, seed: options.seed ?? 1, draws: 0, directions: 0, reason: `the gradient is ${shapeText(g.shape)} but ${x.name} is ${shapeText(x.shape)}` };
+  }
+  return verifyDirectional(f, x, [g], (values, sizes, v) => [inner(safeEvaluate(g, values, sizes), v)], options);
+}
+
+/**
+ * Checks a Jacobian J = ∂vec(F)/∂vec(x)ᵀ: for random directions V, the central difference
+ * of vec(F) against J·vec(V).
+ */
+export function verifyJacobian(f: Expr, x: Expr, j: Expr, options: VerifyOptions = {}): Verification {
+  return verifyDirectional(f, x, [j], (values, sizes, v) => {
+    const value = safeEvaluate(j, values, sizes);
+    const direction = L.vec(v);
+    if (value[0]!.length !== direction.length) throw new WrongShape(`the Jacobian has ${value[0]!.length} columns but ${x.name} has ${direction.length} entries`);
+    return L.multiply(value, direction).map((row) => row[0]!);
+  }, options);
+}
+
+class WrongShape extends Error {}
+
+const norm2 = (a: readonly number[]): number => Math.sqrt(a.reduce((s, x) => s + x * x, 0));
+
+/** The common core: vec(f) along random directions, Richardson-extrapolated central
+ *  differences on a ladder of steps, against what `analytic` says for the direction. */
+function verifyDirectional(f: Expr, x: Expr, derived: readonly Expr[], analyticAt: (values: Map<string, Matrix>, sizes: Sizes, v: Matrix) => number[], options: VerifyOptions): Verification {
   const seed = options.seed ?? 1;
   const drawCount = options.draws ?? 2;
   const directionCount = options.directions ?? 3;
-  if (!(findDim(g.shape.rows) === findDim(x.shape.rows) && findDim(g.shape.cols) === findDim(x.shape.cols)) && !(isScalarShape(g.shape) && isScalarShape(x.shape))) {
-    return { status: 'failed', maxRelError: Infinity, sizes: {}, seed, draws: 0, directions: 0, reason: `the gradient is ${shapeText(g.shape)} but ${x.name} is ${shapeText(x.shape)}` };
-  }
   const needs = needsOf(f);
-  const gNeeds = needsOf(g);
-  gNeeds.positive.forEach((n) => needs.positive.add(n));
-  gNeeds.invertible.forEach((n) => needs.invertible.add(n));
-  const dims = [...dimsOf(f), ...dimsOf(g)];
-  const symbols = [...new Map([...symbolsOf(f), ...symbolsOf(g)].map((s) => [s.name, s])).values()];
+  for (const d of derived) {
+    const more = needsOf(d);
+    more.positive.forEach((n) => needs.positive.add(n));
+    more.invertible.forEach((n) => needs.invertible.add(n));
+  }
+  const dims = [...dimsOf(f), ...derived.flatMap(dimsOf)];
+  const symbols = [...new Map([...symbolsOf(f), ...derived.flatMap(symbolsOf)].map((s) => [s.name, s])).values()];
+  const vecOf = (m: Matrix): number[] => L.vec(m).map((row) => row[0]!);
   let maxRelError = 0;
   let firstSizes: Record<string, number> = {};
   let lastReason = '';
@@ -89,32 +115,35 @@ export function verifyGradient(f: Expr, x: Expr, g: Expr, options: VerifyOptions
       const random = new Random(seed + 7919 * draw + 104729 * attempt);
       try {
         const values = new Map(symbols.map((s) => [s.name, drawValue(s, sizes, random, needs)]));
-        const f0 = safeEvaluate(f, values, sizes)[0]![0]!;
-        const gValue = safeEvaluate(g, values, sizes);
+        const f0 = vecOf(safeEvaluate(f, values, sizes));
         const x0 = values.get(x.name)!;
-        const at = (step: number, v: Matrix): number => {
+        const at = (step: number, v: Matrix): number[] => {
           const moved = new Map(values);
           moved.set(x.name, L.zip(x0, v, (a, b) => a + step * b));
-          return safeEvaluate(f, moved, sizes)[0]![0]!;
+          return vecOf(safeEvaluate(f, moved, sizes));
         };
         for (let k = 0; k < directionCount; k++) {
           let v: Matrix = x0.map((row) => row.map(() => random.normal()));
           if (x.props & SYMMETRIC) v = v.map((row, i) => row.map((a, j) => (a + v[j]![i]!) / 2));
           if (x.props & DIAGONAL) v = v.map((row, i) => row.map((a, j) => (i === j ? a : 0)));
-          const analytic = inner(gValue, v);
-          let largest = Math.abs(f0);
-          const difference = (h: number): number => {
+          const analytic = analyticAt(values, sizes, v);
+          if (analytic.length !== f0.length) throw new WrongShape(`the derivative gives ${analytic.length} entries for a direction, but f has ${f0.length}`);
+          let largest = Math.max(...f0.map(Math.abs));
+          const difference = (h: number): number[] => {
             const [plus, minus] = [at(h, v), at(-h, v)];
-            largest = Math.max(largest, Math.abs(plus), Math.abs(minus));
-            return (plus - minus) / (2 * h);
+            largest = Math.max(largest, ...plus.map(Math.abs), ...minus.map(Math.abs));
+            return plus.map((p, i) => (p - minus[i]!) / (2 * h));
           };
-          const richardson = (h: number): number => (4 * difference(h / 2) - difference(h)) / 3;
+          const richardson = (h: number): number[] => {
+            const [half, full] = [difference(h / 2), difference(h)];
+            return half.map((a, i) => (4 * a - full[i]!) / 3);
+          };
           // What rounding alone can put into the differences: ~10³ ulps of f over h (f may be a
           // long composition, a determinant, …).
-          const relative = (estimate: number, step: number): number => {
-            const gap = Math.abs(estimate - analytic);
-            const noise = (1024 * Number.EPSILON * largest) / step;
-            return gap === 0 ? 0 : gap / Math.max(Math.abs(estimate), Math.abs(analytic), noise / TOLERANCE);
+          const relative = (estimate: number[], step: number): number => {
+            const gap = norm2(estimate.map((e, i) => e - analytic[i]!));
+            const noise = (1024 * Number.EPSILON * largest * Math.sqrt(estimate.length)) / step;
+            return gap === 0 ? 0 : gap / Math.max(norm2(estimate), norm2(analytic), noise / TOLERANCE);
           };
           let numeric = richardson(STEP);
           let error = relative(numeric, STEP);
@@ -127,17 +156,19 @@ export function verifyGradient(f: Expr, x: Expr, g: Expr, options: VerifyOptions
             const closerError = relative(closer, step);
             if (closerError < error) [numeric, error] = [closer, closerError];
           }
-          const noise = (1024 * Number.EPSILON * largest) / STEP;
+          const noise = (1024 * Number.EPSILON * largest * Math.sqrt(numeric.length)) / STEP;
           if (error > TOLERANCE) {
             // Not smooth here (a kink of relu/abs within the step)? Then the estimate
             // changes with the step; redraw instead of blaming the derivative.
             const finer = richardson(STEP / 16);
-            if (Math.abs(finer - numeric) > TOLERANCE * Math.max(Math.abs(numeric), Math.abs(finer)) + noise * 16) throw new Redraw('f is not smooth at the drawn point');
+            const change = norm2(finer.map((a, i) => a - numeric[i]!));
+            if (change > TOLERANCE * Math.max(norm2(numeric), norm2(finer)) + noise * 16) throw new Redraw('f is not smooth at the drawn point');
           }
           maxRelError = Math.max(maxRelError, error);
         }
         done = true;
       } catch (error) {
+        if (error instanceof WrongShape) return { status: 'failed', maxRelError: Infinity, sizes: firstSizes, seed, draws: draw, directions: directionCount, reason: error.message };
         if (!(error instanceof Redraw)) throw error;
         lastReason = error.message;
       }

@@ -35,7 +35,7 @@ export function gradientSteps(result: Gradient, simplified: Expr, simplification
 }
 
 export function stepsText(lines: readonly StepLine[], variable: string): string {
-  const heads: Record<string, string> = { f: 'f', df: 'df', 'trace form': '', gradient: `∂f/∂${variable}`, simplified: '' };
+  const heads: Record<string, string> = { f: 'f', df: 'df', 'trace form': '', gradient: `∂f/∂${variable}`, jacobian: `∂vec(f)/∂vec(${variable})ᵀ`, simplified: '' };
   const width = Math.max(...lines.map((l) => (heads[l.label] ?? '').length), 2);
   return lines
     .map((l) => {
@@ -47,9 +47,17 @@ export function stepsText(lines: readonly StepLine[], variable: string): string 
 }
 
 export function stepsLatex(lines: readonly StepLine[], variable: string): string {
-  const heads: Record<string, string> = { f: 'f', df: '\\mathrm{d}f', 'trace form': '', gradient: `\\frac{\\partial f}{\\partial ${variable}}`, simplified: '' };
+  const heads: Record<string, string> = { f: 'f', df: '\\mathrm{d}f', 'trace form': '', gradient: `\\frac{\\partial f}{\\partial ${variable}}`, jacobian: `\\frac{\\partial \\operatorname{vec} f}{\\partial \\operatorname{vec} ${variable}^{\\top}}`, simplified: '' };
   const body = lines
     .map((l) => `${heads[l.label] ?? ''} &= ${l.latex}${l.rules.length > 0 ? ` && \\text{${l.rules.join(', ')}}` : ''}`)
     .join(' \\\\\n');
   return `\\begin{align*}\n${body}\n\\end{align*}`;
+}
+
+/** The derivation of a Jacobian: f; df; d vec(f) = J d vec(X); J simplified. */
+export function jacobianSteps(f: Expr, df: Expr, raw: Expr, simplified: Expr, forwardRules: readonly Step[], simplification: readonly Step[], differentialRules: readonly Step[]): StepLine[] {
+  const line = (label: string, e: Expr, rules: string[]): StepLine => ({ label, text: render(e, 'text', { share: true }), latex: render(e, 'latex', { share: true }), rules });
+  const lines = [line('f', f, []), line('df', df, ruleNames(differentialRules)), line('jacobian', raw, ruleNames(forwardRules))];
+  if (simplified !== raw) lines.push(line('simplified', simplified, ruleNames(simplification)));
+  return lines;
 }

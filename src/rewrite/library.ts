@@ -1,6 +1,7 @@
 // The rule files, loaded once on first use (the bundle carries them as text).
 import differentialText from '../../rules/differential.rules';
 import isolationText from '../../rules/isolation.rules';
+import jacobianText from '../../rules/jacobian.rules';
 import kronText from '../../rules/kron.rules';
 import simplifyText from '../../rules/simplify.rules';
 import { type CompiledRules, compileRules, loadCompiled } from './compiled.js';
@@ -9,9 +10,9 @@ import { loadRules, type Rule } from './rule.js';
 /** Defined by the bundle build (scripts/build.js): the rules already parsed. */
 declare const MATCALC_COMPILED_RULES: string | undefined;
 
-export type RuleFile = 'differential' | 'isolation' | 'simplify' | 'kron';
+export type RuleFile = 'differential' | 'isolation' | 'simplify' | 'kron' | 'jacobian';
 
-const TEXTS: Record<RuleFile, string> = { differential: differentialText, isolation: isolationText, simplify: simplifyText, kron: kronText };
+const TEXTS: Record<RuleFile, string> = { differential: differentialText, isolation: isolationText, simplify: simplifyText, kron: kronText, jacobian: jacobianText };
 const loaded = new Map<RuleFile, readonly Rule[]>();
 
 if (typeof MATCALC_COMPILED_RULES === 'string') {

@@ -1,0 +1,88 @@
+// Jacobians J = ∂vec(F)/∂vec(X)ᵀ and Hessians, as a textbook prints them (issue 4), each
+// verified numerically; the vec/Kronecker identities they rest on; a random-expression law.
+import { describe, expect, test } from '@jest/globals';
+import fc from 'fast-check';
+import katex from 'katex';
+import { postOrder } from '../../src/expr/node.js';
+import { evaluate, hessian, jacobian, MatcalcError } from '../../src/index.js';
+import { render } from '../../src/print/render.js';
+import { expression, type Slot, WHERE } from '../support/arbitrary.js';
+
+describe('Jacobians, exactly as a textbook prints them', () => {
+  test.each<[string, string, string]>([
+    ['A*x', 'x', 'A'],
+    ['A*X*B', 'X', "B' ⊗ A"],
+    ["X'", 'X', 'K(X)'],
+    ['inv(X)', 'X', "-inv(X)' ⊗ inv(X)"],
+    ['x .* y', 'x', 'diag(y)'],
+    ['sigmoid(x)', 'x', 'diag(sigmoid(x) ∘ (1 - sigmoid(x)))'],
+    ['softmax(x)', 'x', "diag(softmax(x)) - softmax(x)*softmax(x)'"],
+    ['X*X', 'X', "I ⊗ X + X' ⊗ I"],
+    ['tanh(W*x)', 'x', 'diag(1 - tanh(W*x).^2)*W'],
+  ])('∂vec(%s)/∂vec(%s)ᵀ = %s', (f, wrt, expected) => {
+    const result = jacobian(f, wrt);
+    expect(result.text).toBe(expected);
+    expect(result.verification.status).toBe('verified');
+    expect(() => katex.renderToString(result.latex, { throwOnError: true })).not.toThrow();
+  });
+});
+
+describe('Hessians', () => {
+  test.each<[string, string, string]>([
+    ["x'Ax", 'x', "A + A'"],
+    ['norm(A*x - b)^2', 'x', "2*A'*A"],
+    ['logsumexp(x)', 'x', "diag(softmax(x)) - softmax(x)*softmax(x)'"],
+    ["tr(X'*A*X)", 'X', "I ⊗ (A + A')"],
+    ['sum(log(1 + exp(X*w)))', 'w', "X'*diag(sigmoid(X*w) ∘ (1 - sigmoid(X*w)))*X"],
+    ['logdet(X)', 'X', "-K(X)*(inv(X)' ⊗ inv(X))"],
+  ])('∂²%s/∂vec(%s)∂vec(%s)ᵀ', (f, wrt, expected) => {
+    const result = hessian(f, wrt);
+    expect(result.text).toBe(expected);
+    expect(result.verification.status).toBe('verified');
+  });
+  test('mixed second derivatives with wrt2', () => {
+    const result = hessian("x'*A*y", 'x', { wrt2: 'y' });
+    expect(result.text).toBe('A');
+    expect(result.verification.status).toBe('verified');
+  });
+});
+
+describe('the vec/Kronecker identities (Matrix Cookbook §10.2)', () => {
+  const values = { A: [[1, 2, 0], [0, -1, 3]], X: [[2, 1], [0, 1], [1, -1]], B: [[1, 0, 2, 1], [3, 1, 0, -1]], C: [[1, 2], [3, 4]] };
+  test.each<[string, string]>([
+    ['vec(A*X*B)', "(B' ⊗ A)*vec(X)"],
+    ["K(X)*vec(X)", "vec(X')"],
+    ["(A ⊗ C)'", "A' ⊗ C'"],
+    ['(A ⊗ C)*(X ⊗ C)', '(A*X) ⊗ (C*C)'],
+    ['tr(C ⊗ C)', 'tr(C)*tr(C)'],
+  ])('%s = %s', (left, right) => {
+    expect(evaluate(`${left} - (${right})`, values)).toEqual(expect.anything());
+    const gap = (evaluate(`${left} - (${right})`, values) as number[] | number[][] | number);
+    const flat = Array.isArray(gap) ? (gap as unknown[]).flat(2) as number[] : [gap];
+    expect(Math.max(...flat.map(Math.abs))).toBeLessThan(1e-12);
+  });
+});
+
+describe('every Jacobian agrees with finite differences', () => {
+  test('random vector- and matrix-valued expressions', () => {
+    let verified = 0;
+    fc.assert(
+      fc.property(fc.constantFrom<Slot>('n', 'm', 'nn', 'nm'), fc.nat(), fc.nat(), (slot, seed, pick) => {
+        const f = fc.sample(expression(slot, 3, true), { seed, numRuns: 1 })[0]!;
+        const present = ['A', 'B', 'x', 'y', 'alpha'].filter((v) => postOrder(f).some((n) => n.op === 'symbol' && n.name === v));
+        fc.pre(present.length > 0 && !postOrder(f).some((n) => n.op === 'zero'));
+        const text = render(f, 'text');
+        try {
+          const result = jacobian(text, present[pick % present.length]!, { where: WHERE });
+          expect(['verified', 'unverifiable']).toContain(result.verification.status);
+          if (result.verification.status === 'verified') verified++;
+        } catch (error) {
+          expect(error).toBeInstanceOf(MatcalcError);
+          expect([text, (error as MatcalcError).kind]).toEqual([text, 'unsupported']);
+        }
+      }),
+      { seed: 99, numRuns: Number(process.env.FUZZ_RUNS ?? 200) },
+    );
+    expect(verified).toBeGreaterThan(0);
+  });
+});
