@@ -139,29 +139,7 @@ export function grad(text: string, wrt: string, options: DerivativeOptions = {})
       if (result.convention === 'entries') checked = C.multiply(C.number(0.5), C.add(checked, C.hadamard(checked, C.identity(x.shape.rows))));
       verification = verifyGradient(expr, x, checked, { seed: options.seed ?? 1 });
     }
-    // Steps and the other styles are rendered when asked for: on a large result they
-    // cost more than the derivation.
-    let steps: readonly StepLine[] | undefined;
-    let unicode: string | undefined;
-    let latex: string | undefined;
-    const derived: DerivativeResult = {
-      input: text,
-      wrt: x.name,
-      text: render(g, 'text', { share: true }),
-      get unicode() {
-        return (unicode ??= render(g, 'unicode', { share: true }));
-      },
-      get latex() {
-        return (latex ??= render(g, 'latex', { share: true }));
-      },
-      expr: g,
-      verification,
-      get steps() {
-        return (steps ??= gradientSteps(result, g, simplified.steps));
-      },
-      layout,
-      ...(result.convention ? { convention: result.convention } : {}),
-    };
+    const derived = resultObject(text, x, g, verification, () => gradientSteps(result, g, simplified.steps), layout, result.convention);
     if (verification.status === 'failed') {
       throw new MatcalcError('verification', `the derived gradient failed numerical verification (max rel. error ${verification.maxRelError.toExponential(1)}); this is a bug in matcalc, please report it`, { report: verification });
     }
@@ -194,31 +172,38 @@ export function check(text: string, wrt: string, claim: string, options: CheckOp
   });
 }
 
+/** A derivative's result. Steps and the Unicode and LaTeX forms are rendered when they are
+ *  read: on a large result they cost more than the derivation. */
+function resultObject(input: string, x: Expr, e: Expr, verification: Verification, steps: () => readonly StepLine[], layout: Layout, convention?: SymmetricConvention): DerivativeResult {
+  let cachedSteps: readonly StepLine[] | undefined;
+  let unicode: string | undefined;
+  let latex: string | undefined;
+  return {
+    input,
+    wrt: x.name,
+    text: render(e, 'text', { share: true }),
+    get unicode() {
+      return (unicode ??= render(e, 'unicode', { share: true }));
+    },
+    get latex() {
+      return (latex ??= render(e, 'latex', { share: true }));
+    },
+    expr: e,
+    verification,
+    get steps() {
+      return (cachedSteps ??= steps());
+    },
+    layout,
+    ...(convention ? { convention } : {}),
+  };
+}
+
 /** The result object of a Jacobian or Hessian, like grad's. */
 function matrixDerivative(text: string, x: Expr, j: Expr, verification: Verification, steps: () => readonly StepLine[], what: string): DerivativeResult {
   if (verification.status === 'failed') {
     throw new MatcalcError('verification', `the derived ${what} failed numerical verification (${verification.reason ?? `max rel. error ${verification.maxRelError.toExponential(1)}`}); this is a bug in matcalc, please report it`, { report: verification });
   }
-  let cached: readonly StepLine[] | undefined;
-  let unicode: string | undefined;
-  let latex: string | undefined;
-  return {
-    input: text,
-    wrt: x.name,
-    text: render(j, 'text', { share: true }),
-    get unicode() {
-      return (unicode ??= render(j, 'unicode', { share: true }));
-    },
-    get latex() {
-      return (latex ??= render(j, 'latex', { share: true }));
-    },
-    expr: j,
-    verification,
-    get steps() {
-      return (cached ??= steps());
-    },
-    layout: 'numerator',
-  };
+  return resultObject(text, x, j, verification, steps, 'numerator');
 }
 
 /** J = ∂vec(F)/∂vec(X)ᵀ (|F| × |X|, column-major vec): for vectors the usual Jacobian. */

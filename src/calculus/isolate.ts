@@ -12,6 +12,7 @@ import { instantiate } from '../rewrite/instantiate.js';
 import { rules } from '../rewrite/library.js';
 import { combine, EMPTY_BINDINGS, match, type MatchContext } from '../rewrite/match.js';
 import type { Rule } from '../rewrite/rule.js';
+import { linearity } from './linear.js';
 
 const ADJOINT_NAMES = new Set(['G', 'g', 'v']);
 
@@ -64,16 +65,7 @@ export interface Isolated {
 }
 
 export function isolate(df: Expr, x: Expr): Isolated {
-  const linear = new Map<number, boolean>();
-  const isLinear = (e: Expr): boolean => {
-    if (e.op === 'differential') return true;
-    if (e.args.length === 0) return false;
-    const known = linear.get(e.id);
-    if (known !== undefined) return known;
-    const result = e.args.some(isLinear);
-    linear.set(e.id, result);
-    return result;
-  };
+  const isLinear = linearity();
   warm(df, isLinear);
   // Linear nodes in post-order (children first); processed in reverse, parents first.
   const order: Expr[] = [];

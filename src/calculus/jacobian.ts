@@ -10,6 +10,7 @@ import { rules } from '../rewrite/library.js';
 import { combine, EMPTY_BINDINGS, match, type MatchContext } from '../rewrite/match.js';
 import type { Rule } from '../rewrite/rule.js';
 import { differentiate } from './differential.js';
+import { linearity } from './linear.js';
 
 interface Forward {
   readonly rule: Rule;
@@ -45,16 +46,7 @@ export interface Jacobian {
 
 export function jacobian(f: Expr, x: Expr): Jacobian {
   const { df, steps: differentialSteps } = differentiate(f, x);
-  const linear = new Map<number, boolean>();
-  const isLinear = (e: Expr): boolean => {
-    if (e.op === 'differential') return true;
-    if (e.args.length === 0) return false;
-    const known = linear.get(e.id);
-    if (known !== undefined) return known;
-    const result = e.args.some(isLinear);
-    linear.set(e.id, result);
-    return result;
-  };
+  const isLinear = linearity();
   const size = (e: Expr): string => (C.isScalar(e) ? '1' : C.vec(e).shape.rows);
   const steps: Step[] = [];
   const memo = new Map<number, Expr>();
