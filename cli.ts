@@ -283,8 +283,8 @@ function program(): Command {
     .argument('[claim]')
     .option('-w, --where <declarations>', 'declare kinds, sizes and assumptions')
     .addOption(formatOption())
-    .option('--jacobian', 'CLAIM is a Jacobian (not supported yet)')
-    .option('--hessian', 'CLAIM is a Hessian (not supported yet)')
+    .option('--jacobian', 'CLAIM is the Jacobian ∂vec(F)/∂vec(X)ᵀ')
+    .option('--hessian', 'CLAIM is the Hessian ∂²f/∂vec(X)∂vec(X)ᵀ')
     .action((first: string, variable: string | undefined, claim: string | undefined, options: { where?: string; format: Format; jacobian?: boolean; hessian?: boolean }) => {
       checkExit = commandCheck(first, variable, claim, options);
     });

@@ -157,7 +157,7 @@ export function differential(text: string, wrt: string, options: Options = {}): 
 }
 
 export interface CheckOptions extends Options {
-  /** What CLAIM claims to be: the gradient (default), or — not yet supported — a Jacobian or Hessian. */
+  /** What CLAIM claims to be: the gradient (default), the Jacobian or the Hessian. */
   kind?: 'grad' | 'jacobian' | 'hessian';
   seed?: number;
 }
@@ -165,10 +165,7 @@ export interface CheckOptions extends Options {
 /** Whether `claim` is the derivative of `text` w.r.t. `wrt`; if not, why. */
 export function check(text: string, wrt: string, claim: string, options: CheckOptions = {}): CheckResult {
   return guard(`${text} ; ${claim}`, () => {
-    if (options.kind && options.kind !== 'grad') {
-      throw new MatcalcError('unsupported', `checking a ${options.kind} needs Jacobians, which are not supported yet`);
-    }
-    return checkGradient(text, canonicalSymbolName(wrt.trim()), claim, declarationsOf(options.where), options.seed ?? 1);
+    return checkGradient(text, canonicalSymbolName(wrt.trim()), claim, declarationsOf(options.where), options.seed ?? 1, options.kind ?? 'grad');
   });
 }
 

@@ -15,7 +15,8 @@ import { evaluateExpr } from '../numeric/evaluate.js';
 import * as L from '../numeric/linalg.js';
 import { dimsOf, drawSizes, drawValue, needsOf, Random, symbolsOf } from '../numeric/random.js';
 import { toPlain, type PlainValue } from '../numeric/values.js';
-import { type Verification, verifyGradient } from '../numeric/verify.js';
+import { type Verification, verifyGradient, verifyJacobian } from '../numeric/verify.js';
+import { jacobian } from '../calculus/jacobian.js';
 import { render } from '../print/render.js';
 import { simplify } from '../simplify/simplify.js';
 
@@ -43,7 +44,10 @@ export interface CheckResult {
   readonly verification?: Verification;
 }
 
+export type CheckKind = 'grad' | 'jacobian' | 'hessian';
+
 interface Context {
+  readonly kind: CheckKind;
   readonly fText: string;
   readonly claimText: string;
   readonly wrt: string;
@@ -51,6 +55,9 @@ interface Context {
 }
 
 interface Built {
+  readonly kind: CheckKind;
+  /** What is differentiated: f, or for a Hessian the gradient of f. */
+  readonly target: Expr;
   readonly f: Expr;
   readonly claim: Expr;
   readonly x: Expr;
@@ -78,7 +85,8 @@ function build(context: Context, declarations = context.declarations): Built {
   // for that first, so that I and ones in it take their sizes; else read it as it is.
   let built: { exprs: Expr[]; symbols: ReadonlyMap<string, Expr> } | undefined;
   let lastError: unknown;
-  for (const sameShapes of [[{ a: 1, b: 2 }], [{ a: 1, b: 2, transposed: true }], []]) {
+  const attempts = context.kind === 'grad' ? [[{ a: 1, b: 2 }], [{ a: 1, b: 2, transposed: true }], []] : [[]];
+  for (const sameShapes of attempts) {
     try {
       built = buildExpressions([fAst, claimAst, variableAst], source, all, { sameShapes });
       break;
@@ -92,9 +100,10 @@ function build(context: Context, declarations = context.declarations): Built {
   const x = symbols.get(context.wrt);
   if (!x) throw new MatcalcError('value', `the variable ${context.wrt} does not occur in the expression`);
   const [f, claim] = exprs as [Expr, Expr];
-  if (!C.isScalar(f)) throw new MatcalcError('shape', `check compares gradients of scalar expressions; this one is ${shapeText(f.shape)}`);
-  const truth = simplify(gradient(f, x).gradient).expr;
-  return { f, claim, x, truth };
+  if (context.kind !== 'jacobian' && !C.isScalar(f)) throw new MatcalcError('shape', `a ${context.kind === 'grad' ? 'gradient' : 'Hessian'} needs a scalar expression; this one is ${shapeText(f.shape)} (check it with --jacobian)`);
+  if (context.kind === 'grad') return { kind: 'grad', target: f, f, claim, x, truth: simplify(gradient(f, x).gradient).expr };
+  const target = context.kind === 'hessian' ? simplify(gradient(f, x).gradient).expr : f;
+  return { kind: context.kind, target, f, claim, x, truth: simplify(jacobian(target, x).jacobian).expr };
 }
 
 /** The claim is not well typed under f's shapes: itself a diagnosis ('shape'). */
@@ -177,8 +186,15 @@ function formatNumber(c: number): string {
   return Number.isInteger(c) ? String(c) : String(Number(c.toPrecision(6)));
 }
 
-export function checkGradient(fText: string, wrt: string, claimText: string, declarations: readonly Declaration[], seed = 1): CheckResult {
-  const context: Context = { fText, claimText, wrt, declarations };
+/** Checks the claim with the finite differences its kind calls for. */
+function verifyClaim(built: Built, claim: Expr, seed: number): Verification {
+  return built.kind === 'grad' ? verifyGradient(built.target, built.x, claim, { seed }) : verifyJacobian(built.target, built.x, claim, { seed });
+}
+
+const NOUNS: Record<CheckKind, string> = { grad: 'gradient', jacobian: 'Jacobian', hessian: 'Hessian' };
+
+export function checkGradient(fText: string, wrt: string, claimText: string, declarations: readonly Declaration[], seed = 1, kind: CheckKind = 'grad'): CheckResult {
+  const context: Context = { kind, fText, claimText, wrt, declarations };
   let built: Built;
   try {
     built = build(context);
@@ -189,13 +205,16 @@ export function checkGradient(fText: string, wrt: string, claimText: string, dec
     return {
       correct: false,
       decidedBy: 'symbolic',
-      diagnosis: { kind: 'shape', message: `the claim does not fit the shapes of the expression (${error.message}); the gradient is ${render(fAlone.truth, 'text')}` },
+      diagnosis: { kind: 'shape', message: `the claim does not fit the shapes of the expression (${error.message}); the ${NOUNS[kind]} is ${render(fAlone.truth, 'text')}` },
       truth: render(fAlone.truth, 'text'),
       truthLatex: render(fAlone.truth, 'latex'),
     };
   }
   const { claim, x, truth, f } = built;
   const truthText = render(truth, 'text');
+  const noun = NOUNS[kind];
+  // What a right claim's shape is: the variable's for a gradient, |F|×|X| for a Jacobian.
+  const expected = kind === 'grad' ? x : truth;
   const result = (correct: boolean, decidedBy: 'symbolic' | 'numeric', kind: DiagnosisKind, message: string, extra: Partial<CheckResult> = {}): CheckResult => ({
     correct,
     decidedBy,
@@ -206,43 +225,46 @@ export function checkGradient(fText: string, wrt: string, claimText: string, dec
   });
 
   // A shape that no derivative of x can have, or the transposed shape (layout).
-  if (!sameShape(claim, x) && !(C.isScalar(claim) && C.isScalar(x))) {
-    if (transposedShape(claim, x)) {
-      const flipped = verifyGradient(f, x, C.transpose(claim), { seed });
+  if (!sameShape(claim, expected) && !(C.isScalar(claim) && C.isScalar(expected))) {
+    if (transposedShape(claim, expected)) {
+      const flipped = verifyClaim(built, C.transpose(claim), seed);
       if (flipped.status === 'verified') {
-        return result(false, 'numeric', 'transpose', `the claim is the transpose of the gradient: it is ∂f/∂${wrt} in numerator layout (${shapeText(claim.shape)}); in denominator layout, the shape of ${wrt} (${shapeText(x.shape)}), it is ${truthText}`, { verification: flipped });
+        const layout = kind === 'grad' ? `it is ∂f/∂${wrt} in numerator layout (${shapeText(claim.shape)}); in denominator layout, the shape of ${wrt} (${shapeText(x.shape)}), it is ${truthText}` : `the ${noun} here is ∂vec(F)/∂vec(${wrt})ᵀ (${shapeText(truth.shape)}): ${truthText}`;
+        return result(false, 'numeric', 'transpose', `the claim is the transpose of the ${noun}: ${layout}`, { verification: flipped });
       }
     }
-    return result(false, 'symbolic', 'shape', `the claim is ${shapeText(claim.shape)}, but a derivative w.r.t. ${wrt} (${shapeText(x.shape)}) is ${shapeText(x.shape)} (or ${findDim(x.shape.cols)}×${findDim(x.shape.rows)} in numerator layout)`);
+    return result(false, 'symbolic', 'shape', kind === 'grad'
+      ? `the claim is ${shapeText(claim.shape)}, but a derivative w.r.t. ${wrt} (${shapeText(x.shape)}) is ${shapeText(x.shape)} (or ${findDim(x.shape.cols)}×${findDim(x.shape.rows)} in numerator layout)`
+      : `the claim is ${shapeText(claim.shape)}, but the ${noun} ∂vec(F)/∂vec(${wrt})ᵀ is ${shapeText(truth.shape)}`);
   }
 
   // Symbolically: the same canonical form, or a difference that simplifies to zero.
   const claimSimplified = simplify(claim).expr;
   if (claimSimplified === truth || C.isZero(simplify(C.subtract(claim, truth)).expr)) {
-    return result(true, 'symbolic', 'correct', `correct: the claim simplifies to the gradient ${truthText}`);
+    return result(true, 'symbolic', 'correct', `correct: the claim simplifies to the ${noun} ${truthText}`);
   }
 
-  const verification = verifyGradient(f, x, claim, { seed });
+  const verification = verifyClaim(built, claim, seed);
   if (verification.status === 'verified') {
-    return result(true, 'numeric', 'correct', `correct: the claim agrees with finite differences (max rel. error ${verification.maxRelError.toExponential(1)}); the simplified gradient is ${truthText}`, { verification });
+    return result(true, 'numeric', 'correct', `correct: the claim agrees with finite differences (max rel. error ${verification.maxRelError.toExponential(1)}); the simplified ${noun} is ${truthText}`, { verification });
   }
   if (verification.status === 'unverifiable') {
-    return result(false, 'numeric', 'other', `undecided: ${verification.reason ?? 'no point in the domain'}; the gradient is ${truthText}`, { verification });
+    return result(false, 'numeric', 'other', `undecided: ${verification.reason ?? 'no point in the domain'}; the ${noun} is ${truthText}`, { verification });
   }
   const example = counterexample(built, seed);
   const withExample = { verification, ...(example ? { counterexample: example } : {}) };
 
   // The transpose of the right answer, for a square variable.
-  if (!C.isScalar(x) && findDim(x.shape.rows) === findDim(x.shape.cols)) {
-    if (verifyGradient(f, x, C.transpose(claim), { seed }).status === 'verified') {
-      return result(false, 'numeric', 'transpose', `the claim is the transpose of the gradient (numerator layout); in denominator layout it is ${truthText}`, withExample);
+  if (!C.isScalar(expected) && findDim(expected.shape.rows) === findDim(expected.shape.cols)) {
+    if (verifyClaim(built, C.transpose(claim), seed).status === 'verified') {
+      return result(false, 'numeric', 'transpose', `the claim is the transpose of the ${noun} (numerator layout); in denominator layout it is ${truthText}`, withExample);
     }
   }
   // A constant factor or a sign.
   const ratio = constantRatio(built, seed);
   if (ratio !== undefined && Math.abs(ratio - 1) > 1e-9) {
-    if (Math.abs(ratio + 1) < 1e-9) return result(false, 'numeric', 'sign', `the sign is wrong: the claim is −1 times the gradient ${truthText}`, withExample);
-    return result(false, 'numeric', 'factor', `a constant factor is off: the claim is ${formatNumber(ratio)} times the gradient ${truthText}${Math.abs(ratio - 0.5) < 1e-9 ? ' (a missing 2?)' : ''}`, withExample);
+    if (Math.abs(ratio + 1) < 1e-9) return result(false, 'numeric', 'sign', `the sign is wrong: the claim is −1 times the ${noun} ${truthText}`, withExample);
+    return result(false, 'numeric', 'factor', `a constant factor is off: the claim is ${formatNumber(ratio)} times the ${noun} ${truthText}${Math.abs(ratio - 0.5) < 1e-9 ? ' (a missing 2?)' : ''}`, withExample);
   }
   // Right only when one of the matrices is symmetric.
   const candidates = symbolsOf(f).filter((s) => !C.isScalar(s) && !C.isVector(s) && findDim(s.shape.rows) === findDim(s.shape.cols) && !(s.props & SYMMETRIC) && s.name !== x.name);
@@ -250,8 +272,8 @@ export function checkGradient(fText: string, wrt: string, claimText: string, dec
     const assumed = withSymmetric(declarations, symbol);
     try {
       const rebuilt = build(context, assumed);
-      if (verifyGradient(rebuilt.f, rebuilt.x, rebuilt.claim, { seed }).status === 'verified') {
-        return result(false, 'numeric', 'symmetric-only', `right only when ${symbol.name} is symmetric (as the text may assume without saying); in general the gradient is ${truthText}`, withExample);
+      if (verifyClaim(rebuilt, rebuilt.claim, seed).status === 'verified') {
+        return result(false, 'numeric', 'symmetric-only', `right only when ${symbol.name} is symmetric (as the text may assume without saying); in general the ${noun} is ${truthText}`, withExample);
       }
     } catch {
       // the assumption does not fit this expression: try the next matrix
@@ -262,9 +284,9 @@ export function checkGradient(fText: string, wrt: string, claimText: string, dec
   const termsOf = (e: Expr): readonly Expr[] => (e.op === 'add' ? e.args : [e]);
   const difference = simplify(C.add(...termsOf(simplify(claim).expr), ...termsOf(truth).map(C.negate))).expr;
   if (difference.size < Math.max(claim.size, truth.size)) {
-    return result(false, 'numeric', 'missing-term', `a term is missing or extra: claim − gradient = ${render(difference, 'text')}; the gradient is ${truthText}`, withExample);
+    return result(false, 'numeric', 'missing-term', `a term is missing or extra: claim − ${noun} = ${render(difference, 'text')}; the ${noun} is ${truthText}`, withExample);
   }
-  return result(false, 'numeric', 'other', `the claim disagrees with finite differences (max rel. error ${verification.maxRelError.toExponential(1)}); the gradient is ${truthText}`, withExample);
+  return result(false, 'numeric', 'other', `the claim disagrees with finite differences (max rel. error ${verification.maxRelError.toExponential(1)}); the ${noun} is ${truthText}`, withExample);
 }
 
 function withSymmetric(declarations: readonly Declaration[], symbol: Expr): Declaration[] {

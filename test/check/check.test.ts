@@ -58,9 +58,8 @@ describe('every diagnosis kind', () => {
   test('the missing term is printed in closed form', () => {
     expect(check("x'*A*x + b'*x", 'x', "(A + A')*x").diagnosis.message).toContain('claim − gradient = -b');
   });
-  test('bad input is a MatcalcError; Jacobian claims are not supported yet', () => {
+  test('bad input is a MatcalcError', () => {
     expect(() => check("x'x", 'x', '2*x)')).toThrow(MatcalcError);
-    expect(() => check('A*x', 'x', 'A', { kind: 'jacobian' })).toThrow('not supported yet');
   });
 });
 
@@ -121,5 +120,22 @@ describe('batch files', () => {
     expect(run('check', "x'Ax", 'x', '2*A*x').status).toBe(3);
     expect(run('check', "x'Ax", 'x', '2*A*x)').status).toBe(1);
     expect(run('check', 'no-such-file.md').status).toBe(1);
+  });
+});
+
+describe('Jacobian and Hessian claims', () => {
+  test.each<[string, string, string, 'jacobian' | 'hessian', string]>([
+    ['A*X*B', 'X', "B' ⊗ A", 'jacobian', 'correct'],
+    ['A*X*B', 'X', "B ⊗ A'", 'jacobian', 'transpose'],
+    ['A*x', 'x', '2*A', 'jacobian', 'factor'],
+    ['inv(X)', 'X', "inv(X)' ⊗ inv(X)", 'jacobian', 'sign'],
+    ['sigmoid(x)', 'x', 'diag(sigmoid(x))', 'jacobian', 'other'],
+    ["x'Ax", 'x', "A + A'", 'hessian', 'correct'],
+    ["x'Ax", 'x', '2*A', 'hessian', 'symmetric-only'],
+    ['norm(A*x - b)^2', 'x', "A'*A", 'hessian', 'factor'],
+  ])('%s w.r.t. %s: %s (%s)', (f, wrt, claim, kind, diagnosis) => {
+    const result = check(f, wrt, claim, { kind });
+    expect(result.diagnosis.kind).toBe(diagnosis);
+    expect(result.correct).toBe(diagnosis === 'correct');
   });
 });
