@@ -30,10 +30,11 @@ export class Random {
     const u = Math.max(this.next(), 1e-12);
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * this.next());
   }
-  /** A normal draw kept away from 0 (|x| ≥ 0.25), so kinks at 0 are not straddled. */
+  /** |x| in [0.3, 1] with a random sign: away from 0, so kinks at 0 are not straddled, and
+   *  moderate, so tanh, exp and sigmoid of sums and products do not saturate (where finite
+   *  differences say nothing). */
   awayFromZero(): number {
-    const x = this.normal();
-    return Math.sign(x || 1) * (0.25 + Math.abs(x));
+    return (this.next() < 0.5 ? -1 : 1) * this.uniform(0.3, 1);
   }
 }
 
@@ -109,6 +110,10 @@ export function drawValue(symbol: Expr, sizes: Sizes, random: Random, needs: Nee
     // Strictly diagonally dominant with a positive diagonal: invertible, det > 0, and
     // still not symmetric, so transposition errors show.
     value = value.map((row, i) => row.map((x, j) => (i === j ? row.reduce((s, y, k) => s + (k === i ? 0 : Math.abs(y)), 0) + random.uniform(0.5, 1.5) : x)));
+    // Scaled to entries of order one: still dominant (invertible, det > 0), but without
+    // driving tanh, exp or sigmoid of products of it into saturation.
+    const largest = Math.max(...value.flat().map(Math.abs));
+    value = value.map((row) => row.map((x) => (1.5 * x) / largest));
   }
   return value;
 }

@@ -102,7 +102,9 @@ function verifyDirectional(f: Expr, x: Expr, derived: readonly Expr[], analyticA
     more.invertible.forEach((n) => needs.invertible.add(n));
   }
   const dims = [...dimsOf(f), ...derived.flatMap(dimsOf)];
-  const symbols = [...new Map([...symbolsOf(f), ...derived.flatMap(symbolsOf)].map((s) => [s.name, s])).values()];
+  // The variable always gets a value, even when f no longer holds it (a constant gradient).
+  const symbols = [...new Map([x, ...symbolsOf(f), ...derived.flatMap(symbolsOf)].map((s) => [s.name, s])).values()];
+  dims.push(x.shape.rows, x.shape.cols);
   const vecOf = (m: Matrix): number[] => L.vec(m).map((row) => row[0]!);
   let maxRelError = 0;
   let firstSizes: Record<string, number> = {};
@@ -157,12 +159,19 @@ function verifyDirectional(f: Expr, x: Expr, derived: readonly Expr[], analyticA
             if (closerError < error) [numeric, error] = [closer, closerError];
           }
           const noise = (1024 * Number.EPSILON * largest * Math.sqrt(numeric.length)) / STEP;
+          if (Math.max(largest, norm2(numeric), norm2(analytic)) < 1e-10) {
+            // Values this small are rounding residue (1 − tanh² of a large argument): the
+            // point says nothing about the derivative.
+            throw new Redraw('the values are too small to measure at the drawn points');
+          }
           if (error > TOLERANCE) {
-            // Not smooth here (a kink of relu/abs within the step)? Then the estimate
-            // changes with the step; redraw instead of blaming the derivative.
-            const finer = richardson(STEP / 16);
-            const change = norm2(finer.map((a, i) => a - numeric[i]!));
-            if (change > TOLERANCE * Math.max(norm2(numeric), norm2(finer)) + noise * 16) throw new Redraw('f is not smooth at the drawn point');
+            // Do the differences settle here? Two steps apart should agree; where they do
+            // not — a kink of relu/abs within the step, or rounding that swamps a tiny
+            // derivative (1 − tanh² of a large argument) — redraw instead of blaming the
+            // derivative, and say "unverifiable" if no point settles.
+            const [coarse, fine] = [richardson(STEP / 4), richardson(STEP / 16)];
+            const change = norm2(fine.map((a, i) => a - coarse[i]!));
+            if (change > TOLERANCE * Math.max(norm2(coarse), norm2(fine)) + noise * 16) throw new Redraw('the finite differences do not settle at the drawn points (a kink, or rounding larger than the derivative)');
           }
           maxRelError = Math.max(maxRelError, error);
         }

@@ -86,3 +86,27 @@ describe('every Jacobian agrees with finite differences', () => {
     expect(verified).toBeGreaterThan(0);
   });
 });
+
+describe('every Hessian agrees with finite differences of the gradient', () => {
+  test('random scalar expressions', () => {
+    let verified = 0;
+    fc.assert(
+      fc.property(fc.nat(), fc.nat(), (seed, pick) => {
+        const f = fc.sample(expression('s', 3, true), { seed, numRuns: 1 })[0]!;
+        const present = ['A', 'x', 'y', 'alpha'].filter((v) => postOrder(f).some((n) => n.op === 'symbol' && n.name === v));
+        fc.pre(present.length > 0 && !postOrder(f).some((n) => n.op === 'zero'));
+        const text = render(f, 'text');
+        try {
+          const result = hessian(text, present[pick % present.length]!, { where: WHERE });
+          expect(['verified', 'unverifiable']).toContain(result.verification.status);
+          if (result.verification.status === 'verified') verified++;
+        } catch (error) {
+          expect(error).toBeInstanceOf(MatcalcError);
+          expect([text, (error as MatcalcError).kind]).toEqual([text, 'unsupported']);
+        }
+      }),
+      { seed: 17, numRuns: Number(process.env.FUZZ_RUNS ?? 150) },
+    );
+    expect(verified).toBeGreaterThan(0);
+  });
+});
