@@ -30,9 +30,10 @@ Examples:
   $ matcalc parse "tr(AB) + ‖Ax − b‖²" --format latex
   $ matcalc parse "x'A" --where "A: m×n; x: n"        (a shape error, with the position marked)
   $ matcalc eval "x'Ax" --at values.json              (values.json: {"x": [1, 2], "A": [[1, 2], [3, 4]]})
-  $ matcalc eval -- "-x'x" --at values.json           (an expression starting with '-' goes after --)
+  $ matcalc eval "-x'x" --at values.json              (an expression may start with '-')
+  $ matcalc grad -- "-x'x" x                          (… or stand after --, with no options after it)
 
-Notation: ../NOTATION.md in short — x' A^T Aᵀ transpose; inv(A) A^-1 A⁻¹ inverse; A*B, AB, A B
+Notation (README.md, "Notation in short"): x' A^T Aᵀ transpose; inv(A) A^-1 A⁻¹ inverse; A*B, AB, A B
 product; A .* B, A ∘ B Hadamard; A ⊗ B Kronecker; tr det logdet sum norm ‖x‖ exp log tanh
 sigmoid relu softmax logsumexp …; "… where t1 = W*x" names a piece.`;
 

@@ -47,7 +47,8 @@ export const FAMILIES: readonly Family[] = [
   {
     name: '(d) tr(inv(A1 + X inv(A2 + X …))), ∂/∂X',
     variable: 'X',
-    text: (n) => `tr(${range(n).reverse().reduce((inner, i) => (inner === '' ? `inv(A${i} + X)` : `inv(A${i} + X*${inner})`), '')})`,
+    // Written with bindings, level by level (deep nesting would hit the parser's limit).
+    text: (n) => `tr(M1) where ${range(n).map((i) => (i === n ? `M${i} = inv(A${i} + X)` : `M${i} = inv(A${i} + X*M${i + 1})`)).join(', ')}`,
     sympy: (n) => `${SYMPY_HEADER}X = MatrixSymbol('X', k, k)\nA = [MatrixSymbol(f'A{i}', k, k) for i in range(${n})]\nM = Inverse(A[${n} - 1] + X)\nfor i in range(${n} - 2, -1, -1): M = Inverse(A[i] + X*M)\nf = Trace(M)\nv = X\n`,
   },
   {
