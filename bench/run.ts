@@ -4,6 +4,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { dagSize } from '../src/expr/node.js';
 import { grad } from '../src/index.js';
 import { FAMILIES } from './families.js';
@@ -47,8 +48,12 @@ function exponent(rows: Row[], pick: (r: Row) => number): number {
 }
 
 const sympy = !process.argv.includes('--no-sympy') && hasSympy();
-const lines: string[] = ['# matcalc benchmark', '', `Node ${process.version}; ${sympy ? 'SymPy comparison on' : 'no SymPy (python3 with sympy not found)'}; verification off; time is the median of repeats.`, ''];
-for (const family of FAMILIES) {
+const only = process.argv.find((a) => a.startsWith('--family='));
+
+/** One family in this process: its table lines, printed for the parent to collect. */
+function runFamily(family: (typeof FAMILIES)[number]): string[] {
+  const lines: string[] = [];
+
   const rows: Row[] = [];
   let sympyStopped = !sympy;
   for (const n of SIZES.filter((s) => s <= maxN)) {
@@ -93,7 +98,21 @@ for (const family of FAMILIES) {
   const largest = rows[rows.length - 1]!;
   if (largest.n < maxN) lines.push('', `Stopped after N = ${largest.n}: one derivation took over ${MATCALC_LIMIT_MS / 1000} s.`);
   lines.push('', `Growth exponent (N ≥ 16): time ${exponent(rows, (r) => r.ms).toFixed(2)}, DAG ${exponent(rows, (r) => r.dag).toFixed(2)}, printed ${exponent(rows, (r) => r.printed).toFixed(2)}; N = ${largest.n}: ${largest.ms.toFixed(0)} ms.`, '');
+  return lines;
 }
+
+const lines: string[] = ['# matcalc benchmark', '', `Node ${process.version}; ${sympy ? 'SymPy comparison on' : 'no SymPy (python3 with sympy not found)'}; verification off; time is the median of repeats; each family in a fresh process.`, ''];
+if (only) {
+  process.stdout.write(JSON.stringify(runFamily(FAMILIES[Number(only.split('=')[1])]!)));
+  process.exit(0);
+}
+// Each family in its own process: the intern table of one does not weigh on the next.
+const script = fileURLToPath(import.meta.url);
+FAMILIES.forEach((family, index) => {
+  const child = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=8192', script, `--family=${index}`, ...process.argv.slice(2)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 2 ** 20 });
+  if (child.status === 0) lines.push(...(JSON.parse(child.stdout) as string[]));
+  else lines.push(`## ${family.name}`, '', `(the run ended abnormally: exit ${child.status ?? child.signal}; see the log)`, '');
+});
 const report = lines.join('\n');
 writeFileSync('bench/results.md', report + '\n');
 console.log(report);
