@@ -283,7 +283,7 @@ export function checkGradient(fText: string, wrt: string, claimText: string, dec
   // Subtract term by term, so that like terms of the two sums cancel.
   const termsOf = (e: Expr): readonly Expr[] => (e.op === 'add' ? e.args : [e]);
   const difference = simplify(C.add(...termsOf(simplify(claim).expr), ...termsOf(truth).map(C.negate))).expr;
-  if (difference.size < Math.max(claim.size, truth.size)) {
+  if (difference.size <= Math.max(claim.size, truth.size)) {
     return result(false, 'numeric', 'missing-term', `a term is missing or extra: claim − ${noun} = ${render(difference, 'text')}; the ${noun} is ${truthText}`, withExample);
   }
   return result(false, 'numeric', 'other', `the claim disagrees with finite differences (max rel. error ${verification.maxRelError.toExponential(1)}); the ${noun} is ${truthText}`, withExample);

@@ -38,10 +38,13 @@ export function factorSum(sum: Expr): Expr {
   }
   if (!best) return commonScalars(sum);
   const { side, factor, members } = best;
+  const restOf = (i: number): Expr[] => (side === 'right' ? terms[i]!.chain.slice(0, -1) : terms[i]!.chain.slice(1));
+  // When every part left is a scalar, the unit is 1: s - c*s is (1 - c)*s, not (I - c*I)*s.
+  const scalarRests = members.every((i) => restOf(i).length === 0);
   const inner = members.map((i) => {
     const t = terms[i]!;
-    const rest = side === 'right' ? t.chain.slice(0, -1) : t.chain.slice(1);
-    const unit = C.identity(side === 'right' ? factor.shape.rows : factor.shape.cols);
+    const rest = restOf(i);
+    const unit = scalarRests ? C.ONE() : C.identity(side === 'right' ? factor.shape.rows : factor.shape.cols);
     return C.multiply(...t.scalars, ...(rest.length > 0 ? rest : [unit]));
   });
   const innerSum = C.add(...inner);

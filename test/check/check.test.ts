@@ -110,7 +110,7 @@ describe('batch files', () => {
     const kinds = JSON.parse(result.stdout).entries.map((e: { diagnosis: { kind: string } }) => e.diagnosis.kind);
     expect(kinds).toEqual([
       'correct', 'correct', 'correct', 'correct', 'correct', 'correct',
-      'transpose', 'transpose', 'transpose', 'transpose', 'transpose',
+      'transpose', 'transpose', 'transpose', 'missing-term', 'transpose', 'transpose',
       'symmetric-only', 'factor', 'transpose', 'transpose', 'sign', 'missing-term',
     ]);
   });
