@@ -5,7 +5,7 @@
 
 import { MatcalcError } from '../errors.js';
 import * as C from '../expr/construct.js';
-import { type Expr, warm } from '../expr/node.js';
+import type { Expr } from '../expr/node.js';
 import type { Step } from '../rewrite/engine.js';
 import { conditionsHold } from '../rewrite/engine.js';
 import { instantiate } from '../rewrite/instantiate.js';
@@ -66,7 +66,6 @@ export interface Isolated {
 
 export function isolate(df: Expr, x: Expr): Isolated {
   const isLinear = linearity();
-  warm(df, isLinear);
   // Linear nodes in post-order (children first); processed in reverse, parents first.
   const order: Expr[] = [];
   const seen = new Set<number>();
