@@ -48,7 +48,6 @@ export function zero(target: Shape): Expr {
 }
 
 export const isZero = (e: Expr): boolean => e.op === 'zero' || (e.op === 'number' && e.value === 0);
-export const isOne = (e: Expr): boolean => e.op === 'number' && e.value === 1;
 
 /** Total order used for the arguments of commutative operators: positive terms first, then
  *  by leading symbol, size and structure, so the order is the same in every run. */
@@ -303,16 +302,13 @@ export function kron(...factors: Expr[]): Expr {
   return multiply(...scalars, core);
 }
 
-/** Elementwise functions; `name` must be one of ELEMENTWISE_FUNCTIONS. */
-export const ELEMENTWISE_FUNCTIONS = [
-  'exp', 'log', 'sin', 'cos', 'tan', 'tanh', 'sigmoid', 'relu', 'softplus', 'sqrt', 'abs', 'step', 'sign',
-] as const;
-
 /** f(0) for the functions where it is a short exact number (folded: exp(0) = 1). */
 const AT_ZERO: Readonly<Record<string, number>> = {
   exp: 1, log: -Infinity, sin: 0, cos: 1, tan: 0, tanh: 0, sigmoid: 0.5, relu: 0, sqrt: 0, abs: 0, step: 0, sign: 0,
 };
 
+/** An elementwise function by name: its spellings are in grammar/names.ts, its numeric
+ *  definition in src/numeric/functions.ts, its differential in rules/differential.rules. */
 export function apply(name: string, a: Expr): Expr {
   const atZero = AT_ZERO[name];
   if (isZero(a) && atZero !== undefined && Number.isFinite(atZero)) return atZero === 0 ? zero(a.shape) : multiply(number(atZero), onesLike(a.shape));

@@ -52,9 +52,6 @@ export function isScalarShape(shape: Shape): boolean {
 export function isVectorShape(shape: Shape): boolean {
   return findDim(shape.cols) === '1';
 }
-export function isSquareShape(shape: Shape): boolean {
-  return findDim(shape.rows) === findDim(shape.cols);
-}
 
 /** The product of dims, canonical: numbers multiplied, names sorted, 1s dropped. */
 export function productDim(factors: readonly Dim[]): Dim {

@@ -81,9 +81,6 @@ export function intern(op: Op, args: readonly Expr[], shape: Shape, name = '', v
   return node;
 }
 
-export function internedCount(): number {
-  return table.size;
-}
 
 /** Number of distinct nodes reachable from the roots (the DAG size). */
 export function dagSize(...roots: Expr[]): number {

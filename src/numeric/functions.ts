@@ -17,7 +17,5 @@ export const ELEMENTWISE: Readonly<Record<string, (x: number) => number>> = {
   sign: Math.sign,
 };
 
-/** Functions with a kink or jump at 0: finite differences must not straddle it. */
-export const KINKED = new Set(['relu', 'abs', 'step', 'sign']);
 /** Functions defined only for positive arguments. */
 export const POSITIVE_DOMAIN = new Set(['log', 'sqrt']);
