@@ -24,6 +24,7 @@ Examples:
   $ matcalc diff "x'Ax" x                             (the differential df)
   $ matcalc jacobian "A*X*B" X                        → B' ⊗ A   (J = ∂vec(F)/∂vec(X)ᵀ, column-major vec)
   $ matcalc hessian "x'Ax" x                          → A + A'   (H = ∂²f/∂vec(X)∂vec(X)ᵀ)
+  $ matcalc grad "‖A*x - b‖²" x --format numpy         (a NumPy function returning f and its gradient; also torch, ts)
   $ matcalc check "x'Ax" x "2*A*x"                    → right only when A is symmetric
   $ matcalc check examples/seeds.md                   (every derivation in a file)
   $ matcalc parse "x'Ax"
@@ -38,9 +39,13 @@ product; A .* B, A ∘ B Hadamard; A ⊗ B Kronecker; tr det logdet sum norm ‖
 sigmoid relu softmax logsumexp …; "… where t1 = W*x" names a piece.`;
 
 type Format = 'text' | 'unicode' | 'latex' | 'json';
+type CodeFormat = 'numpy' | 'torch' | 'ts';
+const CODE_FORMATS: readonly string[] = ['numpy', 'torch', 'ts'];
 
-function formatOption(): Option {
-  return new Option('-f, --format <format>', 'output format').choices(['text', 'unicode', 'latex', 'json']).default('text');
+function formatOption(withCode = false): Option {
+  const choices = ['text', 'unicode', 'latex', 'json', ...(withCode ? CODE_FORMATS : [])];
+  const description = withCode ? 'output format; numpy, torch and ts print a function computing f and the derivative' : 'output format';
+  return new Option('-f, --format <format>', description).choices(choices).default('text');
 }
 
 function readValues(file: string): Record<string, unknown> {
@@ -96,7 +101,7 @@ function commandEval(expression: string, options: { where?: string; format: Form
 
 interface DerivativeFlags {
   where?: string;
-  format: Format;
+  format: Format | CodeFormat;
   steps?: boolean;
   verify: boolean;
   layout: 'denominator' | 'numerator';
@@ -130,6 +135,12 @@ function commandDerivative(derive: Derive) {
 }
 
 function printDerivative(result: DerivativeResult, options: DerivativeFlags): void {
+  if (CODE_FORMATS.includes(options.format)) {
+    // The code's header says how the derivative was verified; a failure never gets here.
+    process.stdout.write(result.code(options.format as CodeFormat));
+    return;
+  }
+  const format = options.format as Format;
   const convention =
     result.convention === 'symmetric'
       ? `${result.wrt} is symmetric: this is the gradient for the trace inner product on symmetric matrices, (G + Gᵀ)/2`
@@ -155,7 +166,7 @@ function printDerivative(result: DerivativeResult, options: DerivativeFlags): vo
   }
   console.log(options.format === 'latex' ? result.latex : options.format === 'unicode' ? result.unicode : result.text);
   if (convention) console.log(options.format === 'latex' ? `% note: ${convention}` : `note: ${convention}`);
-  console.log(verificationLine(result.verification, options.format));
+  console.log(verificationLine(result.verification, format));
 }
 
 function commandDiff(expression: string, variable: string, options: { where?: string; format: Format }): void {
@@ -243,7 +254,7 @@ function derivativeCommand(cli: Command, name: string, description: string): Com
     .argument('<expression>')
     .argument('<variable>')
     .option('-w, --where <declarations>', 'declare kinds, sizes and assumptions, e.g. "A: n×n symmetric; a: scalar"')
-    .addOption(formatOption())
+    .addOption(formatOption(true))
     .option('--steps', 'print the derivation step by step, with the rule used at each step')
     .option('--no-verify', 'skip the numerical check against finite differences')
     .addOption(new Option('--layout <layout>', 'denominator: ∂f/∂X has the shape of X; numerator: its transpose').choices(['denominator', 'numerator']).default('denominator'))

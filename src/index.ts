@@ -18,6 +18,7 @@ import * as C from './expr/construct.js';
 import { simplify } from './simplify/simplify.js';
 import { type CheckResult, checkGradient } from './check/check.js';
 import { declarationsOf } from './expr/parse.js';
+import { type CodeTarget, emitCode, type DerivativeKind } from './print/code/index.js';
 
 export { MatcalcError, formatError } from './errors.js';
 export { setTimeLimit } from './limits.js';
@@ -29,6 +30,7 @@ export type { StepLine } from './print/steps.js';
 export type { Layout, SymmetricConvention } from './calculus/gradient.js';
 export type { CheckResult, Counterexample, DiagnosisKind } from './check/check.js';
 export { parseBatch, type BatchEntry } from './check/batch.js';
+export type { CodeTarget } from './print/code/index.js';
 
 export interface Options {
   /** Declarations, e.g. "A: n×n symmetric; a: scalar; X: 3×4". */
@@ -109,6 +111,17 @@ export interface DerivativeResult {
   readonly layout: Layout;
   /** Set when the variable is declared symmetric: which gradient this is. */
   readonly convention?: SymmetricConvention;
+  /** A function computing f and this derivative, in NumPy, PyTorch or TypeScript. */
+  code(target: CodeTarget): string;
+}
+
+/** What a result needs to be turned into code: f, what was derived, and f's symbols. */
+interface Origin {
+  readonly f: Expr;
+  readonly symbols: ReadonlyMap<string, Expr>;
+  readonly kind: DerivativeKind;
+  /** The variables as the code's description names them ("x", or "x and y" when mixed). */
+  readonly wrt?: string;
 }
 
 /** The variable's symbol node; the variable must occur in the expression. */
@@ -139,7 +152,7 @@ export function grad(text: string, wrt: string, options: DerivativeOptions = {})
       if (result.convention === 'entries') checked = C.multiply(C.number(0.5), C.add(checked, C.hadamard(checked, C.identity(x.shape.rows))));
       verification = verifyGradient(expr, x, checked, { seed: options.seed ?? 1 });
     }
-    const derived = resultObject(text, x, g, verification, () => gradientSteps(result, g, simplified.steps), layout, result.convention);
+    const derived = resultObject(text, x, g, verification, () => gradientSteps(result, g, simplified.steps), { f: expr, symbols, kind: 'grad' }, layout, result.convention);
     if (verification.status === 'failed') {
       throw new MatcalcError('verification', `the derived gradient failed numerical verification (max rel. error ${verification.maxRelError.toExponential(1)}); this is a bug in matcalc, please report it`, { report: verification });
     }
@@ -171,7 +184,7 @@ export function check(text: string, wrt: string, claim: string, options: CheckOp
 
 /** A derivative's result. Steps and the Unicode and LaTeX forms are rendered when they are
  *  read: on a large result they cost more than the derivation. */
-function resultObject(input: string, x: Expr, e: Expr, verification: Verification, steps: () => readonly StepLine[], layout: Layout, convention?: SymmetricConvention): DerivativeResult {
+function resultObject(input: string, x: Expr, e: Expr, verification: Verification, steps: () => readonly StepLine[], origin: Origin, layout: Layout, convention?: SymmetricConvention): DerivativeResult {
   let cachedSteps: readonly StepLine[] | undefined;
   let unicode: string | undefined;
   let latex: string | undefined;
@@ -192,15 +205,34 @@ function resultObject(input: string, x: Expr, e: Expr, verification: Verificatio
     },
     layout,
     ...(convention ? { convention } : {}),
+    code(target: CodeTarget): string {
+      return guard(input, () => emitCode(target, {
+        kind: origin.kind, value: origin.f, derivative: e, symbols: [...origin.symbols.values()], wrt: origin.wrt ?? x.name,
+        note: codeNote(verification, origin.kind === 'grad' ? layout : 'denominator', convention),
+      }));
+    },
   };
 }
 
+/** The line under a generated function's description: how the derivative was checked. */
+function codeNote(verification: Verification, layout: Layout, convention?: SymmetricConvention): string {
+  const parts: string[] = [];
+  if (layout === 'numerator') parts.push('Numerator layout (the transpose of the gradient).');
+  if (convention === 'symmetric') parts.push('Gradient on symmetric matrices: (G + G\')/2.');
+  if (convention === 'entries') parts.push("Entrywise gradient of a symmetric matrix: G + G' - G∘I.");
+  const sizes = Object.entries(verification.sizes).map(([d, n]) => `${d}=${n}`).join(', ');
+  parts.push(verification.status === 'verified'
+    ? `Derived by matcalc; verified against finite differences (max rel. error ${verification.maxRelError.toExponential(1)}, sizes ${sizes}, seed ${verification.seed}).`
+    : `Derived by matcalc; numerical verification: ${verification.status}.`);
+  return parts.join(' ');
+}
+
 /** The result object of a Jacobian or Hessian, like grad's. */
-function matrixDerivative(text: string, x: Expr, j: Expr, verification: Verification, steps: () => readonly StepLine[], what: string): DerivativeResult {
+function matrixDerivative(text: string, x: Expr, j: Expr, verification: Verification, steps: () => readonly StepLine[], what: string, origin: Origin): DerivativeResult {
   if (verification.status === 'failed') {
     throw new MatcalcError('verification', `the derived ${what} failed numerical verification (${verification.reason ?? `max rel. error ${verification.maxRelError.toExponential(1)}`}); this is a bug in matcalc, please report it`, { report: verification });
   }
-  return resultObject(text, x, j, verification, steps, 'numerator');
+  return resultObject(text, x, j, verification, steps, origin, 'numerator');
 }
 
 /** J = ∂vec(F)/∂vec(X)ᵀ (|F| × |X|, column-major vec): for vectors the usual Jacobian. */
@@ -211,7 +243,7 @@ export function jacobian(text: string, wrt: string, options: DerivativeOptions =
     const result = computeJacobian(expr, x);
     const simplified = simplify(result.jacobian);
     const verification = options.verify === false ? SKIPPED : verifyJacobian(expr, x, simplified.expr, { seed: options.seed ?? 1 });
-    return matrixDerivative(text, x, simplified.expr, verification, () => jacobianSteps(expr, result.df, result.jacobian, simplified.expr, result.steps.isolation, simplified.steps, result.steps.differential), 'Jacobian');
+    return matrixDerivative(text, x, simplified.expr, verification, () => jacobianSteps(expr, result.df, result.jacobian, simplified.expr, result.steps.isolation, simplified.steps, result.steps.differential), 'Jacobian', { f: expr, symbols, kind: 'jacobian' });
   });
 }
 
@@ -226,6 +258,6 @@ export function hessian(text: string, wrt: string, options: DerivativeOptions & 
     const result = computeJacobian(g, x);
     const simplified = simplify(result.jacobian);
     const verification = options.verify === false ? SKIPPED : verifyJacobian(g, x, simplified.expr, { seed: options.seed ?? 1 });
-    return matrixDerivative(text, x, simplified.expr, verification, () => jacobianSteps(g, result.df, result.jacobian, simplified.expr, result.steps.isolation, simplified.steps, result.steps.differential), 'Hessian');
+    return matrixDerivative(text, x, simplified.expr, verification, () => jacobianSteps(g, result.df, result.jacobian, simplified.expr, result.steps.isolation, simplified.steps, result.steps.differential), 'Hessian', { f: expr, symbols, kind: 'hessian', wrt: first === x ? x.name : `${first.name} and ${x.name}` });
   });
 }

@@ -129,3 +129,24 @@ describe('matcalc grad and diff', () => {
     expect(run('grad', "x'x", 'q').code).toBe(1);
   });
 });
+
+describe('code formats', () => {
+  test('grad --format numpy prints a function', () => {
+    const { code, out } = run('grad', "x'Ax", 'x', '--format', 'numpy');
+    expect(code).toBe(0);
+    expect(out).toMatch(/^import numpy as np\n/);
+    expect(out).toContain('def f_and_grad(x, A):');
+    expect(out).toContain('grad = (A + A.T) @ x');
+  });
+
+  test('jacobian --format ts and hessian --format torch', () => {
+    expect(run('jacobian', 'A*X*B', 'X', '-f', 'ts').out).toContain('const J = kron(transpose(B), A);');
+    expect(run('hessian', "x'Ax", 'x', '-f', 'torch').out).toContain('H = A + A.T');
+  });
+
+  test('code formats are refused where there is no derivative', () => {
+    const { code, err } = run('parse', "x'Ax", '--format', 'numpy');
+    expect(code).toBe(1);
+    expect(err).toMatch(/numpy/);
+  });
+});

@@ -1,0 +1,215 @@
+// NumPy and PyTorch emitters: one Python spelling with two libraries' names. Vectors are
+// 1-D arrays (tensors), matrices 2-D, scalars floats (0-d tensors in PyTorch).
+
+import { MatcalcError } from '../../errors.js';
+import type { Expr } from '../../expr/node.js';
+import { lower, type Dialect, type LeafOp, type Piece, PREC } from './lower.js';
+import { shapeText } from '../../expr/dims.js';
+import { type CodeSpec, DERIVATIVE_WORD, type Kind, kindOf as kindOfNode, type Plan, planCode } from './plan.js';
+
+type Library = 'numpy' | 'torch';
+
+const KEYWORDS = [
+  'False', 'None', 'True', 'and', 'as', 'assert', 'async', 'await', 'break', 'class', 'continue', 'def', 'del', 'elif', 'else',
+  'except', 'finally', 'for', 'from', 'global', 'if', 'import', 'in', 'is', 'lambda', 'nonlocal', 'not', 'or', 'pass', 'raise',
+  'return', 'try', 'while', 'with', 'yield', 'np', 'torch', 'dtype',
+];
+
+/** Helper functions, written out only when the code calls them. */
+const HELPERS: Record<Library, Record<string, string>> = {
+  numpy: {
+    _sigmoid: 'def _sigmoid(z):\n    return np.exp(-np.logaddexp(0, -z))',
+    _softmax: 'def _softmax(z):\n    e = np.exp(z - np.max(z))\n    return e / np.sum(e)',
+    _commutation: [
+      'def _commutation(m, n):',
+      '    # K @ vec(X) = vec(X.T) for X of shape (m, n), vec stacking columns',
+      '    K = np.zeros((m * n, m * n))',
+      '    for i in range(m):',
+      '        for j in range(n):',
+      '            K[i * n + j, j * m + i] = 1.0',
+      '    return K',
+    ].join('\n'),
+  },
+  torch: {
+    _commutation: [
+      'def _commutation(m, n, dtype):',
+      '    # K @ vec(X) = vec(X.T) for X of shape (m, n), vec stacking columns',
+      '    K = torch.zeros((m * n, m * n), dtype=dtype)',
+      '    for i in range(m):',
+      '        for j in range(n):',
+      '            K[i * n + j, j * m + i] = 1.0',
+      '    return K',
+    ].join('\n'),
+  },
+};
+
+const ELEMENTWISE: Record<Library, Record<string, (z: string) => string>> = {
+  numpy: {
+    exp: (z) => `np.exp(${z})`, log: (z) => `np.log(${z})`, sin: (z) => `np.sin(${z})`, cos: (z) => `np.cos(${z})`,
+    tan: (z) => `np.tan(${z})`, tanh: (z) => `np.tanh(${z})`, sqrt: (z) => `np.sqrt(${z})`, abs: (z) => `np.abs(${z})`,
+    sigmoid: (z) => `_sigmoid(${z})`, relu: (z) => `np.maximum(${z}, 0.0)`, softplus: (z) => `np.logaddexp(0.0, ${z})`,
+    step: (z) => `np.heaviside(${z}, 0.0)`, sign: (z) => `np.sign(${z})`,
+  },
+  torch: {
+    exp: (z) => `torch.exp(${z})`, log: (z) => `torch.log(${z})`, sin: (z) => `torch.sin(${z})`, cos: (z) => `torch.cos(${z})`,
+    tan: (z) => `torch.tan(${z})`, tanh: (z) => `torch.tanh(${z})`, sqrt: (z) => `torch.sqrt(${z})`, abs: (z) => `torch.abs(${z})`,
+    sigmoid: (z) => `torch.sigmoid(${z})`, relu: (z) => `torch.relu(${z})`, softplus: (z) => `torch.nn.functional.softplus(${z})`,
+    step: (z) => `torch.heaviside(${z}, torch.zeros_like(${z}))`, sign: (z) => `torch.sign(${z})`,
+  },
+};
+
+const atom = (code: string, kind: Kind): Piece => ({ code, kind, prec: PREC.atom });
+const wrap = (p: Piece, min: number): string => (p.prec >= min ? p.code : `(${p.code})`);
+
+function formatNumber(value: number): string {
+  return Number.isInteger(value) && Math.abs(value) < 1e15 ? String(value) : String(value).replace(/^(-?)\./, '$10.');
+}
+
+class PythonDialect implements Dialect {
+  readonly reserved = new Set(KEYWORDS);
+  readonly used = new Set<string>();
+  private readonly m: string; // the module prefix: np or torch
+  constructor(private readonly library: Library) {
+    this.m = library === 'numpy' ? 'np' : 'torch';
+  }
+  private call(name: string, kind: Kind, ...args: string[]): Piece {
+    if (name.startsWith('_')) this.used.add(name);
+    return atom(`${name}(${args.join(', ')})`, kind);
+  }
+  private get linalg(): string {
+    return `${this.m}.linalg`;
+  }
+  /** PyTorch's constructors take the arguments' dtype; NumPy's default is float64. */
+  private get dtype(): string {
+    if (this.library === 'numpy') return '';
+    this.usesDtype = true;
+    return ', dtype=dtype';
+  }
+  usesDtype = false;
+
+  number(value: number): Piece {
+    return { code: formatNumber(value), kind: 'scalar', prec: value < 0 ? PREC.unary : PREC.atom };
+  }
+  variable(name: string, kind: Kind): Piece {
+    return atom(name, kind);
+  }
+  size(plan: Plan, dim: string): string {
+    const sources = plan.sizeSources(dim);
+    if (typeof sources === 'number') return String(sources);
+    return sources.map(({ argument, axis }) => `${argument.name}.shape[${axis}]`).join(' * ');
+  }
+  leaf(op: LeafOp, sizes: readonly string[], kind: Kind): Piece {
+    switch (op) {
+      case 'identity': return atom(`${this.m}.eye(${sizes[0]}${this.dtype})`, kind);
+      case 'ones': return atom(`${this.m}.ones(${sizes[0]}${this.dtype})`, kind);
+      case 'zero': return kind === 'scalar' ? this.number(0) : atom(`${this.m}.zeros(${sizes.length === 1 ? sizes[0] : `(${sizes.join(', ')})`}${this.dtype})`, kind);
+      case 'commutation': return this.library === 'torch' ? this.call('_commutation', kind, sizes[0]!, sizes[1]!, ((this.usesDtype = true), 'dtype')) : this.call('_commutation', kind, sizes[0]!, sizes[1]!);
+    }
+  }
+  scale(coefficient: Piece, value: Piece): Piece {
+    return { code: `${wrap(coefficient, PREC.multiply)} * ${wrap(value, PREC.multiply + 1)}`, kind: value.kind, prec: PREC.multiply };
+  }
+  negate(value: Piece): Piece {
+    return { code: `-${wrap(value, PREC.multiply)}`, kind: value.kind, prec: PREC.unary };
+  }
+  product(left: Piece, right: Piece, kind: Kind): Piece {
+    if (left.kind === 'column' && right.kind === 'row') return this.call(`${this.m}.outer`, kind, left.code, right.code);
+    return { code: `${wrap(left, PREC.multiply)} @ ${wrap(right, PREC.multiply + 1)}`, kind, prec: PREC.multiply };
+  }
+  private transposed(matrix: Piece, transposed: boolean): string {
+    return transposed ? `${wrap(matrix, PREC.atom)}.T` : matrix.code;
+  }
+  solveLeft(matrix: Piece, transposed: boolean, right: Piece): Piece {
+    return this.call(`${this.linalg}.solve`, right.kind, this.transposed(matrix, transposed), right.code);
+  }
+  solveRight(left: Piece, matrix: Piece, transposed: boolean): Piece {
+    // L·M⁻¹ = (M'⁻¹ L')' and L·M⁻ᵀ = (M⁻¹ L')'; a 1-D row needs no transposes.
+    const system = this.transposed(matrix, !transposed);
+    if (left.kind === 'row') return this.call(`${this.linalg}.solve`, 'row', system, left.code);
+    return atom(`${this.linalg}.solve(${system}, ${wrap(left, PREC.atom)}.T).T`, left.kind);
+  }
+  inverse(matrix: Piece, transposed = false): Piece {
+    if (matrix.kind === 'scalar') return { code: `1 / ${wrap(matrix, PREC.multiply + 1)}`, kind: 'scalar', prec: PREC.multiply };
+    const inverse = this.call(`${this.linalg}.inv`, matrix.kind, matrix.code);
+    return transposed ? atom(`${inverse.code}.T`, matrix.kind) : inverse;
+  }
+  add(a: Piece, b: Piece, subtract: boolean, kind: Kind): Piece {
+    return { code: `${wrap(a, PREC.add)} ${subtract ? '-' : '+'} ${wrap(b, PREC.add + 1)}`, kind, prec: PREC.add };
+  }
+  hadamard(a: Piece, b: Piece): Piece {
+    return { code: `${wrap(a, PREC.multiply)} * ${wrap(b, PREC.multiply + 1)}`, kind: a.kind === 'scalar' ? b.kind : a.kind, prec: PREC.multiply };
+  }
+  kron(a: Piece, b: Piece, kind: Kind): Piece {
+    const as2d = (p: Piece): string => (p.kind === 'column' ? `${wrap(p, PREC.atom)}.reshape(-1, 1)` : p.kind === 'row' ? `${wrap(p, PREC.atom)}.reshape(1, -1)` : p.code);
+    const product = `${this.m}.kron(${as2d(a)}, ${as2d(b)})`;
+    return atom(kind === 'matrix' ? product : kind === 'scalar' ? `${product}.reshape(())` : `${product}.reshape(-1)`, kind);
+  }
+  unary(node: Expr, arg: Piece): Piece {
+    const m = this.m;
+    const kind = kindOfNode(node);
+    switch (node.op) {
+      case 'transpose': return arg.kind === 'matrix' ? atom(`${wrap(arg, PREC.atom)}.T`, 'matrix') : { ...arg, kind };
+      case 'inverse': return this.inverse(arg);
+      case 'power': {
+        const exponent = this.number(node.value);
+        return { code: `${wrap(arg, PREC.atom)} ** ${wrap(exponent, PREC.atom)}`, kind, prec: PREC.power };
+      }
+      case 'matrixPower': return this.call(`${this.linalg}.matrix_power`, kind, arg.code, String(node.value));
+      case 'apply': {
+        const spell = ELEMENTWISE[this.library][node.name];
+        if (!spell) throw new MatcalcError('unsupported', `no ${this.library} spelling for ${node.name}`);
+        const code = spell(arg.code);
+        for (const helper of Object.keys(HELPERS[this.library])) if (code.startsWith(`${helper}(`)) this.used.add(helper);
+        return atom(code, kind);
+      }
+      case 'trace': return this.call(`${m}.trace`, kind, arg.code);
+      case 'det': return this.call(`${this.linalg}.det`, kind, arg.code);
+      // log det through slogdet: no overflow of det itself.
+      case 'logdet': return atom(`${this.linalg}.slogdet(${arg.code})[1]`, kind);
+      case 'sum': return this.call(`${m}.sum`, kind, arg.code);
+      case 'norm': return this.call(`${this.linalg}.norm`, kind, arg.code);
+      case 'norm1': return this.call(`${m}.sum`, kind, `${m}.abs(${arg.code})`);
+      case 'diagMatrix': return this.call(`${m}.diag`, kind, arg.code);
+      case 'diagVector': return this.call(this.library === 'numpy' ? 'np.diag' : 'torch.diagonal', kind, arg.code);
+      case 'vec': return arg.kind === 'matrix' ? atom(`${wrap(arg, PREC.atom)}.T.reshape(-1)`, kind) : { ...arg, kind };
+      case 'softmax': return this.library === 'numpy' ? this.call('_softmax', kind, arg.code) : this.call('torch.softmax', kind, arg.code, '0');
+      case 'logsumexp': return this.library === 'numpy' ? atom(`np.logaddexp.reduce(${arg.code})`, kind) : this.call('torch.logsumexp', kind, arg.code, '0');
+      default: throw new MatcalcError('unsupported', `no ${this.library} code for the operation ${node.op}`);
+    }
+  }
+}
+
+const SHAPE_WORDS: Record<Kind, string> = { scalar: 'a float', column: '1-D array', row: '1-D array (a row)', matrix: '2-D array' };
+
+/** `def f_and_grad(A, x): … return f, grad` with its imports and helpers. */
+export function emitPython(spec: CodeSpec, library: Library): string {
+  const dialect = new PythonDialect(library);
+  const derivativeName = spec.kind === 'grad' ? 'grad' : spec.kind === 'jacobian' ? 'J' : 'H';
+  const plan = planCode(spec, dialect.reserved, { value: spec.kind === 'jacobian' ? 'F' : 'f', derivative: derivativeName });
+  const lowered = lower(plan, dialect);
+  const lines: string[] = [];
+  const indent = '    ';
+  const functionName = `f_and_${spec.kind}`;
+  lines.push(`def ${functionName}(${plan.args.map((a) => a.name).join(', ')}):`);
+  const what = DERIVATIVE_WORD[spec.kind];
+  const word = (kind: Kind): string => (library === 'torch' ? SHAPE_WORDS[kind].replace('array', 'tensor').replace('a float', '0-d tensor') : SHAPE_WORDS[kind]);
+  lines.push(`${indent}"""${spec.kind === 'jacobian' ? 'F' : 'f'} and its ${what} with respect to ${spec.wrt}.`);
+  lines.push('');
+  lines.push(`${indent}Arguments (vectors 1-D, matrices 2-D):`);
+  for (const arg of plan.args) lines.push(`${indent}    ${arg.name}: ${arg.description} (${word(arg.kind)})`);
+  lines.push(`${indent}Returns ${plan.valueName} (${word(lowered.value.kind)}) and ${plan.derivativeName} (${shapeText(spec.derivative.shape)}, ${word(lowered.derivative.kind)}).`);
+  if (spec.note) lines.push(`${indent}${spec.note}`);
+  lines.push(`${indent}"""`);
+  if (library === 'torch') {
+    const first = plan.args.find((a) => a.kind !== 'scalar');
+    for (const arg of plan.args) lines.push(`${indent}${arg.name} = torch.as_tensor(${arg.name})`);
+    if (dialect.usesDtype) lines.push(`${indent}dtype = ${first ? `${first.name}.dtype` : 'torch.get_default_dtype()'}`);
+  }
+  for (const { name, piece } of lowered.temporaries) lines.push(`${indent}${name} = ${piece.code}`);
+  lines.push(`${indent}${plan.valueName} = ${lowered.value.code}`);
+  lines.push(`${indent}${plan.derivativeName} = ${lowered.derivative.code}`);
+  lines.push(`${indent}return ${plan.valueName}, ${plan.derivativeName}`);
+  const header = [library === 'numpy' ? 'import numpy as np' : 'import torch'];
+  const helpers = Object.entries(HELPERS[library]).filter(([name]) => dialect.used.has(name)).map(([, source]) => source);
+  return [header.join('\n'), ...helpers, lines.join('\n')].join('\n\n\n') + '\n';
+}

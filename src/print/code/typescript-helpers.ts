@@ -1,0 +1,205 @@
+// The small dependency-free helpers that generated TypeScript calls, each with the helpers
+// it needs. Only the ones a function uses are written out. Vectors are number[], matrices
+// arrays of rows (the library's value convention); scalars are numbers.
+
+export interface Helper {
+  readonly source: string;
+  readonly needs: readonly string[];
+}
+
+const lines = (...text: string[]): string => text.join('\n');
+
+export const HELPERS: Readonly<Record<string, Helper>> = {
+  map: {
+    needs: [],
+    source: lines(
+      'function map<T extends Vector | Matrix>(a: T, f: (v: number) => number): T {',
+      '  return (a as (number | number[])[]).map((v) => (typeof v === "number" ? f(v) : v.map(f))) as T;',
+      '}',
+    ),
+  },
+  zip: {
+    needs: [],
+    source: lines(
+      'function zip<T extends Vector | Matrix>(a: T, b: T, f: (x: number, y: number) => number): T {',
+      '  return (a as (number | number[])[]).map((v, i) => {',
+      '    const w = b[i]!;',
+      '    return typeof v === "number" ? f(v, w as number) : v.map((x, j) => f(x, (w as number[])[j]!));',
+      '  }) as T;',
+      '}',
+    ),
+  },
+  plus: { needs: ['zip'], source: 'function plus<T extends Vector | Matrix>(a: T, b: T): T {\n  return zip(a, b, (x, y) => x + y);\n}' },
+  minus: { needs: ['zip'], source: 'function minus<T extends Vector | Matrix>(a: T, b: T): T {\n  return zip(a, b, (x, y) => x - y);\n}' },
+  times: { needs: ['zip'], source: 'function times<T extends Vector | Matrix>(a: T, b: T): T {\n  return zip(a, b, (x, y) => x * y);\n}' },
+  scale: { needs: ['map'], source: 'function scale<T extends Vector | Matrix>(c: number, a: T): T {\n  return map(a, (v) => c * v);\n}' },
+  shift: { needs: ['map'], source: '/** a + c·(all ones): a scalar broadcast in a sum. */\nfunction shift<T extends Vector | Matrix>(a: T, c: number): T {\n  return map(a, (v) => v + c);\n}' },
+  power: { needs: ['map'], source: 'function power<T extends Vector | Matrix>(a: T, p: number): T {\n  return map(a, (v) => v ** p);\n}' },
+  cols: { needs: [], source: 'function cols(a: Matrix): number {\n  return a.length === 0 ? 0 : a[0]!.length;\n}' },
+  matmul: {
+    needs: ['cols'],
+    source: lines(
+      'function matmul(a: Matrix, b: Matrix): Matrix {',
+      '  const n = cols(b);',
+      '  return a.map((row) => {',
+      '    const out = new Array<number>(n).fill(0);',
+      '    row.forEach((x, k) => b[k]!.forEach((y, j) => (out[j]! += x * y)));',
+      '    return out;',
+      '  });',
+      '}',
+    ),
+  },
+  matvec: { needs: ['dot'], source: 'function matvec(a: Matrix, x: Vector): Vector {\n  return a.map((row) => dot(row, x));\n}' },
+  vecmat: {
+    needs: ['cols'],
+    source: lines(
+      'function vecmat(x: Vector, a: Matrix): Vector {',
+      '  const out = new Array<number>(cols(a)).fill(0);',
+      '  x.forEach((v, k) => a[k]!.forEach((y, j) => (out[j]! += v * y)));',
+      '  return out;',
+      '}',
+    ),
+  },
+  dot: { needs: [], source: 'function dot(x: Vector, y: Vector): number {\n  return x.reduce((s, v, i) => s + v * y[i]!, 0);\n}' },
+  outer: { needs: [], source: 'function outer(x: Vector, y: Vector): Matrix {\n  return x.map((v) => y.map((w) => v * w));\n}' },
+  transpose: { needs: ['cols'], source: 'function transpose(a: Matrix): Matrix {\n  return Array.from({ length: cols(a) }, (_, j) => a.map((row) => row[j]!));\n}' },
+  eye: { needs: [], source: 'function eye(n: number): Matrix {\n  return Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));\n}' },
+  ones: { needs: [], source: 'function ones(n: number): Vector {\n  return new Array<number>(n).fill(1);\n}' },
+  zerosVector: { needs: [], source: 'function zerosVector(n: number): Vector {\n  return new Array<number>(n).fill(0);\n}' },
+  zeros: { needs: [], source: 'function zeros(m: number, n: number): Matrix {\n  return Array.from({ length: m }, () => new Array<number>(n).fill(0));\n}' },
+  commutation: {
+    needs: ['zeros'],
+    source: lines(
+      '/** K·vec(X) = vec(Xᵀ) for X of size m×n, vec stacking columns. */',
+      'function commutation(m: number, n: number): Matrix {',
+      '  const k = zeros(m * n, m * n);',
+      '  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) k[i * n + j]![j * m + i] = 1;',
+      '  return k;',
+      '}',
+    ),
+  },
+  lu: {
+    needs: [],
+    source: lines(
+      '/** LU factors with partial pivoting, packed in one matrix, and the row order. */',
+      'function lu(a: Matrix): { lu: Matrix; order: number[]; sign: number } {',
+      '  const n = a.length;',
+      '  const m = a.map((row) => [...row]);',
+      '  const order = Array.from({ length: n }, (_, i) => i);',
+      '  let sign = 1;',
+      '  for (let k = 0; k < n; k++) {',
+      '    let p = k;',
+      '    for (let i = k + 1; i < n; i++) if (Math.abs(m[i]![k]!) > Math.abs(m[p]![k]!)) p = i;',
+      '    if (m[p]![k] === 0) throw new Error("singular matrix");',
+      '    if (p !== k) {',
+      '      [m[p], m[k]] = [m[k]!, m[p]!];',
+      '      [order[p], order[k]] = [order[k]!, order[p]!];',
+      '      sign = -sign;',
+      '    }',
+      '    const pivot = m[k]![k]!;',
+      '    for (let i = k + 1; i < n; i++) {',
+      '      const f = (m[i]![k]! /= pivot);',
+      '      for (let j = k + 1; j < n; j++) m[i]![j]! -= f * m[k]![j]!;',
+      '    }',
+      '  }',
+      '  return { lu: m, order, sign };',
+      '}',
+    ),
+  },
+  solve: {
+    needs: ['lu', 'transpose'],
+    source: lines(
+      '/** inv(a)·b without forming the inverse: b a vector or a matrix. */',
+      'function solve(a: Matrix, b: Vector): Vector;',
+      'function solve(a: Matrix, b: Matrix): Matrix;',
+      'function solve(a: Matrix, b: Vector | Matrix): Vector | Matrix {',
+      '  const { lu: m, order } = lu(a);',
+      '  const n = a.length;',
+      '  const column = (rhs: Vector): Vector => {',
+      '    const x = order.map((i) => rhs[i]!);',
+      '    for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) x[i]! -= m[i]![j]! * x[j]!;',
+      '    for (let i = n - 1; i >= 0; i--) {',
+      '      for (let j = i + 1; j < n; j++) x[i]! -= m[i]![j]! * x[j]!;',
+      '      x[i]! /= m[i]![i]!;',
+      '    }',
+      '    return x;',
+      '  };',
+      '  if (b.length === 0 || typeof b[0] === "number") return column(b as Vector);',
+      '  return transpose(transpose(b as Matrix).map(column));',
+      '}',
+    ),
+  },
+  inv: { needs: ['solve', 'eye'], source: 'function inv(a: Matrix): Matrix {\n  return solve(a, eye(a.length));\n}' },
+  det: {
+    needs: ['lu'],
+    source: lines(
+      'function det(a: Matrix): number {',
+      '  let f: { lu: Matrix; sign: number };',
+      '  try {',
+      '    f = lu(a);',
+      '  } catch {',
+      '    return 0;',
+      '  }',
+      '  return f.lu.reduce((p, row, i) => p * row[i]!, f.sign);',
+      '}',
+    ),
+  },
+  logdet: {
+    needs: ['lu'],
+    source: lines(
+      '/** log(det(a)) from the LU factors: no overflow of det itself; NaN when det ≤ 0. */',
+      'function logdet(a: Matrix): number {',
+      '  const { lu: m, sign } = lu(a);',
+      '  let s = sign;',
+      '  let total = 0;',
+      '  m.forEach((row, i) => {',
+      '    s *= Math.sign(row[i]!);',
+      '    total += Math.log(Math.abs(row[i]!));',
+      '  });',
+      '  return s > 0 ? total : NaN;',
+      '}',
+    ),
+  },
+  trace: { needs: [], source: 'function trace(a: Matrix): number {\n  return a.reduce((s, row, i) => s + row[i]!, 0);\n}' },
+  total: { needs: [], source: 'function total(a: Vector | Matrix): number {\n  return (a as (number | number[])[]).flat().reduce((s, v) => s + v, 0);\n}' },
+  norm: { needs: [], source: 'function norm(a: Vector | Matrix): number {\n  return Math.sqrt((a as (number | number[])[]).flat().reduce((s, v) => s + v * v, 0));\n}' },
+  norm1: { needs: [], source: 'function norm1(a: Vector | Matrix): number {\n  return (a as (number | number[])[]).flat().reduce((s, v) => s + Math.abs(v), 0);\n}' },
+  matpow: { needs: ['matmul'], source: 'function matpow(a: Matrix, k: number): Matrix {\n  let p = a;\n  for (let i = 1; i < k; i++) p = matmul(p, a);\n  return p;\n}' },
+  diagMatrix: { needs: [], source: 'function diagMatrix(v: Vector): Matrix {\n  return v.map((x, i) => v.map((_, j) => (i === j ? x : 0)));\n}' },
+  diagVector: { needs: [], source: 'function diagVector(a: Matrix): Vector {\n  return a.map((row, i) => row[i]!);\n}' },
+  vec: { needs: ['transpose'], source: '/** The columns of a stacked into one vector. */\nfunction vec(a: Matrix): Vector {\n  return transpose(a).flat();\n}' },
+  column: { needs: [], source: 'function column(v: Vector): Matrix {\n  return v.map((x) => [x]);\n}' },
+  row: { needs: [], source: 'function row(v: Vector): Matrix {\n  return [v];\n}' },
+  kron: {
+    needs: [],
+    source: lines(
+      'function kron(a: Matrix, b: Matrix): Matrix {',
+      '  return a.flatMap((ra) => b.map((rb) => ra.flatMap((x) => rb.map((y) => x * y))));',
+      '}',
+    ),
+  },
+  softmax: {
+    needs: [],
+    source: 'function softmax(z: Vector): Vector {\n  const top = Math.max(...z);\n  const e = z.map((v) => Math.exp(v - top));\n  const s = e.reduce((a, b) => a + b, 0);\n  return e.map((v) => v / s);\n}',
+  },
+  logsumexp: {
+    needs: [],
+    source: 'function logsumexp(z: Vector): number {\n  const top = Math.max(...z);\n  return top + Math.log(z.reduce((s, v) => s + Math.exp(v - top), 0));\n}',
+  },
+  sigmoid: { needs: [], source: 'function sigmoid(x: number): number {\n  return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));\n}' },
+  relu: { needs: [], source: 'function relu(x: number): number {\n  return x > 0 ? x : 0;\n}' },
+  softplus: { needs: [], source: 'function softplus(x: number): number {\n  return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));\n}' },
+  step: { needs: [], source: 'function step(x: number): number {\n  return x > 0 ? 1 : 0;\n}' },
+};
+
+/** The helpers `used` needs, dependencies included, in the table's order. */
+export function helperSources(used: ReadonlySet<string>): string[] {
+  const needed = new Set<string>();
+  const add = (name: string): void => {
+    if (needed.has(name)) return;
+    needed.add(name);
+    for (const dependency of HELPERS[name]!.needs) add(dependency);
+  };
+  for (const name of used) add(name);
+  return Object.keys(HELPERS).filter((name) => needed.has(name)).map((name) => HELPERS[name]!.source);
+}

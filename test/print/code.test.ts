@@ -1,0 +1,212 @@
+// Generated code is run, never just read: TypeScript in-process on every test run, NumPy
+// (and PyTorch when importable) in python3, each compared with `evaluate` of f and of the
+// derivative at random points.
+
+import { describe, expect, test } from '@jest/globals';
+import fc from 'fast-check';
+import { grad, hessian, jacobian } from '../../src/index.js';
+import { parseExpression } from '../../src/expr/parse.js';
+import type { Expr } from '../../src/expr/node.js';
+import { render } from '../../src/print/render.js';
+import { gradient } from '../../src/calculus/gradient.js';
+import { simplify } from '../../src/simplify/simplify.js';
+import { emitCode } from '../../src/print/code/index.js';
+import { expression, WHERE } from '../support/arbitrary.js';
+import { deviation, importable, type Instance, instance, loadTypeScript, runPython, typeCheck } from '../support/codegen.js';
+
+type Kind = 'grad' | 'jacobian' | 'hessian';
+const derive = { grad, jacobian, hessian };
+
+// Every operation of NOTATION.md appears in f or its derivative somewhere below.
+const CASES: [string, string, Kind, string?][] = [
+  ["x'Ax", 'x', 'grad'],
+  ['tr(A*X*B)', 'X', 'grad'],
+  ['log(det(X))', 'X', 'grad'],
+  ["a'*inv(X)*b", 'X', 'grad'],
+  ["(A*x - b)'*(A*x - b)", 'x', 'grad'],
+  ['det(X)', 'X', 'grad'],
+  ['sum(log(1 + exp(-y .* (X*w))))', 'w', 'grad'],
+  ['‖A*x − b‖²', 'x', 'grad'],
+  ['logdet(S)', 'S', 'grad', 'S: spd'],
+  ['tr(X^3)', 'X', 'grad'],
+  ["y'*log(softmax(W*x))", 'W', 'grad'],
+  ['logsumexp(W*x)', 'x', 'grad'],
+  ['sum(relu(W*x)) + norm1(W)', 'W', 'grad'],
+  ['sum(sqrt(x .* x + 1)) + sum(abs(x))', 'x', 'grad'],
+  ['tr(kron(A, X))', 'X', 'grad'],
+  ['sum(W2*tanh(W1*x + b1))', 'W1', 'grad'],
+  ["alpha^2*x'x + lambda*sin(alpha)", 'alpha', 'grad'],
+  ['sum(diag(X) .* x) + sum(cos(vec(X)))', 'X', 'grad'],
+  ['sum(softplus(X*w) - sigmoid(X*w) ./ (1 + tan(X*w).^2))', 'w', 'grad'],
+  ["x'*inv(A)*x", 'A', 'grad', 'A: symmetric'],
+  ["tr(X'*X)", 'X', 'grad', 'X: 3×4'],
+  ["x*A*x'", 'x', 'grad', 'x: 1×n'],
+  ['A*x', 'x', 'jacobian'],
+  ['A*X*B', 'X', 'jacobian'],
+  ["X'", 'X', 'jacobian'],
+  ['inv(X)', 'X', 'jacobian'],
+  ['x .* y', 'x', 'jacobian'],
+  ['sigmoid(x)', 'x', 'jacobian'],
+  ['softmax(x)', 'x', 'jacobian'],
+  ['X*X', 'X', 'jacobian'],
+  ['tanh(W*x)', 'x', 'jacobian'],
+  ['kron(A, B)*vec(X)', 'X', 'jacobian'],
+  ['diag(x)*y', 'x', 'jacobian'],
+  ["x'Ax", 'x', 'hessian'],
+  ['‖A*x − b‖²', 'x', 'hessian'],
+  ['logsumexp(x)', 'x', 'hessian'],
+  ["tr(X'*A*X)", 'X', 'hessian'],
+  ['sum(log(1 + exp(X*w)))', 'w', 'hessian'],
+  ['logdet(X)', 'X', 'hessian'],
+];
+
+interface Built {
+  readonly label: string;
+  readonly code: Record<'ts' | 'numpy' | 'torch', string>;
+  readonly at: Instance;
+}
+
+function build(text: string, wrt: string, kind: Kind, where: string | undefined, seed: number): Built {
+  const result = derive[kind](text, wrt, where ? { where, verify: false } : { verify: false });
+  const { expr, symbols } = parseExpression(text, where ? { where } : {});
+  return {
+    label: `${kind} of ${text} w.r.t. ${wrt}`,
+    code: { ts: result.code('ts'), numpy: result.code('numpy'), torch: result.code('torch') },
+    at: instance(expr, result.expr, [...symbols.values()], seed),
+  };
+}
+
+const built = CASES.map(([text, wrt, kind, where], i) => build(text, wrt, kind, where, 11 + i));
+
+/** Random scalar expressions and their gradients w.r.t. each symbol kind. */
+function randomGradients(count: number, seed: number): Built[] {
+  const samples = fc.sample(fc.tuple(expression('s', 3, true), fc.constantFrom('A', 'B', 'x', 'alpha')), { numRuns: count * 3, seed });
+  const cases: Built[] = [];
+  for (const [f, wrt] of samples) {
+    if (cases.length >= count) break;
+    const variable = findSymbol(f, wrt);
+    if (!variable) continue;
+    const g = simplify(gradient(f, variable).gradient).expr;
+    const symbols = symbolsInOrder(f);
+    const spec = { kind: 'grad' as const, value: f, derivative: g, symbols, wrt };
+    let at: Instance;
+    try {
+      at = instance(f, g, symbols, seed + cases.length);
+    } catch {
+      continue; // no point inside the domain: nothing to compare
+    }
+    cases.push({ label: `${render(f, 'text')} w.r.t. ${wrt} (where ${WHERE})`, code: { ts: emitCode('ts', spec), numpy: emitCode('numpy', spec), torch: emitCode('torch', spec) }, at });
+  }
+  return cases;
+}
+
+function findSymbol(root: Expr, name: string): Expr | undefined {
+  return symbolsInOrder(root).find((s) => s.name === name);
+}
+function symbolsInOrder(root: Expr): Expr[] {
+  const found: Expr[] = [];
+  const visit = (e: Expr): void => {
+    if (e.op === 'symbol' && !found.includes(e)) found.push(e);
+    e.args.forEach(visit);
+  };
+  visit(root);
+  return found;
+}
+
+const TOLERANCE = 1e-9;
+
+function expectAgreement(label: string, value: unknown, derivative: unknown, at: Instance): void {
+  const errors = [deviation(value, at.value), deviation(derivative, at.derivative)];
+  if (!(errors[0]! < TOLERANCE && errors[1]! < TOLERANCE)) {
+    throw new Error(`${label}: generated code disagrees with evaluate (f: ${errors[0]}, derivative: ${errors[1]})`);
+  }
+}
+
+describe('TypeScript code', () => {
+  test.each(built.map((b) => [b.label, b] as const))('%s: computes f and its derivative', (_, b) => {
+    const result = Object.values(loadTypeScript(b.code.ts)(...b.at.args));
+    expectAgreement(b.label, result[0], result[1], b.at);
+  });
+
+  test('random expressions over every operation: the generated gradient code agrees with evaluate', () => {
+    const cases = randomGradients(60, 4242);
+    expect(cases.length).toBeGreaterThanOrEqual(50);
+    for (const b of cases) {
+      const result = Object.values(loadTypeScript(b.code.ts)(...b.at.args));
+      expectAgreement(b.label, result[0], result[1], b.at);
+    }
+  });
+
+  test('type-checks under strict settings (noUncheckedIndexedAccess)', () => {
+    expect(typeCheck(built.map((b) => b.code.ts))).toEqual([]);
+  });
+});
+
+const numpy = importable('numpy');
+const torch = importable('torch');
+
+describe('Python code', () => {
+  (numpy ? test : test.skip)(numpy ? 'NumPy: every case and 40 random gradients agree with evaluate' : 'NumPy: skipped, python3 cannot import numpy', () => {
+    const cases = [...built, ...randomGradients(40, 99)];
+    const results = runPython('numpy', cases.map((b) => ({ code: b.code.numpy, args: b.at.args })));
+    results.forEach((r, i) => {
+      if ('error' in r) throw new Error(`${cases[i]!.label}: ${r.error}\n${cases[i]!.code.numpy}`);
+      expectAgreement(cases[i]!.label, r.value, r.derivative, cases[i]!.at);
+    });
+  });
+
+  (torch ? test : test.skip)(torch ? 'PyTorch: every case agrees with evaluate' : 'PyTorch: skipped, python3 cannot import torch', () => {
+    const results = runPython('torch', built.map((b) => ({ code: b.code.torch, args: b.at.args })));
+    results.forEach((r, i) => {
+      if ('error' in r) throw new Error(`${built[i]!.label}: ${r.error}\n${built[i]!.code.torch}`);
+      expectAgreement(built[i]!.label, r.value, r.derivative, built[i]!.at);
+    });
+  });
+});
+
+describe('what the code looks like', () => {
+  test('inv(X)*b becomes a solve, in every target', () => {
+    const result = grad("a'*inv(X)*b", 'X');
+    expect(result.code('numpy')).toMatch(/np\.linalg\.solve\(/);
+    expect(result.code('torch')).toMatch(/torch\.linalg\.solve\(/);
+    const f = jacobian('inv(A)*x', 'x');
+    expect(f.code('numpy')).toContain('F = np.linalg.solve(A, x)');
+    expect(f.code('numpy')).toContain('J = np.linalg.inv(A)'); // the Jacobian is the inverse itself
+    expect(f.code('ts')).toContain('const F = solve(A, x);');
+  });
+
+  test('a shared subexpression is a temporary computed once', () => {
+    const code = grad('sum(tanh(W2*tanh(W1*x)))', 'W1').code('numpy');
+    expect(code.match(/np\.tanh\(W1 @ x\)/g)).toHaveLength(1);
+    expect(code).toMatch(/^ {4}t1 = /m);
+  });
+
+  test('f reused by its derivative is read from f: det(X)*inv(X)\'', () => {
+    const code = grad('det(X)', 'X').code('numpy');
+    expect(code).toContain('f = np.linalg.det(X)');
+    expect(code).toMatch(/grad = f \* /);
+  });
+
+  test('the arguments and their shapes are listed; names that are keywords are renamed', () => {
+    const result = grad("lambda*x'*A*x", 'x', { where: 'A: n×n symmetric' });
+    const numpyCode = result.code('numpy');
+    expect(numpyCode).toContain('def f_and_grad(lambda_, x, A):');
+    expect(numpyCode).toContain('A: n×n, symmetric (2-D array)');
+    expect(result.code('ts')).toContain('@param A n×n, symmetric');
+    expect(numpyCode).toContain('x: n×1 (1-D array)');
+    expect(result.code('ts')).toContain('export function fAndGrad(lambda: number, x: Vector, A: Matrix): { f: number; grad: Vector }');
+    expect(result.code('ts')).not.toContain('lambda_');
+  });
+
+  test('the header says how the derivative was verified', () => {
+    expect(grad("x'Ax", 'x').code('numpy')).toMatch(/verified against finite differences \(max rel\. error [0-9.e-]+, sizes n=\d/);
+    expect(grad("x'Ax", 'x', { verify: false }).code('ts')).toContain('numerical verification: skipped');
+  });
+
+  test('jacobian and hessian functions are named for what they return', () => {
+    expect(jacobian('A*x', 'x').code('numpy')).toContain('return F, J');
+    expect(hessian("x'Ax", 'x').code('numpy')).toMatch(/def f_and_hessian\(x, A\):[^]*return f, H/);
+    expect(hessian("x'Ax", 'x').code('ts')).toContain('export function fAndHessian(');
+    expect(hessian("x'*A*y", 'x', { wrt2: 'y', where: 'A: n×m' }).code('numpy')).toContain('f and its Hessian with respect to x and y.');
+  });
+});
