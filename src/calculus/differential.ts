@@ -64,7 +64,7 @@ export function differentiate(f: Expr, x: Expr): Differential {
     if (known) return known;
     let result: Expr | undefined;
     for (const rule of rulesFor(e)) {
-      const context: MatchContext = { variables: rule.variables };
+      const context: MatchContext = { variables: rule.variables, halves: true };
       const bindings = match(rule.lhs.args[0]!, e, EMPTY_BINDINGS, context);
       if (!bindings || !conditionsHold(rule.conditions, bindings)) continue;
       result = instantiate(rule.rhs, bindings, context, d);

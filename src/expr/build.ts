@@ -157,6 +157,16 @@ export function buildExpressions(asts: readonly Ast[], source: string, declarati
         return total;
       }
       case 'product': {
+        // A chain of '*' only: one n-ary product (factor by factor would be quadratic);
+        // only when that fails is it redone pairwise, to point at the offending operator.
+        if (ast.rest.every((r) => r.operator === '*')) {
+          const factors = [build(ast.first), ...ast.rest.map((r) => build(r.operand))];
+          try {
+            return C.multiply(...factors);
+          } catch (error) {
+            if (!(error instanceof MatcalcError) || error.kind !== 'shape') throw error;
+          }
+        }
         let result = build(ast.first);
         let leftEnd = ast.first.span.end;
         for (const { operator, operand, operatorSpan } of ast.rest) {

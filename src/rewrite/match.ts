@@ -18,6 +18,9 @@ export interface MatchContext {
   readonly variables: ReadonlySet<string>;
   /** What a `d(L)` in a pattern accepts: a part of a differential that holds d(X). */
   readonly isLinear?: (e: Expr) => boolean;
+  /** Variables of a `+` or `∘` pattern take halves of the arguments first (d(A + B) on a
+   *  k-term sum then costs O(k log k), not O(k²)); for rules where any split will do. */
+  readonly halves?: boolean;
 }
 
 export const EMPTY_BINDINGS: Bindings = { vars: new Map(), dims: new Map() };
@@ -142,16 +145,32 @@ function matchSequence(op: Op, patterns: readonly Expr[], actuals: readonly Expr
   const maxTake = actuals.length - fixed;
   const order: number[] = [];
   const preferred = rest.length === 0 ? maxTake : Math.max(1, Math.floor(actuals.length / patterns.length));
-  for (let k = preferred; k >= 0; k--) order.push(k);
-  for (let k = preferred + 1; k <= maxTake; k++) order.push(k);
+  if (remainingVariables === 0) order.push(maxTake); // the fixed rest decides the run
+  else {
+    for (let k = preferred; k >= 0; k--) order.push(k);
+    for (let k = preferred + 1; k <= maxTake; k++) order.push(k);
+  }
   for (const take of order) {
     if (rest.length === 0 && take !== actuals.length) continue;
+    // A positional pattern after the run must meet a factor of its own kind: rejected here,
+    // before the run is built (building it costs as much as the run is long).
+    if (next && cannotStart(next, actuals[take], op, context)) continue;
     const value = combine(op, actuals.slice(0, take));
     const bound = match(first, value, bindings, context);
     const result = bound && matchSequence(op, rest, actuals.slice(take), bound, context);
     if (result) return result;
   }
   return undefined;
+}
+
+/** Whether pattern certainly does not match `actual` as a positional factor; only a cheap
+ *  look at the operator, so that no run is combined for a split that cannot work. */
+function cannotStart(pattern: Expr, actual: Expr | undefined, op: Op, context: MatchContext): boolean {
+  if (isVariable(pattern, context) || pattern.op === 'differential') return false;
+  if (op === 'multiply' && isScalar(pattern)) return false; // scalars commute: not positional
+  if (!actual) return true;
+  if (pattern.op === 'power' || pattern.op === 'matrixPower') return false; // symbolic exponents
+  return pattern.op !== actual.op;
 }
 
 /** Associative-commutative: each non-variable pattern takes one argument; a lone
@@ -180,6 +199,12 @@ function matchUnordered(op: Op, patterns: readonly Expr[], actuals: readonly Exp
 function assignVariables(op: Op, variables: readonly Expr[], remaining: readonly Expr[], bindings: Bindings, context: MatchContext): Bindings | undefined {
   if (variables.length === 0) return remaining.length === 0 ? bindings : undefined;
   if (variables.length === 1) return match(variables[0]!, combine(op, remaining), bindings, context);
+  if (context.halves && variables.length === 2 && remaining.length > 2) {
+    const half = Math.floor(remaining.length / 2);
+    const left = match(variables[0]!, combine(op, remaining.slice(0, half)), bindings, context);
+    const result = left && match(variables[1]!, combine(op, remaining.slice(half)), left, context);
+    if (result) return result;
+  }
   // Several variables: each takes one argument (in order), the last the rest.
   const [first, ...rest] = variables as [Expr, ...Expr[]];
   for (let i = 0; i < remaining.length; i++) {
