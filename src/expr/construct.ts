@@ -398,6 +398,9 @@ export function differential(x: Expr): Expr {
 
 /** Rebuilds a node of the same op from new arguments, through the smart constructors. */
 export function rebuild(node: Expr, args: readonly Expr[]): Expr {
+  // The same arguments give the same node (constructors are canonical): no work, which
+  // keeps a pass over a DAG with long products linear in what changes.
+  if (args.length > 0 && args.length === node.args.length && args.every((arg, i) => arg === node.args[i])) return node;
   const [a, b] = [args[0]!, args[1]!];
   switch (node.op) {
     case 'symbol': case 'number': case 'ones': return node;

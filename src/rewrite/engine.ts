@@ -62,10 +62,27 @@ function required(rule: Rule): readonly string[] {
   return ops;
 }
 
+/** Conditions such as orthogonal(Q) on a variable that stands alone (or transposed) among
+ *  the rule's arguments: some argument of the node must then have that property. Products
+ *  carry no such property, so a variable that takes a run can never satisfy one. */
+const PROPERTIES = new Set(['symmetric', 'spd', 'diagonal', 'orthogonal']);
+const requiredProperties = new WeakMap<Rule, readonly ((e: Expr) => boolean)[]>();
+function properties(rule: Rule): readonly ((e: Expr) => boolean)[] {
+  let tests = requiredProperties.get(rule);
+  if (!tests) {
+    const alone = (name: string): boolean =>
+      rule.lhs.args.some((a) => (a.op === 'symbol' && a.name === name) || (a.op === 'transpose' && a.args[0]!.op === 'symbol' && a.args[0]!.name === name));
+    tests = rule.conditions.filter((c) => PROPERTIES.has(c.predicate) && alone(c.variable)).map((c) => PREDICATES[c.predicate]!);
+    requiredProperties.set(rule, tests);
+  }
+  return tests;
+}
+
 function mayMatch(rule: Rule, node: Expr): boolean {
   if (rule.lhs.op !== node.op) return false;
   if (node.op !== 'multiply' && node.op !== 'add' && node.op !== 'hadamard' && node.op !== 'kron') return true;
-  return required(rule).every((op) => node.args.some((a) => a.op === op));
+  if (!required(rule).every((op) => node.args.some((a) => a.op === op))) return false;
+  return properties(rule).every((holds) => node.args.some((a) => holds(a) || (a.op === 'transpose' && holds(a.args[0]!))));
 }
 
 /** One rule at one node (possibly on part of a product or sum), or undefined. */
