@@ -389,6 +389,8 @@ export function logsumexp(a: Expr): Expr {
 /** K(X): the mn×mn matrix with K·vec(X) = vec(Xᵀ). */
 export function commutation(x: Expr): Expr {
   const n = productDim([x.shape.rows, x.shape.cols]);
+  // A vector (or row) is its own transpose under vec: K of its shape is the identity.
+  if (findDim(x.shape.rows) === '1' || findDim(x.shape.cols) === '1') return identity(n);
   return intern('commutation', [x], shape(n, n));
 }
 

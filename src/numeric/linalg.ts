@@ -57,6 +57,7 @@ export function multiply(a: Matrix, b: Matrix): Matrix {
     const out = result[i]!;
     for (let t = 0; t < k; t++) {
       const factor = row[t]!;
+      if (factor === 0) continue; // Kronecker products with I are mostly zeros
       const other = b[t]!;
       for (let j = 0; j < n; j++) out[j]! += factor * other[j]!;
     }

@@ -4,8 +4,8 @@
 // number of times and then say so ("unverifiable"); they never count as verified.
 
 import { findDim, isScalarShape, shapeText } from '../expr/dims.js';
-import { DIAGONAL, type Expr, SYMMETRIC } from '../expr/node.js';
-import { DomainError, evaluateExpr, type Sizes } from './evaluate.js';
+import { DIAGONAL, type Expr, postOrder, SYMMETRIC } from '../expr/node.js';
+import { DomainError, evaluateExpr, type Sizes, sizeOf } from './evaluate.js';
 import * as L from './linalg.js';
 import type { Matrix } from './linalg.js';
 import { dimsOf, drawSizes, drawValue, needsOf, Random, symbolsOf } from './random.js';
@@ -32,6 +32,8 @@ export interface VerifyOptions {
 
 /** Relative agreement required, beyond the rounding noise of the differences. */
 export const TOLERANCE = 1e-6;
+/** The largest matrix (in entries) verification evaluates densely. */
+const MAX_ENTRIES = 1_000_000;
 /** Step of the central differences; Richardson extrapolation makes the truncation
  *  error O(h⁴), so a large step keeps rounding noise (≈ ε|f|/h) small. */
 const STEP = 1e-3;
@@ -112,6 +114,12 @@ function verifyDirectional(f: Expr, x: Expr, derived: readonly Expr[], analyticA
   for (let draw = 0; draw < drawCount; draw++) {
     const sizes = drawSizes(dims, draw);
     if (draw === 0) firstSizes = Object.fromEntries(sizes);
+    // Dense evaluation of, say, I ⊗ K ⊗ I at distinct sizes can need gigabytes: say so
+    // rather than try.
+    const largest = Math.max(...[f, ...derived].flatMap((root) => postOrder(root).map((node) => sizeOf(node.shape.rows, sizes) * sizeOf(node.shape.cols, sizes))));
+    if (largest > MAX_ENTRIES) {
+      return { status: 'unverifiable', maxRelError, sizes: firstSizes, seed, draws: draw, directions: 0, reason: `a part of it has ${largest.toLocaleString('en-US')} entries at distinct sizes: too large to evaluate densely; declare small sizes with --where to check it` };
+    }
     let done = false;
     for (let attempt = 0; attempt < ATTEMPTS && !done; attempt++) {
       const random = new Random(seed + 7919 * draw + 104729 * attempt);

@@ -137,6 +137,11 @@ function matchSequence(op: Op, patterns: readonly Expr[], actuals: readonly Expr
   }
   if (!isVariable(first, context)) {
     if (actuals.length === 0) return undefined;
+    // A ⊗ d(L) against A ⊗ X ⊗ B: d(L) takes the linear run X ⊗ B (a product has its own
+    // rule for a factor in the middle; a Kronecker product does not need one).
+    if (op === 'kron' && rest.length === 0 && actuals.length > 1 && first.op === 'differential' && context.isLinear) {
+      return match(first, combine(op, actuals), bindings, context);
+    }
     const head = match(first, actuals[0]!, bindings, context);
     return head && matchSequence(op, rest, actuals.slice(1), head, context);
   }

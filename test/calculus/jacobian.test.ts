@@ -110,3 +110,41 @@ describe('every Hessian agrees with finite differences of the gradient', () => {
     expect(verified).toBeGreaterThan(0);
   });
 });
+
+describe('Jacobians through Kronecker products (Magnus & Neudecker, Thm 3.10)', () => {
+  test.each<[string, string, string]>([
+    ['kron(A, X)', 'X', ''],
+    ['kron(X, B)', 'X', ''],
+    ['kron(X, X)', 'X', ''],
+    ["kron(X', B)", 'X', ''],
+    ['kron(A, B*X)', 'X', ''],
+    ['kron(A, x)', 'x', ''],
+    ['kron(x, A)', 'x', ''],
+    ["kron(x', A)", 'x', ''],
+    ['kron(A, X)*vec(C)', 'X', 'A: m×n; X: p×q; C: q×n'],
+    ['A ⊗ X ⊗ B', 'X', 'A: 2×1; X: 2×3; B: 1×2'],
+  ])('∂vec(%s)/∂vec(%s)ᵀ is verified', (f, wrt, where) => {
+    const result = jacobian(f, wrt, where ? { where } : {});
+    expect(result.verification.status).toBe('verified');
+    expect(result.text).not.toMatch(/d\(/);
+  });
+
+  test('the textbook form: (I_n ⊗ K_qm ⊗ I_p)(vec A ⊗ I_pq), K carried by a q×m shape', () => {
+    expect(jacobian('kron(A, X)', 'X').text).toBe("(I ⊗ K(X'*ones*ones'*A') ⊗ I)*(vec(A) ⊗ I)");
+    expect(jacobian('kron(X, B)', 'X').text).toBe("(I ⊗ K(B'*ones*ones'*X') ⊗ I)*(I ⊗ vec(B))");
+    // Through a vector the commutation matrix is the identity: ∂vec(A ⊗ x)/∂x = vec(A) ⊗ I.
+    expect(jacobian('kron(A, x)', 'x').text).toBe('vec(A) ⊗ I');
+    expect(jacobian('kron(x, y)', 'x').text).toBe('I ⊗ y');
+  });
+
+  test('too large to evaluate at distinct sizes: unverifiable, and the report says why', () => {
+    const result = jacobian('A ⊗ X ⊗ B', 'X');
+    expect(result.verification.status).toBe('unverifiable');
+    expect(result.verification.reason).toMatch(/entries at distinct sizes: too large to evaluate densely; declare small sizes/);
+  });
+
+  test('Hessians through Kronecker products', () => {
+    expect(hessian('sum(kron(X, X))', 'X').verification.status).toBe('verified');
+    expect(hessian('tr(kron(A, X*X))', 'X').text).toBe('2*tr(A)*K(X)');
+  });
+});
