@@ -15,7 +15,8 @@ await build({ ...common, entryPoints: ['scripts/compile-rules.ts'], outfile: 'di
 const compiled = execFileSync(process.execPath, ['dist/compile-rules.js'], { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
 common.define = { ...common.define, MATCALC_COMPILED_RULES: JSON.stringify(compiled) };
 await Promise.all([
-  build({ ...common, entryPoints: ['cli.ts'], outfile: 'dist/cli.js' }),
+  // The command line is minified: compiling a smaller bundle is a measurable part of start-up.
+  build({ ...common, entryPoints: ['cli.ts'], outfile: 'dist/cli.js', minify: true }),
   build({ ...common, entryPoints: ['src/index.ts'], outfile: 'dist/index.js' }),
   ...(process.argv.includes('--bench') ? [build({ ...common, entryPoints: ['bench/run.ts'], outfile: 'dist/bench.js' })] : []),
 ]);
