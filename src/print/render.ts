@@ -4,6 +4,7 @@
 import { isScalar, splitCoefficient } from '../expr/construct.js';
 import { findDim } from '../expr/dims.js';
 import { type Expr, postOrder } from '../expr/node.js';
+import { broadcastFactors } from './broadcast.js';
 import { sharedNames } from './share.js';
 import { PREC, type Style, STYLES, type StyleName } from './style.js';
 
@@ -24,13 +25,8 @@ function formatNumber(value: number): string {
 /** c·𝟙 and c·𝟙𝟙ᵀ inside a sum are written as the bare scalar c (broadcast, NOTATION.md). */
 function broadcastScalar(term: Expr): Expr | undefined {
   if (term.op === 'ones') return term.shape.rows === '1' ? undefined : ({ op: 'number', value: 1 } as Expr);
-  if (term.op !== 'multiply') return undefined;
-  const chain = term.args.filter((a) => !isScalar(a));
-  const scalars = term.args.filter(isScalar);
-  const isOnes = (e: Expr): boolean => e.op === 'ones';
-  const isOnesRow = (e: Expr): boolean => e.op === 'transpose' && isOnes(e.args[0]!);
-  const broadcast = (chain.length === 1 && isOnes(chain[0]!)) || (chain.length === 2 && isOnes(chain[0]!) && isOnesRow(chain[1]!));
-  return broadcast && scalars.length > 0 ? multiplyView(scalars) : undefined;
+  const scalars = term.op === 'multiply' ? broadcastFactors(term) : undefined;
+  return scalars && scalars.length > 0 ? multiplyView(scalars) : undefined;
 }
 
 /** A product of scalars as a printable node (without interning a new node). */

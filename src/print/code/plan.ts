@@ -149,15 +149,6 @@ export function planCode(spec: CodeSpec, reserved: ReadonlySet<string>, names: {
   return { spec, args, names: variables, temporaries, valueName, derivativeName, sizeSources, fresh };
 }
 
-/** 𝟙, 𝟙𝟙ᵀ, c·𝟙 and c·𝟙𝟙ᵀ in a sum: a scalar broadcast over the sum's shape (NOTATION.md).
- *  Returns the scalar factors (none for a bare 𝟙). */
-export function broadcastFactors(term: Expr): Expr[] | undefined {
-  const args = term.op === 'multiply' ? term.args : [term];
-  const chain = args.filter((a) => kindOf(a) !== 'scalar');
-  const isOnes = (e: Expr): boolean => e.op === 'ones';
-  const isOnesRow = (e: Expr): boolean => e.op === 'transpose' && isOnes(e.args[0]!);
-  const broadcast = (chain.length === 1 && isOnes(chain[0]!)) || (chain.length === 2 && isOnes(chain[0]!) && isOnesRow(chain[1]!));
-  return broadcast ? args.filter((a) => kindOf(a) === 'scalar') : undefined;
-}
+export { broadcastFactors } from '../broadcast.js';
 
 export const DERIVATIVE_WORD: Record<DerivativeKind, string> = { grad: 'gradient', jacobian: 'Jacobian', hessian: 'Hessian' };
