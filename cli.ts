@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import pc from 'picocolors';
 import { existsSync } from 'node:fs';
-import { check, type CheckResult, type DerivativeResult, differential, evaluate, formatError, grad, hessian, jacobian, MatcalcError, parse, parseBatch } from './src/index.js';
+import { CODE_TARGETS, type CodeTarget, check, type CheckResult, type DerivativeResult, differential, evaluate, formatError, grad, hessian, jacobian, MatcalcError, parse, parseBatch } from './src/index.js';
 import { setTimeLimit } from './src/limits.js';
 import { describeVerification, type Verification } from './src/numeric/verify.js';
 import { stepsLatex, stepsText } from './src/print/steps.js';
@@ -39,8 +39,8 @@ product; A .* B, A ∘ B Hadamard; A ⊗ B Kronecker; tr det logdet sum norm ‖
 sigmoid relu softmax logsumexp …; "… where t1 = W*x" names a piece.`;
 
 type Format = 'text' | 'unicode' | 'latex' | 'json';
-type CodeFormat = 'numpy' | 'torch' | 'ts';
-const CODE_FORMATS: readonly string[] = ['numpy', 'torch', 'ts'];
+type CodeFormat = CodeTarget;
+const CODE_FORMATS: readonly string[] = CODE_TARGETS;
 
 function formatOption(withCode = false): Option {
   const choices = ['text', 'unicode', 'latex', 'json', ...(withCode ? CODE_FORMATS : [])];

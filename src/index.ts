@@ -30,7 +30,7 @@ export type { StepLine } from './print/steps.js';
 export type { Layout, SymmetricConvention } from './calculus/gradient.js';
 export type { CheckResult, Counterexample, DiagnosisKind } from './check/check.js';
 export { parseBatch, type BatchEntry } from './check/batch.js';
-export type { CodeTarget } from './print/code/index.js';
+export { CODE_TARGETS, type CodeTarget } from './print/code/index.js';
 
 export interface Options {
   /** Declarations, e.g. "A: n×n symmetric; a: scalar; X: 3×4". */
