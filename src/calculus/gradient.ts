@@ -8,7 +8,7 @@ import { shapeText } from '../expr/dims.js';
 import { type Expr, postOrder, SYMMETRIC } from '../expr/node.js';
 import { rewriteBottomUp, type Step } from '../rewrite/engine.js';
 import { rules } from '../rewrite/library.js';
-import { differentiate } from './differential.js';
+import { dependence, differentiate } from './differential.js';
 import { isolate } from './isolate.js';
 
 export type Layout = 'denominator' | 'numerator';
@@ -38,8 +38,10 @@ export function gradient(f: Expr, x: Expr, options: GradientOptions = {}): Gradi
   }
   // Scalar functions of A ⊗ B reduce to functions of A and B first (rules/kron.rules).
   const prepared = hasKron(f) ? rewriteBottomUp(f, rules('kron')) : undefined;
-  const { df, steps: differentialSteps } = differentiate(prepared?.expr ?? f, x);
-  const { gradient: raw, steps: isolationSteps } = isolate(df, x);
+  // A large result keeps its shared products grouped (linear in f); a small one is
+  // derived flat, the form the simplifier turns into the textbook's.
+  const large = derive(prepared?.expr ?? f, x, true);
+  const { df, raw, differentialSteps, isolationSteps } = large.raw.size >= GROUPED_FROM ? large : derive(prepared?.expr ?? f, x, false);
   let g = raw;
   let convention: SymmetricConvention | undefined;
   if (x.props & SYMMETRIC && !C.isScalar(x)) {
@@ -61,6 +63,49 @@ export function gradient(f: Expr, x: Expr, options: GradientOptions = {}): Gradi
     steps: { differential: [...(prepared?.steps ?? []), ...differentialSteps], isolation: isolationSteps },
   };
 }
+
+/** Tree size of the raw gradient from which a derivation keeps its products grouped: up
+ *  to it, the result printed in full is still a formula a reader takes in. */
+export const GROUPED_FROM = 2_000;
+
+interface Derivation {
+  readonly df: Expr;
+  readonly raw: Expr;
+  readonly differentialSteps: readonly Step[];
+  readonly isolationSteps: readonly Step[];
+}
+
+function derive(f: Expr, x: Expr, grouped: boolean): Derivation {
+  const { df, steps: differentialSteps } = differentiate(grouped ? balanceProducts(f, x) : f, x);
+  const { gradient: raw, steps: isolationSteps } = isolate(df, x, { grouped });
+  return { df, raw, differentialSteps, isolationSteps };
+}
+
+/** Long products that hold x become balanced trees of grouped halves, so that the product
+ *  rule meets two factors at every level and each half is built once: d(F1⋯Fk) then costs
+ *  O(k), not O(k log k) copies of sub-chains. */
+export function balanceProducts(f: Expr, x: Expr): Expr {
+  const depends = dependence(x);
+  const tree = (chain: readonly Expr[]): Expr => {
+    if (chain.length === 1) return chain[0]!;
+    const half = Math.floor(chain.length / 2);
+    return C.group(C.multiply(tree(chain.slice(0, half)), tree(chain.slice(half))));
+  };
+  const memo = new Map<number, Expr>();
+  for (const node of postOrder(f)) {
+    const args = node.args.map((a) => memo.get(a.id)!);
+    let rebuilt = C.rebuild(node, args);
+    if (rebuilt.op === 'multiply' && depends(node)) {
+      const chain = rebuilt.args.filter((a) => !C.isScalar(a));
+      if (chain.length >= BALANCE_FROM) rebuilt = C.multiply(...rebuilt.args.filter(C.isScalar), tree(chain));
+    }
+    memo.set(node.id, rebuilt);
+  }
+  return memo.get(f.id)!;
+}
+
+/** Products of fewer factors are differentiated as they stand. */
+const BALANCE_FROM = 4;
 
 function hasKron(e: Expr): boolean {
   return postOrder(e).some((n) => n.op === 'kron');

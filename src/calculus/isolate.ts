@@ -64,7 +64,13 @@ export interface Isolated {
   readonly steps: readonly Step[];
 }
 
-export function isolate(df: Expr, x: Expr): Isolated {
+export interface IsolationOptions {
+  /** Keep each adjoint as one grouped product (GROUPED), as reverse-mode AD keeps its
+   *  adjoints: A'*G*B' then adds O(1) nodes however long G is. */
+  readonly grouped?: boolean;
+}
+
+export function isolate(df: Expr, x: Expr, options: IsolationOptions = {}): Isolated {
   const isLinear = linearity();
   // Linear nodes in post-order (children first); processed in reverse, parents first.
   const order: Expr[] = [];
@@ -121,7 +127,8 @@ export function isolate(df: Expr, x: Expr): Isolated {
     if (!parts) continue;
     contributions.delete(node.id);
     processed.add(node.id);
-    propagate(node, C.add(...parts));
+    const adjoint = C.add(...parts);
+    propagate(node, options.grouped ? C.group(adjoint) : adjoint);
   }
   const gradient = gradientParts.length > 0 ? C.add(...gradientParts) : C.zero(x.shape);
   return { gradient, steps };

@@ -7,7 +7,7 @@ import { MatcalcError } from '../errors.js';
 import {
   type Dim, findDim, isScalarShape, isVectorShape, productDim, SCALAR, type Shape, shapeText, unifyDims,
 } from './dims.js';
-import { DIAGONAL, type Expr, intern, type Op, ORTHOGONAL, SPD, SYMMETRIC } from './node.js';
+import { DIAGONAL, type Expr, GROUPED, intern, postOrder, type Op, ORTHOGONAL, SPD, SYMMETRIC } from './node.js';
 
 export const isScalar = (e: Expr): boolean => isScalarShape(e.shape);
 export const isVector = (e: Expr): boolean => isVectorShape(e.shape) && !isScalar(e);
@@ -127,7 +127,7 @@ export function multiply(...factors: Expr[]): Expr {
   const chain: Expr[] = [];
   const takeScalar = (factor: Expr): void => {
     if (factor.op === 'number') coefficient *= factor.value;
-    else if (factor.op === 'multiply') {
+    else if (factor.op === 'multiply' && !isGrouped(factor)) {
       // A scalar product: its scalars join ours, its matrix chain stays one unit.
       const inner = factor.args.filter((a) => !isScalar(a));
       for (const a of factor.args) if (isScalar(a)) takeScalar(a);
@@ -136,7 +136,7 @@ export function multiply(...factors: Expr[]): Expr {
   };
   for (const factor of factors) {
     if (isScalar(factor)) takeScalar(factor);
-    else if (factor.op === 'multiply') {
+    else if (factor.op === 'multiply' && !isGrouped(factor)) {
       for (const a of factor.args) (isScalar(a) ? takeScalar(a) : chain.push(a));
     } else chain.push(factor);
   }
@@ -192,6 +192,29 @@ export function multiply(...factors: Expr[]): Expr {
   if (all.length === 0) return ONE();
   if (all.length === 1) return all[0]!;
   return intern('multiply', all, resultShape);
+}
+
+export const isGrouped = (e: Expr): boolean => (e.props & GROUPED) !== 0;
+
+/** The product kept as one factor (see GROUPED): its matrix chain, when it has two or
+ *  more factors, with the scalar factors left outside so coefficients stay visible. */
+export function group(e: Expr): Expr {
+  if (e.op !== 'multiply' || isGrouped(e) || isScalar(e)) return e;
+  const chain = e.args.filter((a) => !isScalar(a));
+  if (chain.length < 2) return e;
+  const grouped = intern('multiply', chain, e.shape, '', 0, GROUPED);
+  return chain.length === e.args.length ? grouped : multiply(...e.args.filter(isScalar), grouped);
+}
+
+/** The same expression with every grouped product spliced back into its users. */
+export function ungroup(root: Expr): Expr {
+  const memo = new Map<number, Expr>();
+  for (const node of postOrder(root)) {
+    const args = node.args.map((a) => memo.get(a.id)!);
+    const rebuilt = node.op === 'multiply' ? multiply(...args) : rebuild(node, args);
+    memo.set(node.id, rebuilt);
+  }
+  return memo.get(root.id)!;
 }
 
 export function divide(a: Expr, b: Expr): Expr {
@@ -410,7 +433,7 @@ export function rebuild(node: Expr, args: readonly Expr[]): Expr {
     case 'zero': return zero(node.shape);
     case 'commutation': return commutation(a);
     case 'add': return add(...args);
-    case 'multiply': return multiply(...args);
+    case 'multiply': return isGrouped(node) ? group(multiply(...args)) : multiply(...args);
     case 'hadamard': return hadamard(...args);
     case 'kron': return kron(...args);
     case 'transpose': return transpose(a);

@@ -32,6 +32,11 @@ export const SYMMETRIC = 1;
 export const SPD = 2;
 export const DIAGONAL = 4;
 export const ORTHOGONAL = 8;
+/** On a product: kept as one factor of the products that use it (multiply does not splice
+ *  it in). A large derivation keeps its shared intermediate products so, as reverse-mode
+ *  AD keeps its adjoints: a flat chain would copy every factor into every user, and a
+ *  result that shares its pieces would print and cost quadratically. */
+export const GROUPED = 16;
 
 export interface Expr {
   readonly id: number;

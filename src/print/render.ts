@@ -1,7 +1,7 @@
 // Renders a finished expression in one style. It decides nothing about the mathematics:
 // it reads the node, the operator table (style.ts) and binding strengths, and writes.
 
-import { isScalar, splitCoefficient } from '../expr/construct.js';
+import { isGrouped, isScalar, splitCoefficient } from '../expr/construct.js';
 import { findDim } from '../expr/dims.js';
 import { type Expr, postOrder } from '../expr/node.js';
 import { broadcastFactors } from './broadcast.js';
@@ -180,6 +180,9 @@ export class Renderer {
         const base = factor.args[0]!;
         const printed = factor.value === -1 ? this.print(base) : { text: s.power(this.postfixBase(base), -factor.value, false), prec: PREC.power };
         denominators.push(printed);
+      } else if (isGrouped(factor) && !this.names.has(factor)) {
+        // A grouped product is a product: inside another one it needs no parentheses.
+        numerators.push({ text: this.print(factor).text, prec: PREC.atom });
       } else numerators.push(this.print(factor));
     }
     const negative = coefficient < 0;

@@ -2,7 +2,7 @@
 // that two or more places use and that is big enough to be worth a name. Without this a
 // printed DAG repeats its shared pieces and can grow much faster than the DAG itself.
 
-import { type Expr, postOrder } from '../expr/node.js';
+import { type Expr, GROUPED, postOrder } from '../expr/node.js';
 
 /** Tree size from which a shared piece gets a name. */
 export const SHARE_SIZE = 12;
@@ -22,7 +22,10 @@ export function sharedNames(root: Expr): Map<Expr, string> {
   // "t1 = W2*tanh(z) - y, z = W1*x + b1".
   for (let i = order.length - 1; i >= 0; i--) {
     const node = order[i]!;
-    if (node === root || node.args.length === 0 || node.size < SHARE_SIZE || (uses.get(node.id) ?? 0) < 2) continue;
+    // A grouped product is a piece of the derivation's own (an adjoint, a half of a long
+    // product): named even when used once, or a chain of them nests parentheses deeply.
+    const grouped = (node.props & GROUPED) !== 0;
+    if (node === root || node.args.length === 0 || node.size < SHARE_SIZE || ((uses.get(node.id) ?? 0) < 2 && !grouped)) continue;
     let name: string;
     do name = `t${++counter}`;
     while (taken.has(name));

@@ -2,7 +2,7 @@
 // record of every rule applied (so --steps comes for free). Domain-free: the rules carry
 // the mathematics; conditions are read from one predicate table.
 
-import { isScalar, isVector, rebuild } from '../expr/construct.js';
+import { group, isGrouped, isScalar, isVector, rebuild } from '../expr/construct.js';
 import { findDim } from '../expr/dims.js';
 import { DIAGONAL, type Expr, ORTHOGONAL, postOrder, SPD, SYMMETRIC } from '../expr/node.js';
 import { instantiate } from './instantiate.js';
@@ -93,7 +93,8 @@ export function applyRule(rule: Rule, node: Expr): Expr | undefined {
   if (!bindings || !conditionsHold(rule.conditions, bindings)) return undefined;
   const replaced = instantiate(rule.rhs, bindings, context);
   if (!bindings.before && !bindings.after) return replaced;
-  return combine(node.op, [...(bindings.before ?? []), replaced, ...(bindings.after ?? [])]);
+  const combined = combine(node.op, [...(bindings.before ?? []), replaced, ...(bindings.after ?? [])]);
+  return isGrouped(node) ? group(combined) : combined;
 }
 
 export interface RewriteResult {

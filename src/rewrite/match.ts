@@ -2,7 +2,7 @@
 // nothing of the mathematics: `*` and ⊗ are associative (a variable may take a run of
 // factors), `+` and ∘ associative-commutative (a variable may take the rest).
 
-import { multiply, add, hadamard, kron, number, isScalar } from '../expr/construct.js';
+import { multiply, add, hadamard, kron, number, isGrouped, isScalar } from '../expr/construct.js';
 import { productDim, type Dim } from '../expr/dims.js';
 import type { Expr, Op } from '../expr/node.js';
 
@@ -80,6 +80,14 @@ export function isVariable(p: Expr, context: MatchContext): boolean {
 
 /** Matches a whole expression. */
 export function match(pattern: Expr, actual: Expr, bindings: Bindings, context: MatchContext): Bindings | undefined {
+  return matchAt(pattern, actual, bindings, context, false);
+}
+
+/** Matches at the root of a match or, `nested`, inside one. A grouped product (GROUPED)
+ *  is one factor to everything around it: a rule may rewrite it where it stands (the
+ *  root), but no pattern reaches into it from outside — (A*B)' does not match the
+ *  transpose of a grouped product, which would splice its factors into every user. */
+function matchAt(pattern: Expr, actual: Expr, bindings: Bindings, context: MatchContext, nested: boolean): Bindings | undefined {
   if (isVariable(pattern, context)) {
     // A scalar variable takes scalars only; a vector variable vectors or scalars.
     if (isScalar(pattern) && !isScalar(actual)) return undefined;
@@ -99,17 +107,23 @@ export function match(pattern: Expr, actual: Expr, bindings: Bindings, context: 
   if (pattern.op !== actual.op || pattern.name !== actual.name) return undefined;
   if ((pattern.op === 'power' || pattern.op === 'matrixPower') && pattern.args.length === 2) {
     if (actual.args.length !== 1) return undefined;
-    const base = match(pattern.args[0]!, actual.args[0]!, bindings, context);
-    return base && match(pattern.args[1]!, number(actual.value), base, context);
+    const base = inner(pattern.args[0]!, actual.args[0]!, bindings, context);
+    return base && inner(pattern.args[1]!, number(actual.value), base, context);
   }
   if (pattern.value !== actual.value && !(Number.isNaN(pattern.value) && Number.isNaN(actual.value))) return undefined;
   if (pattern.args.length === 0) return bindShape(pattern, actual, bindings);
+  if (nested && isGrouped(actual)) return undefined;
   if (ASSOCIATIVE.has(pattern.op)) return matchSequence(pattern.op, pattern.args, actual.args, bindings, context);
   if (COMMUTATIVE.has(pattern.op)) return matchUnordered(pattern.op, pattern.args, actual.args, bindings, context);
   if (pattern.args.length !== actual.args.length) return undefined;
   let result: Bindings | undefined = bindings;
-  for (let i = 0; i < pattern.args.length && result; i++) result = match(pattern.args[i]!, actual.args[i]!, result, context);
+  for (let i = 0; i < pattern.args.length && result; i++) result = inner(pattern.args[i]!, actual.args[i]!, result, context);
   return result;
+}
+
+/** A match inside another one (see matchAt). */
+function inner(pattern: Expr, actual: Expr, bindings: Bindings, context: MatchContext): Bindings | undefined {
+  return matchAt(pattern, actual, bindings, context, true);
 }
 
 /** Associative: pattern variables take runs of factors (possibly empty), in order. The
@@ -121,7 +135,7 @@ function matchSequence(op: Op, patterns: readonly Expr[], actuals: readonly Expr
   if (op === 'multiply' && isScalar(first) && !isVariable(first, context)) {
     for (let i = 0; i < actuals.length; i++) {
       if (!isScalar(actuals[i]!)) continue;
-      const bound = match(first, actuals[i]!, bindings, context);
+      const bound = inner(first, actuals[i]!, bindings, context);
       const result = bound && matchSequence(op, rest, [...actuals.slice(0, i), ...actuals.slice(i + 1)], bound, context);
       if (result) return result;
     }
@@ -132,7 +146,7 @@ function matchSequence(op: Op, patterns: readonly Expr[], actuals: readonly Expr
   if (isVariable(first, context) && next?.op === 'differential' && context.isLinear) {
     const at = actuals.findIndex(context.isLinear);
     if (at < 0) return undefined;
-    const bound = match(first, combine(op, actuals.slice(0, at)), bindings, context);
+    const bound = inner(first, combine(op, actuals.slice(0, at)), bindings, context);
     return bound && matchSequence(op, rest, actuals.slice(at), bound, context);
   }
   if (!isVariable(first, context)) {
@@ -140,9 +154,9 @@ function matchSequence(op: Op, patterns: readonly Expr[], actuals: readonly Expr
     // A ⊗ d(L) against A ⊗ X ⊗ B: d(L) takes the linear run X ⊗ B (a product has its own
     // rule for a factor in the middle; a Kronecker product does not need one).
     if (op === 'kron' && rest.length === 0 && actuals.length > 1 && first.op === 'differential' && context.isLinear) {
-      return match(first, combine(op, actuals), bindings, context);
+      return inner(first, combine(op, actuals), bindings, context);
     }
-    const head = match(first, actuals[0]!, bindings, context);
+    const head = inner(first, actuals[0]!, bindings, context);
     return head && matchSequence(op, rest, actuals.slice(1), head, context);
   }
   const remainingVariables = rest.filter((p) => isVariable(p, context)).length;
@@ -161,7 +175,7 @@ function matchSequence(op: Op, patterns: readonly Expr[], actuals: readonly Expr
     // before the run is built (building it costs as much as the run is long).
     if (next && cannotStart(next, actuals[take], op, context)) continue;
     const value = combine(op, actuals.slice(0, take));
-    const bound = match(first, value, bindings, context);
+    const bound = inner(first, value, bindings, context);
     const result = bound && matchSequence(op, rest, actuals.slice(take), bound, context);
     if (result) return result;
   }
@@ -184,15 +198,15 @@ function matchUnordered(op: Op, patterns: readonly Expr[], actuals: readonly Exp
   // d(L) + d(R) against a longer linear sum: halves, so a k-term sum costs O(k log k).
   if (patterns.length === 2 && context.isLinear && patterns.every((p) => p.op === 'differential') && actuals.length > 2) {
     const half = Math.floor(actuals.length / 2);
-    const left = match(patterns[0]!, combine(op, actuals.slice(0, half)), bindings, context);
-    return left && match(patterns[1]!, combine(op, actuals.slice(half)), left, context);
+    const left = inner(patterns[0]!, combine(op, actuals.slice(0, half)), bindings, context);
+    return left && inner(patterns[1]!, combine(op, actuals.slice(half)), left, context);
   }
   const fixed = patterns.filter((p) => !isVariable(p, context));
   const variables = patterns.filter((p) => isVariable(p, context));
   const assign = (index: number, remaining: readonly Expr[], current: Bindings): Bindings | undefined => {
     if (index === fixed.length) return assignVariables(op, variables, remaining, current, context);
     for (let i = 0; i < remaining.length; i++) {
-      const bound = match(fixed[index]!, remaining[i]!, current, context);
+      const bound = inner(fixed[index]!, remaining[i]!, current, context);
       const result = bound && assign(index + 1, [...remaining.slice(0, i), ...remaining.slice(i + 1)], bound);
       if (result) return result;
     }
@@ -203,17 +217,17 @@ function matchUnordered(op: Op, patterns: readonly Expr[], actuals: readonly Exp
 
 function assignVariables(op: Op, variables: readonly Expr[], remaining: readonly Expr[], bindings: Bindings, context: MatchContext): Bindings | undefined {
   if (variables.length === 0) return remaining.length === 0 ? bindings : undefined;
-  if (variables.length === 1) return match(variables[0]!, combine(op, remaining), bindings, context);
+  if (variables.length === 1) return inner(variables[0]!, combine(op, remaining), bindings, context);
   if (context.halves && variables.length === 2 && remaining.length > 2) {
     const half = Math.floor(remaining.length / 2);
-    const left = match(variables[0]!, combine(op, remaining.slice(0, half)), bindings, context);
-    const result = left && match(variables[1]!, combine(op, remaining.slice(half)), left, context);
+    const left = inner(variables[0]!, combine(op, remaining.slice(0, half)), bindings, context);
+    const result = left && inner(variables[1]!, combine(op, remaining.slice(half)), left, context);
     if (result) return result;
   }
   // Several variables: each takes one argument (in order), the last the rest.
   const [first, ...rest] = variables as [Expr, ...Expr[]];
   for (let i = 0; i < remaining.length; i++) {
-    const bound = match(first, remaining[i]!, bindings, context);
+    const bound = inner(first, remaining[i]!, bindings, context);
     const result = bound && assignVariables(op, rest, [...remaining.slice(0, i), ...remaining.slice(i + 1)], bound, context);
     if (result) return result;
   }
