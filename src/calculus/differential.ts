@@ -10,7 +10,7 @@ import { conditionsHold } from '../rewrite/engine.js';
 import { instantiate } from '../rewrite/instantiate.js';
 import { rules } from '../rewrite/library.js';
 import { EMPTY_BINDINGS, match, type MatchContext } from '../rewrite/match.js';
-import type { Rule } from '../rewrite/rule.js';
+import { distributesOverSum, type Rule } from '../rewrite/rule.js';
 
 const OPERATION_NAMES: Partial<Record<Expr['op'], string>> = {
   kron: 'the Kronecker product', vec: 'vec', commutation: 'K(…)', diagMatrix: 'diag', diagVector: 'diag',
@@ -64,6 +64,14 @@ export function differentiate(f: Expr, x: Expr): Differential {
     if (known) return known;
     let result: Expr | undefined;
     for (const rule of rulesFor(e)) {
+      const halves = e.op === 'add' && e.args.length > 2 ? distributesOverSum(rule) : undefined;
+      if (halves) {
+        // d(A + B) = d(A) + d(B) on a k-term sum: every term at once.
+        const context: MatchContext = { variables: rule.variables };
+        result = C.add(...e.args.map((term) => instantiate(halves.term, { ...EMPTY_BINDINGS, vars: new Map([[halves.first, term]]) }, context, d)));
+        steps.push({ rule: rule.name, before: e, after: result });
+        break;
+      }
       const context: MatchContext = { variables: rule.variables, halves: true };
       const bindings = match(rule.lhs.args[0]!, e, EMPTY_BINDINGS, context);
       if (!bindings || !conditionsHold(rule.conditions, bindings)) continue;

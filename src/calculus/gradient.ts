@@ -40,8 +40,10 @@ export function gradient(f: Expr, x: Expr, options: GradientOptions = {}): Gradi
   const prepared = hasKron(f) ? rewriteBottomUp(f, rules('kron')) : undefined;
   // A large result keeps its shared products grouped (linear in f); a small one is
   // derived flat, the form the simplifier turns into the textbook's.
-  const large = derive(prepared?.expr ?? f, x, true);
-  const { df, raw, differentialSteps, isolationSteps } = large.raw.size >= GROUPED_FROM ? large : derive(prepared?.expr ?? f, x, false);
+  // (An expression smaller than GROUPED_INPUT has a gradient small enough to derive flat.)
+  const input = prepared?.expr ?? f;
+  const large = input.size >= GROUPED_INPUT ? derive(input, x, true) : undefined;
+  const { df, raw, differentialSteps, isolationSteps } = large && large.raw.size >= GROUPED_FROM ? large : derive(input, x, false);
   let g = raw;
   let convention: SymmetricConvention | undefined;
   if (x.props & SYMMETRIC && !C.isScalar(x)) {
@@ -67,6 +69,9 @@ export function gradient(f: Expr, x: Expr, options: GradientOptions = {}): Gradi
 /** Tree size of the raw gradient from which a derivation keeps its products grouped: up
  *  to it, the result printed in full is still a formula a reader takes in. */
 export const GROUPED_FROM = 2_000;
+/** Tree size of f below which the gradient is derived flat without trying: its flat
+ *  gradient is at most quadratic in it, a few thousand nodes. */
+const GROUPED_INPUT = 48;
 
 interface Derivation {
   readonly df: Expr;

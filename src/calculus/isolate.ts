@@ -11,7 +11,7 @@ import { conditionsHold } from '../rewrite/engine.js';
 import { instantiate } from '../rewrite/instantiate.js';
 import { rules } from '../rewrite/library.js';
 import { combine, EMPTY_BINDINGS, match, type MatchContext } from '../rewrite/match.js';
-import type { Rule } from '../rewrite/rule.js';
+import { distributesOverSum, type Rule } from '../rewrite/rule.js';
 import { linearity } from './linear.js';
 
 const ADJOINT_NAMES = new Set(['G', 'g', 'v']);
@@ -23,6 +23,9 @@ interface Isolation {
   readonly adjoint: string;
   readonly pattern: Expr;
   readonly outputs: readonly { child: string; template: Expr }[];
+  /** For a rule that distributes over a sum (tr(G'(d(L) + d(R))) = …): the template every
+   *  term of a linear sum receives, when it needs nothing but the adjoint. */
+  readonly termwise?: Expr;
 }
 
 function stripTrace(e: Expr): Expr {
@@ -50,7 +53,11 @@ function prepare(rule: Rule): Isolation {
     if (child.op !== 'symbol') fail('d(…) on the right must hold a variable');
     return { child: child.name, template: C.transpose(combine('multiply', factors.filter((_, i) => i !== position))) };
   });
-  return { rule, adjoint, pattern, outputs };
+  const halves = distributesOverSum(rule);
+  const first = halves && outputs.find((o) => o.child === halves.first);
+  const onlyAdjoint = (e: Expr): boolean => (e.op === 'symbol' && rule.variables.has(e.name) ? e.name === adjoint : e.args.every(onlyAdjoint));
+  const termwise = first && onlyAdjoint(first.template) ? first.template : undefined;
+  return { rule, adjoint, pattern, outputs, ...(termwise ? { termwise } : {}) };
 }
 
 let prepared: Isolation[] | undefined;
@@ -113,6 +120,13 @@ export function isolate(df: Expr, x: Expr, options: IsolationOptions = {}): Isol
       if (isolation.adjoint === 'v' && adjoint.shape.cols !== '1') continue;
       const context: MatchContext = { variables: isolation.rule.variables, isLinear };
       const start = { ...EMPTY_BINDINGS, vars: new Map([[isolation.adjoint, adjoint]]) };
+      if (isolation.termwise && node.op === 'add' && node.args.length > 2 && node.args.every(isLinear)) {
+        // A k-term sum passes its adjoint to every term at once.
+        steps.push({ rule: isolation.rule.name, before: node, after: adjoint });
+        const value = instantiate(isolation.termwise, start, context);
+        for (const term of node.args) give(term, value);
+        return;
+      }
       const bindings = match(isolation.pattern, node, start, context);
       if (!bindings || !conditionsHold(isolation.rule.conditions, bindings)) continue;
       steps.push({ rule: isolation.rule.name, before: node, after: adjoint });

@@ -92,7 +92,9 @@ export function add(...terms: Expr[]): Expr {
     else flat.push(term);
   }
   const target = flat.find((t) => !isScalar(t))?.shape ?? SCALAR;
-  const groups = new Map<number, { rest: Expr; coefficient: number }>();
+  // term: the one term of a group, as given, while nothing was added to it (rebuilding
+  // c·T through multiply for every term of a long sum is most of the cost of a sum).
+  const groups = new Map<number, { rest: Expr; coefficient: number; term: Expr | undefined }>();
   for (const raw of flat) {
     // Shapes first, even of a zero term: 0*x still fixes the size of the sum.
     if (!isScalar(raw)) {
@@ -104,17 +106,25 @@ export function add(...terms: Expr[]): Expr {
     if (isScalar(term) && !isScalarShape(target)) term = multiply(term, onesLike(target)); // broadcast
     const [coefficient, rest] = splitCoefficient(term);
     const group = groups.get(rest.id);
-    if (group) group.coefficient += coefficient;
-    else groups.set(rest.id, { rest, coefficient });
+    if (group) {
+      group.coefficient += coefficient;
+      group.term = undefined;
+    } else groups.set(rest.id, { rest, coefficient, term });
   }
   const kept: Expr[] = [];
-  for (const { rest, coefficient } of groups.values()) {
-    if (Math.abs(coefficient) > 1e-300) kept.push(multiply(number(coefficient), rest));
+  for (const { rest, coefficient, term } of groups.values()) {
+    if (term) kept.push(term);
+    else if (Math.abs(coefficient) > 1e-300) kept.push(multiply(number(coefficient), rest));
   }
   if (kept.length === 0) return zero(target);
   if (kept.length === 1) return kept[0]!;
-  kept.sort(compareTerms);
+  if (!isSorted(kept)) kept.sort(compareTerms);
   return intern('add', kept, shape(target.rows, target.cols));
+}
+
+function isSorted(terms: readonly Expr[]): boolean {
+  for (let i = 1; i < terms.length; i++) if (compareTerms(terms[i - 1]!, terms[i]!) > 0) return false;
+  return true;
 }
 
 export const negate = (e: Expr): Expr => multiply(number(-1), e);

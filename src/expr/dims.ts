@@ -115,8 +115,14 @@ export class UnionFind implements Unifier {
 
   find(dim: Dim): Dim {
     let root = dim;
-    while (this.parent.has(root)) root = this.parent.get(root)!;
-    if (root !== dim) this.parent.set(dim, root);
+    for (let next = this.parent.get(root); next !== undefined; next = this.parent.get(root)) root = next;
+    // Every name on the path now points at the root: a long sum unifies one size with a
+    // new variable per term, and without this each find walks the whole chain.
+    for (let at = dim; at !== root;) {
+      const next = this.parent.get(at)!;
+      this.parent.set(at, root);
+      at = next;
+    }
     return root;
   }
 

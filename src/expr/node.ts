@@ -54,25 +54,45 @@ export interface Expr {
   readonly lead: string;
 }
 
-const table = new Map<string, Expr>();
+/** The intern table: buckets of nodes by a hash of their identity (op, name, value, shape,
+ *  props and the ids of their arguments), compared field by field — no key strings. */
+const table = new Map<number, Expr[]>();
 let nextId = 1;
 
 function mix(hash: number, value: number): number {
   return Math.imul(hash ^ value, 0x9e3779b1) >>> 0;
 }
 
+const stringHashes = new Map<string, number>();
 function stringHash(text: string): number {
-  let hash = 2166136261;
-  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 16777619) >>> 0;
-  return hash;
+  let known = stringHashes.get(text);
+  if (known !== undefined) return known;
+  known = 2166136261;
+  for (let i = 0; i < text.length; i++) known = Math.imul(known ^ text.charCodeAt(i), 16777619) >>> 0;
+  if (stringHashes.size < 100_000) stringHashes.set(text, known);
+  return known;
+}
+
+function numberHash(value: number): number {
+  return Number.isInteger(value) && Math.abs(value) < 2 ** 31 ? value | 0 : stringHash(String(value));
+}
+
+function sameNode(node: Expr, op: Op, args: readonly Expr[], shape: Shape, name: string, value: number, props: number): boolean {
+  if (node.op !== op || node.name !== name || node.props !== props || node.args.length !== args.length) return false;
+  if (node.shape.rows !== shape.rows || node.shape.cols !== shape.cols) return false;
+  if (node.value !== value && !(Number.isNaN(node.value) && Number.isNaN(value))) return false;
+  for (let i = 0; i < args.length; i++) if (node.args[i] !== args[i]) return false;
+  return true;
 }
 
 /** The one place nodes come into being; construct.ts decides what to build. */
 export function intern(op: Op, args: readonly Expr[], shape: Shape, name = '', value = 0, props = 0): Expr {
-  let key = `${op}|${name}|${value}|${shape.rows}|${shape.cols}|${props}`;
-  for (const arg of args) key += `,${arg.id}`;
-  const existing = table.get(key);
-  if (existing) return existing;
+  // The identity hash (by argument ids) finds the bucket; the structural hash below is
+  // independent of build order and orders commutative arguments.
+  let key = mix(mix(mix(stringHash(op), stringHash(name)), numberHash(value)), mix(stringHash(shape.rows), stringHash(shape.cols)) ^ props);
+  for (const arg of args) key = mix(key, arg.id);
+  const bucket = table.get(key);
+  if (bucket) for (const node of bucket) if (sameNode(node, op, args, shape, name, value, props)) return node;
   checkDeadline();
   let hash = mix(stringHash(op + '|' + name + '|' + shape.rows + '|' + shape.cols), stringHash(String(value)) ^ props);
   let size = 1;
@@ -82,7 +102,8 @@ export function intern(op: Op, args: readonly Expr[], shape: Shape, name = '', v
   }
   const lead = op === 'symbol' ? name : (args.find((arg) => arg.lead !== '')?.lead ?? '');
   const node: Expr = Object.freeze({ id: nextId++, op, args: Object.freeze([...args]), name, value, shape, props, hash, size, lead });
-  table.set(key, node);
+  if (bucket) bucket.push(node);
+  else table.set(key, [node]);
   return node;
 }
 
@@ -142,7 +163,9 @@ export function memoize<T>(compute: (node: Expr, recurse: (child: Expr) => T) =>
     if (depth === 0 && node.args.length > 0) {
       depth++;
       try {
-        for (const inner of postOrder(node)) if (inner !== node) recurse(inner);
+        // Only the part not yet known: a new node over a large memoized DAG (a run the
+        // matcher just combined) costs its new nodes, not the whole DAG below it.
+        for (const inner of postOrder(node, (n) => !memo.has(n.id))) if (inner !== node) recurse(inner);
       } finally {
         depth--;
       }

@@ -6,6 +6,7 @@ import { parseDeclarations, wholeWordNames } from '../../grammar/declarations.js
 import { parseAst } from '../../grammar/parser.js';
 import { MatcalcError } from '../errors.js';
 import { buildExpressions } from '../expr/build.js';
+import { rebuild } from '../expr/construct.js';
 import type { Expr } from '../expr/node.js';
 
 export interface Condition {
@@ -83,3 +84,54 @@ export function loadRules(text: string, file: string): Rule[] {
   return rules;
 }
 
+
+/** The two halves P, Q of a rule `F(P + Q) = T + T[P→Q]`: F distributes over the sum, so
+ *  the rule may be applied to every term of a k-term sum at once (O(k)) instead of to
+ *  halves of it (O(k log k) terms rebuilt). Read from the rule's shape, not its meaning. */
+export interface SumHalves {
+  readonly first: string;
+  readonly second: string;
+  /** T: the right side's term for the first half. */
+  readonly term: Expr;
+}
+
+const termwise = new WeakMap<Rule, SumHalves | null>();
+
+export function distributesOverSum(rule: Rule): SumHalves | undefined {
+  const known = termwise.get(rule);
+  if (known !== undefined) return known ?? undefined;
+  const found = findSumHalves(rule);
+  termwise.set(rule, found ?? null);
+  return found;
+}
+
+function findSumHalves(rule: Rule): SumHalves | undefined {
+  const nameOf = (e: Expr): string | undefined => {
+    const inner = e.op === 'differential' ? e.args[0]! : e;
+    return inner.op === 'symbol' && rule.variables.has(inner.name) ? inner.name : undefined;
+  };
+  const sums: Expr[] = [];
+  const visit = (e: Expr): void => {
+    if (e.op === 'add') sums.push(e);
+    e.args.forEach(visit);
+  };
+  visit(rule.lhs);
+  if (sums.length !== 1 || sums[0]!.args.length !== 2 || rule.rhs.op !== 'add' || rule.rhs.args.length !== 2) return undefined;
+  const [p, q] = sums[0]!.args.map(nameOf);
+  if (!p || !q || p === q || rule.conditions.length > 0) return undefined;
+  const [from, to] = sums[0]!.args.map((a) => (a.op === 'differential' ? a.args[0]! : a)) as [Expr, Expr];
+  for (const [term, other] of [rule.rhs.args, [...rule.rhs.args].reverse()] as [Expr, Expr][]) {
+    if (substitute(term, from, to) === other && !mentions(term, q)) return { first: p, second: q, term };
+  }
+  return undefined;
+}
+
+function mentions(e: Expr, name: string): boolean {
+  return (e.op === 'symbol' && e.name === name) || e.args.some((a) => mentions(a, name));
+}
+
+function substitute(e: Expr, from: Expr, to: Expr): Expr {
+  if (e === from) return to;
+  if (e.args.length === 0) return e;
+  return rebuild(e, e.args.map((a) => substitute(a, from, to)));
+}
