@@ -1,60 +1,73 @@
 // The benchmark's expression families (issue 6), each as matcalc text and as SymPy code.
+// `variant` renames the symbols (A1 → B1, X → Y, …): each repeat of a measurement then
+// derives an expression none of whose nodes is interned yet, as a first derivation would.
 
 export interface Family {
   readonly name: string;
-  readonly variable: string;
+  /** The variable of differentiation in a variant. */
+  variable(variant: number): string;
   /** matcalc notation for size N. */
-  text(n: number): string;
+  text(n: number, variant: number): string;
   /** Python statements that build `f` and the variable `v` with SymPy matrix symbols. */
   sympy(n: number): string;
 }
 
+const MATRICES = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'J', 'L'];
+const VARIABLES = ['X', 'Y', 'Z', 'U', 'V', 'W', 'S', 'T', 'R', 'Q'];
+const VECTORS = ['x', 'y', 'z', 'u', 'v', 'w', 's', 't', 'r', 'q'];
+const pick = (letters: readonly string[], variant: number): string => letters[variant % letters.length]!;
+
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i + 1);
 /** A deep network written with bindings, layer by layer, as a paper would:
  *  sum(h3) where h3 = tanh(W3*h2), h2 = tanh(W2*h1), h1 = tanh(W1*x). */
-function network(n: number): string {
-  const layers = range(n).map((i) => `h${i} = tanh(W${i}*${i === 1 ? 'x' : `h${i - 1}`})`).reverse();
+function network(n: number, variant: number): string {
+  const [w, x] = [pick(MATRICES, variant), pick(VECTORS, variant)];
+  const layers = range(n).map((i) => `h${i} = tanh(${w}${i}*${i === 1 ? x : `h${i - 1}`})`).reverse();
   return `sum(h${n}) where ${layers.join(', ')}`;
 }
 
 const SYMPY_HEADER = 'from sympy import MatrixSymbol, Trace, Inverse, Identity\nk = 3\n';
+const SYMPY_NETWORK = `${SYMPY_HEADER}from sympy import ones\nfrom sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction\nfrom sympy import tanh\n`;
 
 export const FAMILIES: readonly Family[] = [
   {
     name: '(a) tr(A1 X A2 X … AN X), ∂/∂X',
-    variable: 'X',
-    text: (n) => `tr(${range(n).map((i) => `A${i}*X`).join('*')})`,
+    variable: (v) => pick(VARIABLES, v),
+    text: (n, v) => `tr(${range(n).map((i) => `${pick(MATRICES, v)}${i}*${pick(VARIABLES, v)}`).join('*')})`,
     sympy: (n) => `${SYMPY_HEADER}X = MatrixSymbol('X', k, k)\nA = [MatrixSymbol(f'A{i}', k, k) for i in range(${n})]\nM = A[0]*X\nfor i in range(1, ${n}): M = M*A[i]*X\nf = Trace(M)\nv = X\n`,
   },
   {
     name: '(b) sum(tanh(WN tanh(… tanh(W1 x)))), ∂/∂W1',
-    variable: 'W1',
+    variable: (v) => `${pick(MATRICES, v)}1`,
     text: network,
-    sympy: (n) => `${SYMPY_HEADER}from sympy import ones\nfrom sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction\nfrom sympy import tanh\nx = MatrixSymbol('x', k, 1)\nW = [MatrixSymbol(f'W{i}', k, k) for i in range(${n})]\nh = x\nfor i in range(${n}): h = ElementwiseApplyFunction(tanh, W[i]*h)\nf = (ones(1, k)*h)[0, 0]\nv = W[0]\n`,
+    sympy: (n) => `${SYMPY_NETWORK}x = MatrixSymbol('x', k, 1)\nW = [MatrixSymbol(f'W{i}', k, k) for i in range(${n})]\nh = x\nfor i in range(${n}): h = ElementwiseApplyFunction(tanh, W[i]*h)\nf = (ones(1, k)*h)[0, 0]\nv = W[0]\n`,
   },
   {
     name: '(b′) the same network, ∂/∂x',
-    variable: 'x',
+    variable: (v) => pick(VECTORS, v),
     text: network,
-    sympy: (n) => `${SYMPY_HEADER}from sympy import ones\nfrom sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction\nfrom sympy import tanh\nx = MatrixSymbol('x', k, 1)\nW = [MatrixSymbol(f'W{i}', k, k) for i in range(${n})]\nh = x\nfor i in range(${n}): h = ElementwiseApplyFunction(tanh, W[i]*h)\nf = (ones(1, k)*h)[0, 0]\nv = x\n`,
+    sympy: (n) => `${SYMPY_NETWORK}x = MatrixSymbol('x', k, 1)\nW = [MatrixSymbol(f'W{i}', k, k) for i in range(${n})]\nh = x\nfor i in range(${n}): h = ElementwiseApplyFunction(tanh, W[i]*h)\nf = (ones(1, k)*h)[0, 0]\nv = x\n`,
   },
   {
     name: "(c) Σ x'Ai x, ∂/∂x",
-    variable: 'x',
-    text: (n) => range(n).map((i) => `x'*A${i}*x`).join(' + '),
+    variable: (v) => pick(VECTORS, v),
+    text: (n, v) => range(n).map((i) => `${pick(VECTORS, v)}'*${pick(MATRICES, v)}${i}*${pick(VECTORS, v)}`).join(' + '),
     sympy: (n) => `${SYMPY_HEADER}x = MatrixSymbol('x', k, 1)\nA = [MatrixSymbol(f'A{i}', k, k) for i in range(${n})]\nf = sum((x.T*A[i]*x for i in range(${n})), start=(x.T*A[0]*x)*0)\nv = x\n`,
   },
   {
     name: '(d) tr(inv(A1 + X inv(A2 + X …))), ∂/∂X',
-    variable: 'X',
+    variable: (v) => pick(VARIABLES, v),
     // Written with bindings, level by level (deep nesting would hit the parser's limit).
-    text: (n) => `tr(M1) where ${range(n).map((i) => (i === n ? `M${i} = inv(A${i} + X)` : `M${i} = inv(A${i} + X*M${i + 1})`)).join(', ')}`,
+    text: (n, v) => {
+      const [a, x] = [pick(MATRICES, v), pick(VARIABLES, v)];
+      return `tr(M1) where ${range(n).map((i) => (i === n ? `M${i} = inv(${a}${i} + ${x})` : `M${i} = inv(${a}${i} + ${x}*M${i + 1})`)).join(', ')}`;
+    },
     sympy: (n) => `${SYMPY_HEADER}X = MatrixSymbol('X', k, k)\nA = [MatrixSymbol(f'A{i}', k, k) for i in range(${n})]\nM = Inverse(A[${n} - 1] + X)\nfor i in range(${n} - 2, -1, -1): M = Inverse(A[i] + X*M)\nf = Trace(M)\nv = X\n`,
   },
   {
     name: "(e) x'A1 … AN x, ∂/∂x",
-    variable: 'x',
-    text: (n) => `x'*${range(n).map((i) => `A${i}`).join('*')}*x`,
+    variable: (v) => pick(VECTORS, v),
+    text: (n, v) => `${pick(VECTORS, v)}'*${range(n).map((i) => `${pick(MATRICES, v)}${i}`).join('*')}*${pick(VECTORS, v)}`,
     sympy: (n) => `${SYMPY_HEADER}x = MatrixSymbol('x', k, 1)\nA = [MatrixSymbol(f'A{i}', k, k) for i in range(${n})]\nM = x.T\nfor i in range(${n}): M = M*A[i]\nf = M*x\nv = x\n`,
   },
 ];

@@ -5,7 +5,7 @@
 import { MatcalcError } from '../errors.js';
 import * as C from '../expr/construct.js';
 import { shapeText } from '../expr/dims.js';
-import { type Expr, postOrder, SYMMETRIC } from '../expr/node.js';
+import { type Expr, GROUPED, postOrder, SYMMETRIC } from '../expr/node.js';
 import { rewriteBottomUp, type Step } from '../rewrite/engine.js';
 import { rules } from '../rewrite/library.js';
 import { dependence, differentiate } from './differential.js';
@@ -43,7 +43,9 @@ export function gradient(f: Expr, x: Expr, options: GradientOptions = {}): Gradi
   // (An expression smaller than GROUPED_INPUT has a gradient small enough to derive flat.)
   const input = prepared?.expr ?? f;
   const large = input.size >= GROUPED_INPUT ? derive(input, x, true) : undefined;
-  const { df, raw, differentialSteps, isolationSteps } = large && large.raw.size >= GROUPED_FROM ? large : derive(input, x, false);
+  // A grouped derivation that grouped nothing is the flat one: no need to derive twice.
+  const keep = large && (large.raw.size >= GROUPED_FROM || (!holdsGroups(large.df) && !holdsGroups(large.raw)));
+  const { df, raw, differentialSteps, isolationSteps } = keep ? large : derive(input, x, false);
   let g = raw;
   let convention: SymmetricConvention | undefined;
   if (x.props & SYMMETRIC && !C.isScalar(x)) {
@@ -111,6 +113,10 @@ export function balanceProducts(f: Expr, x: Expr): Expr {
 
 /** Products of fewer factors are differentiated as they stand. */
 const BALANCE_FROM = 4;
+
+function holdsGroups(e: Expr): boolean {
+  return postOrder(e).some((n) => (n.props & GROUPED) !== 0);
+}
 
 function hasKron(e: Expr): boolean {
   return postOrder(e).some((n) => n.op === 'kron');
