@@ -2,6 +2,7 @@
 // meaning are given later (src/expr/build.ts); here only the spelling is gone.
 
 import type { Span } from '../src/errors.js';
+import type { Declaration } from './declarations.js';
 
 /** Operators of the product level, applied left to right; `juxtaposed` is `*` unwritten. */
 export type ProductOperator = '*' | '/' | '.*' | './' | '⊗';
@@ -10,7 +11,8 @@ export type PowerOperator = '^' | '.^';
 export type Ast =
   | { readonly kind: 'number'; readonly value: number; readonly span: Span }
   | { readonly kind: 'symbol'; readonly name: string; readonly span: Span }
-  | { readonly kind: 'ones'; readonly span: Span }
+  // `size`: what a subscript states (`ones_n`, `𝟙_{m·n}`); without one it is inferred.
+  | { readonly kind: 'ones'; readonly size?: string; readonly span: Span }
   | { readonly kind: 'call'; readonly name: string; readonly args: readonly Ast[]; readonly span: Span; readonly nameSpan: Span }
   // Sums and products are flat lists, so a 50,000-term input does not nest 50,000 deep.
   | { readonly kind: 'sum'; readonly terms: readonly SumTerm[]; readonly span: Span }
@@ -19,7 +21,8 @@ export type Ast =
   | { readonly kind: 'negate'; readonly operand: Ast; readonly span: Span }
   | { readonly kind: 'transpose'; readonly operand: Ast; readonly span: Span; readonly operatorSpan: Span }
   | { readonly kind: 'inverse'; readonly operand: Ast; readonly span: Span; readonly operatorSpan: Span }
-  | { readonly kind: 'where'; readonly body: Ast; readonly bindings: readonly Binding[]; readonly span: Span };
+  // `declarations`: shapes declared in the clause itself, after `;` (`… where x: n; X: n×m`).
+  | { readonly kind: 'where'; readonly body: Ast; readonly bindings: readonly Binding[]; readonly declarations?: readonly Declaration[]; readonly span: Span };
 
 export interface SumTerm {
   readonly sign: 1 | -1;

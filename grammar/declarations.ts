@@ -20,7 +20,8 @@ const PROPERTIES: ReadonlyMap<string, Property> = new Map([
   ['diagonal', 'diagonal'], ['diag', 'diagonal'], ['orthogonal', 'orthogonal'],
 ]);
 
-const DIM = '(?:[A-Za-z][A-Za-z0-9_]*|\\d+)';
+// A size: a name or a number, or a product of them (m·n, the length of vec of an m×n).
+const DIM = '(?:(?:[A-Za-z][A-Za-z0-9_]*|\\d+)(?:·(?:[A-Za-z][A-Za-z0-9_]*|\\d+))*)';
 const sizePattern = new RegExp(`^(${DIM})\\s*[×x*]\\s*(${DIM})$`);
 const compactSize = /^([A-Za-z]\d*|\d+)x([A-Za-z]\d*|\d+)$/;
 

@@ -48,6 +48,19 @@ export function canonicalSymbolName(text: string): string {
   return /^\d+$/.test(sub) && !GREEK.has(base) ? base + sub : `${base}_${sub}`;
 }
 
+/** The size a subscript states on `I` or `ones` (`I_n`, `I_3`, `𝟙_{m·n}`, `I_{m*n}`), as a
+ *  dimension: names and numbers joined by `·`. Undefined when there is no subscript;
+ *  throws a message (a string) when the subscript is not a size. */
+export function subscriptSize(text: string): string | undefined {
+  const unicode = text.replace(/[₀-₉]/g, (c) => String(SUBSCRIPT_DIGITS.indexOf(c)));
+  const match = /^(?:I|ones|𝟙)_?\{?([^}]*)\}?$/u.exec(unicode);
+  const sub = match?.[1] ?? '';
+  if (sub === '') return undefined;
+  const parts = sub.split(/\s*[·*⋅]\s*/);
+  if (!parts.every((p) => /^(?:\d+|[A-Za-z][A-Za-z0-9_]*)$/.test(p))) throw `'${sub}' is not a size: write a number, a size name or a product such as m·n`;
+  return parts.join('·');
+}
+
 /** Levenshtein distance, for "did you mean" suggestions. */
 export function editDistance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, j) => j);

@@ -6,7 +6,8 @@ import { EmbeddedActionsParser, type IRecognitionException, type IToken, type To
 import { MatcalcError, type Span } from '../src/errors.js';
 import type { Ast, Binding, ProductFactor, ProductOperator, SumTerm } from './ast.js';
 import { spanOf } from './ast.js';
-import { canonicalSymbolName, FUNCTION_ALIASES, FUNCTION_ARITY, FUNCTION_NAMES, GREEK_BY_LETTER, nearestName } from './names.js';
+import { type Declaration, parseDeclarations, wholeWordNames } from './declarations.js';
+import { canonicalSymbolName, FUNCTION_ALIASES, FUNCTION_ARITY, FUNCTION_NAMES, GREEK_BY_LETTER, nearestName, subscriptSize } from './names.js';
 import * as T from './tokens.js';
 
 const tokenSpan = (token: IToken): Span => ({ start: token.startOffset, end: token.startOffset + token.image.length });
@@ -244,7 +245,10 @@ class NotationParser extends EmbeddedActionsParser {
       {
         ALT: () => {
           const token = this.CONSUME(T.Ones);
-          return this.ACTION((): Ast => ({ kind: 'ones', span: tokenSpan(token) }));
+          return this.ACTION((): Ast => {
+            const size = sizeOf(token);
+            return size === undefined ? { kind: 'ones', span: tokenSpan(token) } : { kind: 'ones', size, span: tokenSpan(token) };
+          });
         },
       },
       {
@@ -321,6 +325,15 @@ class NotationParser extends EmbeddedActionsParser {
   });
 }
 
+/** The size a token's subscript states (`ones_n`); a subscript that is not a size is an error. */
+export function sizeOf(token: IToken): string | undefined {
+  try {
+    return subscriptSize(token.image);
+  } catch (message) {
+    throw new MatcalcError('syntax', String(message), { span: tokenSpan(token), expected: 'e.g. I_n, I_3, ones_{m·n}' });
+  }
+}
+
 let parserInstance: NotationParser | undefined;
 function parserSingleton(): NotationParser {
   return (parserInstance ??= new NotationParser());
@@ -342,7 +355,11 @@ export function parseAst(text: string, options: ParseOptions = {}): Ast {
     throw new MatcalcError('syntax', 'empty expression', { span: { start: 0, end: Math.max(1, text.length) }, source: text, expected: 'expected an expression, e.g. "x\'*A*x"' });
   }
   checkNesting(text);
+  const source = text;
+  const cut = cutDeclarations(text);
+  text = cut.text;
   const declared = new Set(options.declared ?? []);
+  for (const name of wholeWordNames(cut.declarations)) declared.add(name);
   for (const name of bindingNames(text)) declared.add(name);
   T.setLexContext({ declared, differentials: options.differentials ?? false });
   const lexed = T.lexer.tokenize(text);
@@ -365,8 +382,58 @@ export function parseAst(text: string, options: ParseOptions = {}): Ast {
     if (error instanceof MatcalcError) throw error.withSource(text);
     throw error;
   }
-  if (parser.errors.length > 0) throw syntaxError(parser.errors[0]!, text);
-  return ast;
+  if (parser.errors.length > 0) throw syntaxError(parser.errors[0]!, source);
+  if (cut.declarations.length === 0) return ast;
+  return ast.kind === 'where'
+    ? { ...ast, declarations: cut.declarations }
+    : { kind: 'where', body: ast, bindings: [], declarations: cut.declarations, span: ast.span };
+}
+
+/** `… where t1 = …; x: n; X: n×m`: the shape declarations of a where clause (entries after
+ *  a `;` that hold a ':'), read by the --where language and blanked out of the text, so
+ *  that every offset stays where it was. A `;` between bindings reads as a comma. */
+function cutDeclarations(text: string): { text: string; declarations: Declaration[] } {
+  const at = topLevelWhere(text);
+  if (at < 0) return { text, declarations: [] };
+  const declarations: Declaration[] = [];
+  const chars = [...text.slice(0, at + 5)];
+  let rest = text.slice(at + 5);
+  let offset = at + 5;
+  let bindings = false;
+  const segments = rest.split(';');
+  segments.forEach((segment, index) => {
+    const isDeclaration = segment.includes(':') && !segment.includes('=');
+    if (isDeclaration) {
+      try {
+        declarations.push(...parseDeclarations(segment));
+      } catch (error) {
+        if (!(error instanceof MatcalcError) || !error.span) throw error;
+        throw new MatcalcError(error.kind, error.message, {
+          span: { start: error.span.start + offset, end: error.span.end + offset }, source: text, ...(error.expected ? { expected: error.expected } : {}),
+        });
+      }
+    } else if (segment.trim() !== '') bindings = true;
+    const separator = index < segments.length - 1 ? (isDeclaration || segments[index + 1]!.includes(':') && !segments[index + 1]!.includes('=') ? ' ' : ',') : '';
+    chars.push(...(isDeclaration ? segment.replace(/[^\n]/g, ' ') : segment), ...separator);
+    offset += segment.length + 1;
+  });
+  rest = chars.join('');
+  if (declarations.length === 0) return { text, declarations };
+  // Declarations alone: the `where` goes too.
+  const result = bindings ? rest : rest.slice(0, at) + '     ' + rest.slice(at + 5);
+  return { text: result, declarations };
+}
+
+/** The offset of the `where` keyword outside parentheses, or -1. */
+function topLevelWhere(text: string): number {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '(' || c === '{') depth++;
+    else if (c === ')' || c === '}') depth--;
+    else if (depth === 0 && c === 'w' && text.startsWith('where', i) && !/[A-Za-z0-9_]/.test(text[i - 1] ?? ' ') && !/[A-Za-z0-9_]/.test(text[i + 5] ?? ' ')) return i;
+  }
+  return -1;
 }
 
 /** Binding names after `where` are whole words in the body too (`t1`, `hidden`). */

@@ -100,10 +100,16 @@ const greekWord = /^([a-z]+)(?:_\{[^}]*\}|_[A-Za-z0-9]+)?$/;
 export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /\s+/, group: Lexer.SKIPPED });
 export const NumberLiteral = createToken({ name: 'NumberLiteral', pattern: /\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?/ });
 export const Where = createToken({ name: 'Where', pattern: matchWholeWord((w) => w === 'where' && !context.declared.has(w)), line_breaks: false });
-const matchOnesWord = matchWholeWord((w) => w === 'ones' && !context.declared.has(w));
+/** `ones`, `𝟙`, and with a size: `ones_n`, `𝟙_n`, `ones_{m·n}`, `𝟙₃`. */
+const matchOnesWord = matchWholeWord((w) => /^ones(?:_[A-Za-z0-9]+|_\{[^}]*\})?$/.test(w) && !context.declared.has(w));
+const sizedOnesSymbol = /𝟙(?:_\{[^}]*\}|_[A-Za-z0-9]+|[₀-₉]+)?/y;
 export const Ones = createToken({
   name: 'Ones',
-  pattern: (text: string, offset: number) => (text.startsWith('𝟙', offset) ? matched('𝟙') : matchOnesWord(text, offset)),
+  pattern: (text: string, offset: number) => {
+    if (!text.startsWith('𝟙', offset)) return matchOnesWord(text, offset);
+    sizedOnesSymbol.lastIndex = offset;
+    return sizedOnesSymbol.exec(text);
+  },
   line_breaks: false,
 });
 export const FunctionName = createToken({ name: 'FunctionName', pattern: matchFunction, line_breaks: false });

@@ -11,13 +11,13 @@ import { parseExpression } from './expr/parse.js';
 import { DomainError, evaluateExpr } from './numeric/evaluate.js';
 import { bindValues, type PlainValue, toPlain } from './numeric/values.js';
 import { render } from './print/render.js';
+import { renderResult, resultForms } from './print/readback.js';
 import { gradientSteps, jacobianSteps, type StepLine } from './print/steps.js';
 import { jacobian as computeJacobian } from './calculus/jacobian.js';
 import { SKIPPED, type Verification, verifyGradient, verifyJacobian } from './numeric/verify.js';
 import * as C from './expr/construct.js';
 import { simplify } from './simplify/simplify.js';
 import { type CheckResult, checkGradient } from './check/check.js';
-import { declarationsOf } from './expr/parse.js';
 import { type CodeTarget, emitCode, type DerivativeKind } from './print/code/index.js';
 
 export { MatcalcError, formatError } from './errors.js';
@@ -81,8 +81,8 @@ export function parse(text: string, options: Options = {}): Parsed {
 /** Evaluates text on values: scalars as numbers, vectors as flat arrays, matrices as rows. */
 export function evaluate(text: string, values: Record<string, unknown>, options: Options = {}): PlainValue {
   return guard(text, () => {
-    const { expr, symbols } = parseExpression(text, { where: options.where });
-    const bound = bindValues(symbols.values(), values);
+    const { expr, symbols, declaredOnly } = parseExpression(text, { where: options.where });
+    const bound = bindValues(symbols.values(), values, declaredOnly?.values());
     return toPlain(evaluateExpr(expr, bound.values, bound.sizes), expr.shape);
   });
 }
@@ -119,6 +119,8 @@ export interface DerivativeResult {
 interface Origin {
   readonly f: Expr;
   readonly symbols: ReadonlyMap<string, Expr>;
+  /** The declarations the derivation was given (the result's text is read with them). */
+  readonly where: string | undefined;
   readonly kind: DerivativeKind;
   /** The variables as the code's description names them ("x", or "x and y" when mixed). */
   readonly wrt?: string;
@@ -152,7 +154,7 @@ export function grad(text: string, wrt: string, options: DerivativeOptions = {})
       if (result.convention === 'entries') checked = C.multiply(C.number(0.5), C.add(checked, C.hadamard(checked, C.identity(x.shape.rows))));
       verification = verifyGradient(expr, x, checked, { seed: options.seed ?? 1 });
     }
-    const derived = resultObject(text, x, g, verification, () => gradientSteps(result, g, simplified.steps), { f: expr, symbols, kind: 'grad' }, layout, result.convention);
+    const derived = resultObject(text, x, g, verification, () => gradientSteps(result, g, simplified.steps), { f: expr, symbols, where: options.where, kind: 'grad' }, layout, result.convention);
     if (verification.status === 'failed') {
       throw new MatcalcError('verification', `the derived gradient failed numerical verification (max rel. error ${verification.maxRelError.toExponential(1)}); this is a bug in matcalc, please report it`, { report: verification });
     }
@@ -178,7 +180,7 @@ export interface CheckOptions extends Options {
 /** Whether `claim` is the derivative of `text` w.r.t. `wrt`; if not, why. */
 export function check(text: string, wrt: string, claim: string, options: CheckOptions = {}): CheckResult {
   return guard(`${text} ; ${claim}`, () => {
-    return checkGradient(text, canonicalSymbolName(wrt.trim()), claim, declarationsOf(options.where), options.seed ?? 1, options.kind ?? 'grad');
+    return checkGradient(text, canonicalSymbolName(wrt.trim()), claim, options.where, options.seed ?? 1, options.kind ?? 'grad');
   });
 }
 
@@ -188,15 +190,16 @@ function resultObject(input: string, x: Expr, e: Expr, verification: Verificatio
   let cachedSteps: readonly StepLine[] | undefined;
   let unicode: string | undefined;
   let latex: string | undefined;
+  const forms = resultForms(e, [...origin.symbols.values()], origin.where);
   return {
     input,
     wrt: x.name,
-    text: render(e, 'text', { share: true }),
+    text: forms.text,
     get unicode() {
-      return (unicode ??= render(e, 'unicode', { share: true }));
+      return (unicode ??= renderResult(e, 'unicode', forms));
     },
     get latex() {
-      return (latex ??= render(e, 'latex', { share: true }));
+      return (latex ??= renderResult(e, 'latex', forms));
     },
     expr: e,
     verification,
@@ -243,7 +246,7 @@ export function jacobian(text: string, wrt: string, options: DerivativeOptions =
     const result = computeJacobian(expr, x);
     const simplified = simplify(result.jacobian);
     const verification = options.verify === false ? SKIPPED : verifyJacobian(expr, x, simplified.expr, { seed: options.seed ?? 1 });
-    return matrixDerivative(text, x, simplified.expr, verification, () => jacobianSteps(expr, result.df, result.jacobian, simplified.expr, result.steps.isolation, simplified.steps, result.steps.differential), 'Jacobian', { f: expr, symbols, kind: 'jacobian' });
+    return matrixDerivative(text, x, simplified.expr, verification, () => jacobianSteps(expr, result.df, result.jacobian, simplified.expr, result.steps.isolation, simplified.steps, result.steps.differential), 'Jacobian', { f: expr, symbols, where: options.where, kind: 'jacobian' });
   });
 }
 
@@ -258,6 +261,6 @@ export function hessian(text: string, wrt: string, options: DerivativeOptions & 
     const result = computeJacobian(g, x);
     const simplified = simplify(result.jacobian);
     const verification = options.verify === false ? SKIPPED : verifyJacobian(g, x, simplified.expr, { seed: options.seed ?? 1 });
-    return matrixDerivative(text, x, simplified.expr, verification, () => jacobianSteps(g, result.df, result.jacobian, simplified.expr, result.steps.isolation, simplified.steps, result.steps.differential), 'Hessian', { f: expr, symbols, kind: 'hessian', wrt: first === x ? x.name : `${first.name} and ${x.name}` });
+    return matrixDerivative(text, x, simplified.expr, verification, () => jacobianSteps(g, result.df, result.jacobian, simplified.expr, result.steps.isolation, simplified.steps, result.steps.differential), 'Hessian', { f: expr, symbols, where: options.where, kind: 'hessian', wrt: first === x ? x.name : `${first.name} and ${x.name}` });
   });
 }

@@ -8,12 +8,14 @@ import { parseAst } from '../../grammar/parser.js';
 import { gradient } from '../calculus/gradient.js';
 import { MatcalcError } from '../errors.js';
 import { buildExpressions } from '../expr/build.js';
+import { declarationsOf } from '../expr/parse.js';
 import * as C from '../expr/construct.js';
 import { findDim, shapeText } from '../expr/dims.js';
 import { type Expr, SYMMETRIC } from '../expr/node.js';
 import { evaluateExpr } from '../numeric/evaluate.js';
 import * as L from '../numeric/linalg.js';
 import { dimsOf, drawSizes, drawValue, needsOf, Random, symbolsOf } from '../numeric/random.js';
+import { renderResult, resultForms } from '../print/readback.js';
 import { toPlain, type PlainValue } from '../numeric/values.js';
 import { type Verification, verifyGradient, verifyJacobian } from '../numeric/verify.js';
 import { jacobian } from '../calculus/jacobian.js';
@@ -193,8 +195,13 @@ function verifyClaim(built: Built, claim: Expr, seed: number): Verification {
 
 const NOUNS: Record<CheckKind, string> = { grad: 'gradient', jacobian: 'Jacobian', hessian: 'Hessian' };
 
-export function checkGradient(fText: string, wrt: string, claimText: string, declarations: readonly Declaration[], seed = 1, kind: CheckKind = 'grad'): CheckResult {
-  const context: Context = { kind, fText, claimText, wrt, declarations };
+export function checkGradient(fText: string, wrt: string, claimText: string, where: string | undefined, seed = 1, kind: CheckKind = 'grad'): CheckResult {
+  const context: Context = { kind, fText, claimText, wrt, declarations: declarationsOf(where) };
+  // The truth as a result prints it: a text that reads back, sizes written where needed.
+  const truthForms = (truth: Expr, f: Expr): { text: string; latex: string } => {
+    const forms = resultForms(truth, symbolsOf(f), where);
+    return { text: forms.text, latex: renderResult(truth, 'latex', forms) };
+  };
   let built: Built;
   try {
     built = build(context);
@@ -202,16 +209,17 @@ export function checkGradient(fText: string, wrt: string, claimText: string, dec
     if (!(error instanceof ClaimShapeError)) throw error;
     // Not even well typed where f gives the symbols their shapes.
     const fAlone = build({ ...context, claimText: '0' });
+    const alone = truthForms(fAlone.truth, fAlone.f);
     return {
       correct: false,
       decidedBy: 'symbolic',
-      diagnosis: { kind: 'shape', message: `the claim does not fit the shapes of the expression (${error.message}); the ${NOUNS[kind]} is ${render(fAlone.truth, 'text')}` },
-      truth: render(fAlone.truth, 'text'),
-      truthLatex: render(fAlone.truth, 'latex'),
+      diagnosis: { kind: 'shape', message: `the claim does not fit the shapes of the expression (${error.message}); the ${NOUNS[kind]} is ${alone.text}` },
+      truth: alone.text,
+      truthLatex: alone.latex,
     };
   }
   const { claim, x, truth, f } = built;
-  const truthText = render(truth, 'text');
+  const { text: truthText, latex: truthLatex } = truthForms(truth, f);
   const noun = NOUNS[kind];
   // What a right claim's shape is: the variable's for a gradient, |F|×|X| for a Jacobian.
   const expected = kind === 'grad' ? x : truth;
@@ -220,7 +228,7 @@ export function checkGradient(fText: string, wrt: string, claimText: string, dec
     decidedBy,
     diagnosis: { kind, message },
     truth: truthText,
-    truthLatex: render(truth, 'latex'),
+    truthLatex,
     ...extra,
   });
 
@@ -269,7 +277,7 @@ export function checkGradient(fText: string, wrt: string, claimText: string, dec
   // Right only when one of the matrices is symmetric.
   const candidates = symbolsOf(f).filter((s) => !C.isScalar(s) && !C.isVector(s) && findDim(s.shape.rows) === findDim(s.shape.cols) && !(s.props & SYMMETRIC) && s.name !== x.name);
   for (const symbol of candidates) {
-    const assumed = withSymmetric(declarations, symbol);
+    const assumed = withSymmetric(context.declarations, symbol);
     try {
       const rebuilt = build(context, assumed);
       if (verifyClaim(rebuilt, rebuilt.claim, seed).status === 'verified') {

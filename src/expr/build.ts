@@ -4,16 +4,19 @@
 
 import type { Ast } from '../../grammar/ast.js';
 import type { Declaration } from '../../grammar/declarations.js';
-import { GREEK } from '../../grammar/names.js';
+import { GREEK, subscriptSize } from '../../grammar/names.js';
 import { MatcalcError, type Span } from '../errors.js';
 import * as C from './construct.js';
 import { type Dim, findDim, productDim, type Shape, strictUnifier, UnionFind, withUnifier } from './dims.js';
-import { DIAGONAL, type Expr, memoize, ORTHOGONAL, SPD, SYMMETRIC } from './node.js';
+import { DIAGONAL, type Expr, memoize, ORTHOGONAL, postOrder, SPD, SYMMETRIC } from './node.js';
 
 export interface Built {
   readonly expr: Expr;
   /** Every symbol of the expression with its inferred shape, in order of appearance. */
   readonly symbols: ReadonlyMap<string, Expr>;
+  /** Symbols declared with a full size that the expression does not use (`… where X: n×m`
+   *  in a result that only needs X's sizes): values given for them fix those sizes. */
+  readonly declaredOnly?: ReadonlyMap<string, Expr>;
 }
 
 const PROPERTY_FLAGS = { symmetric: SYMMETRIC, spd: SPD, diagonal: DIAGONAL, orthogonal: ORTHOGONAL } as const;
@@ -30,7 +33,7 @@ class ShapeUnifier extends UnionFind {
 
 export function buildExpression(ast: Ast, source: string, declarations: readonly Declaration[] = []): Built {
   const built = buildExpressions([ast], source, declarations);
-  return { expr: built.exprs[0]!, symbols: built.symbols };
+  return { expr: built.exprs[0]!, symbols: built.symbols, declaredOnly: built.declaredOnly };
 }
 
 export interface BuildOptions {
@@ -43,9 +46,12 @@ export interface BuildOptions {
 }
 
 /** Builds several trees in one context: one symbol table, one unification of sizes. */
-export function buildExpressions(asts: readonly Ast[], source: string, declarations: readonly Declaration[] = [], options: BuildOptions = {}): { exprs: Expr[]; symbols: ReadonlyMap<string, Expr> } {
+export function buildExpressions(asts: readonly Ast[], source: string, given: readonly Declaration[] = [], options: BuildOptions = {}): { exprs: Expr[]; symbols: ReadonlyMap<string, Expr>; declaredOnly: ReadonlyMap<string, Expr> } {
   const unifier = new ShapeUnifier();
+  // The text's own declarations (`… where x: n`) after the caller's: they describe it.
+  const declarations = [...given, ...asts.flatMap((a) => (a.kind === 'where' ? a.declarations ?? [] : []))];
   const declared = new Map(declarations.map((d) => [d.name, d]));
+  const size = (dim: string): Dim => (dim.includes('·') ? productDim(dim.split('·')) : dim);
   const symbols = new Map<string, Expr>();
   const bindings = new Map<string, { ast: Ast; value?: Expr; building?: boolean }>();
 
@@ -66,13 +72,17 @@ export function buildExpressions(asts: readonly Ast[], source: string, declarati
     const declaration = declared.get(name);
     let node: Expr;
     if (declaration) {
-      const rows = declaration.rows ?? unifier.fresh();
+      const rows = declaration.rows !== undefined ? size(declaration.rows) : unifier.fresh();
       const square = declaration.properties.length > 0;
-      const cols = declaration.cols ?? (square ? rows : unifier.fresh());
+      const cols = declaration.cols !== undefined ? size(declaration.cols) : square ? rows : unifier.fresh();
       const props = declaration.properties.reduce((flags, p) => flags | PROPERTY_FLAGS[p], 0);
       node = C.symbol(name, { rows, cols }, props);
     } else if (name === 'I') {
       return C.identity(unifier.fresh());
+    } else if (/^I(?:_|\d)/.test(name)) {
+      // I_n, I_3, I_{m·n}: the identity of that size (a textbook's I_n; declare a matrix
+      // named like this to mean a symbol).
+      return C.identity(size(sizeFromName(name, span, source)));
     } else if (GREEK.has(name.split('_')[0]!)) {
       node = C.symbol(name, { rows: '1', cols: '1' });
     } else if (/^[A-Z]/.test(name)) {
@@ -123,7 +133,7 @@ export function buildExpressions(asts: readonly Ast[], source: string, declarati
       case 'symbol':
         return symbolFor(ast.name, ast.span);
       case 'ones':
-        return C.ones(unifier.fresh());
+        return C.ones(ast.size !== undefined ? size(ast.size) : unifier.fresh());
       case 'negate':
         return C.negate(build(ast.operand));
       case 'transpose':
@@ -273,8 +283,23 @@ export function buildExpressions(asts: readonly Ast[], source: string, declarati
   return withUnifier(strictUnifier, () => {
     const exprs = raws.map(resolve);
     const resolvedSymbols = new Map([...symbols].map(([name, node]) => [name, resolve(node)]));
-    return { exprs, symbols: resolvedSymbols };
+    const declaredOnly = new Map<string, Expr>();
+    for (const d of declarations) {
+      if (symbols.has(d.name) || bindings.has(d.name) || d.rows === undefined || d.cols === undefined) continue;
+      const props = d.properties.reduce((flags, p) => flags | PROPERTY_FLAGS[p], 0);
+      declaredOnly.set(d.name, C.symbol(d.name, { rows: size(d.rows), cols: size(d.cols) }, props));
+    }
+    return { exprs, symbols: resolvedSymbols, declaredOnly };
   });
+}
+
+/** The size in the subscript of I_n, I3, I_{m·n}. */
+function sizeFromName(name: string, span: Span, source: string): string {
+  try {
+    return subscriptSize(name.replace(/^I(?=\d)/, 'I_'))!;
+  } catch (message) {
+    throw new MatcalcError('syntax', String(message), { span, source, expected: 'e.g. I_n, I_3, I_{m·n}' });
+  }
 }
 
 /** The symbol names an AST mentions (iteratively: ASTs of long inputs are deep). */
@@ -331,7 +356,14 @@ export function applyFunction(name: string, args: readonly Expr[]): Expr {
 
 /** Names for the dimensions no declaration named: n, m, p, … in order of appearance. */
 function nameDims(symbols: ReadonlyMap<string, Expr>, unifier: UnionFind, declarations: readonly Declaration[], roots: readonly Expr[] = []): Map<Dim, Dim> {
-  const taken = new Set(declarations.flatMap((d) => [d.rows, d.cols]).filter((d): d is string => d !== undefined));
+  const taken = new Set(declarations.flatMap((d) => [d.rows, d.cols]).filter((d): d is string => d !== undefined).flatMap((d) => d.split('·')));
+  // Names the text itself writes (I_n, 𝟙_{m·n}) are taken too: an inferred size named n
+  // beside I_n would silently be the same size.
+  for (const node of roots.flatMap((root) => postOrder(root))) {
+    for (const dim of [node.shape.rows, node.shape.cols]) {
+      for (const part of findDim(unifier.find(dim)).split('·')) if (!part.startsWith('?') && !/^\d+$/.test(part)) taken.add(unifier.find(part));
+    }
+  }
   const names = new Map<Dim, Dim>();
   const pool = DIM_NAMES.filter((n) => !taken.has(n));
   let extra = 0;

@@ -12,14 +12,20 @@ function describeSize(m: Matrix): string {
   return `${m.length}×${m[0]?.length ?? 0}`;
 }
 
-/** Converts user values to matrices and reads the dimension sizes off them. */
-export function bindValues(symbols: Iterable<Expr>, given: Record<string, unknown>): { values: Map<string, Matrix>; sizes: Map<string, number> } {
+/** Converts user values to matrices and reads the dimension sizes off them. `declared`:
+ *  symbols the expression only declares (their values, when given, fix sizes too). */
+export function bindValues(symbols: Iterable<Expr>, given: Record<string, unknown>, declared: Iterable<Expr> = []): { values: Map<string, Matrix>; sizes: Map<string, number> } {
   const values = new Map<string, Matrix>();
   const sizes = new Map<string, number>();
   const origin = new Map<string, string>();
+  const products: { dim: string; size: number; who: string }[] = [];
   const bind = (dim: string, size: number, who: string): void => {
     if (/^\d+$/.test(dim)) {
       if (Number(dim) !== size) throw new MatcalcError('value', `${who} must have size ${dim}, got ${size}`);
+      return;
+    }
+    if (dim.includes('·')) {
+      products.push({ dim, size, who });
       return;
     }
     const known = sizes.get(dim);
@@ -29,13 +35,32 @@ export function bindValues(symbols: Iterable<Expr>, given: Record<string, unknow
     sizes.set(dim, size);
     origin.set(dim, who);
   };
-  for (const symbol of symbols) {
-    const raw = given[symbol.name];
-    if (raw === undefined) throw new MatcalcError('value', `no value given for ${symbol.name}`);
+  const take = (symbol: Expr, raw: unknown): void => {
     const matrix = toMatrix(raw, symbol.shape, symbol.name);
     values.set(symbol.name, matrix);
     bind(symbol.shape.rows, matrix.length, `${symbol.name} (${describeSize(matrix)})`);
     bind(symbol.shape.cols, matrix[0]!.length, `${symbol.name} (${describeSize(matrix)})`);
+  };
+  for (const symbol of symbols) {
+    const raw = given[symbol.name];
+    if (raw === undefined) throw new MatcalcError('value', `no value given for ${symbol.name}`);
+    take(symbol, raw);
+  }
+  for (const symbol of declared) if (given[symbol.name] !== undefined) take(symbol, given[symbol.name]);
+  // A product size (x: m·n) checks the sizes it knows and gives the one it does not.
+  for (let progress = true; progress;) {
+    progress = false;
+    for (const { dim, size, who } of products) {
+      const parts = dim.split('·');
+      const unknown = parts.filter((p) => !/^\d+$/.test(p) && !sizes.has(p));
+      const known = parts.filter((p) => !unknown.includes(p)).reduce((total, p) => total * (/^\d+$/.test(p) ? Number(p) : sizes.get(p)!), 1);
+      if (unknown.length === 0 && known !== size) throw new MatcalcError('value', `sizes disagree: ${who} has ${size} entries, but ${dim} = ${known}`);
+      if (unknown.length === 1 && !sizes.has(unknown[0]!)) {
+        if (size % known !== 0) throw new MatcalcError('value', `sizes disagree: ${who} has ${size} entries, not a multiple of ${known} (${dim})`);
+        bind(unknown[0]!, size / known, who);
+        progress = true;
+      }
+    }
   }
   return { values, sizes };
 }

@@ -34,26 +34,44 @@ function multiplyView(scalars: Expr[]): Expr {
   return scalars.length === 1 ? scalars[0]! : ({ op: 'multiply', args: scalars, shape: scalars[0]!.shape } as unknown as Expr);
 }
 
+export interface RenderOptions {
+  /** Print large pieces used more than once once, named (`… where t1 = …`). */
+  share?: boolean;
+  /** Write the size of every I and 𝟙 (I_n, 𝟙_{m·n}): for results whose text does not fix them. */
+  sizes?: boolean;
+  /** Shapes to declare after the bindings (`…; x: n; X: n×m`), where sized constants' size
+   *  names come from. */
+  declarations?: readonly DeclaredShape[];
+}
+
+export interface DeclaredShape {
+  readonly name: string;
+  readonly rows: string;
+  readonly cols: string;
+  readonly properties: readonly string[];
+}
+
 export class Renderer {
   private readonly memo = new Map<Expr, Printed>();
   /** Shared pieces printed by name; their definitions follow `where`. */
   private names = new Map<Expr, string>();
-  constructor(private readonly style: Style) {}
+  constructor(private readonly style: Style, private readonly options: RenderOptions = {}) {}
 
   render(expr: Expr): string {
     for (const node of postOrder(expr)) this.print(node); // children first: shallow recursion
     return this.print(expr).text;
   }
 
-  /** Prints shared pieces once, as named bindings: `… where t1 = …, t2 = …`. */
-  renderShared(expr: Expr): string {
-    this.names = sharedNames(expr);
-    if (this.names.size === 0) return this.render(expr);
+  /** The expression, with its shared pieces (option share) printed once as named bindings
+   *  and its declarations after them: `… where t1 = …, t2 = …; x: n`. */
+  renderAll(expr: Expr): string {
+    if (this.options.share) this.names = sharedNames(expr);
     const body = this.render(expr);
     const definitions = [...this.names].map(([node, name]) => `${this.style.symbol(name)} = ${this.printNode(node).text}`);
-    return this.style.name === 'latex'
-      ? `${body} \\quad \\text{where } ${definitions.join(', \\; ')}`
-      : `${body} where ${definitions.join(', ')}`;
+    const declared = (this.options.declarations ?? []).map((d) => this.style.declaration(this.style.symbol(d.name), findDim(d.rows), findDim(d.cols), d.properties));
+    if (definitions.length === 0 && declared.length === 0) return body;
+    if (this.style.name === 'latex') return `${body} \\quad \\text{where } ${[...definitions, ...declared].join(', \\; ')}`;
+    return `${body} where ${[definitions.join(', '), ...declared].filter((part) => part !== '').join('; ')}`;
   }
 
   private wrap(p: Printed, min: number): string {
@@ -91,9 +109,9 @@ export class Renderer {
       case 'symbol':
         return atom(s.symbol(e.name));
       case 'identity':
-        return atom(s.identity);
+        return atom(this.options.sizes ? s.sized(s.identity, findDim(e.shape.rows)) : s.identity);
       case 'ones':
-        return atom(s.ones);
+        return atom(this.options.sizes ? s.sized(s.ones, findDim(e.shape.rows)) : s.ones);
       case 'zero':
         return atom('0');
       case 'commutation': {
@@ -224,7 +242,6 @@ function juxtaposable(left: string, right: string): boolean {
 
 /** Renders in a style. With `share`, large pieces used more than once are printed once,
  *  named (`… where t1 = …`), so the printed size follows the DAG's. */
-export function render(expr: Expr, style: StyleName = 'text', options: { share?: boolean } = {}): string {
-  const renderer = new Renderer(STYLES[style]);
-  return options.share ? renderer.renderShared(expr) : renderer.render(expr);
+export function render(expr: Expr, style: StyleName = 'text', options: RenderOptions = {}): string {
+  return new Renderer(STYLES[style], options).renderAll(expr);
 }

@@ -25,6 +25,10 @@ export interface Style {
   symbol(name: string): string;
   identity: string;
   ones: string;
+  /** A constant with its size written: I_n, 𝟙_{m·n} (the size as a dimension, m·n). */
+  sized(constant: string, size: string): string;
+  /** The declaration of a symbol's shape after `where`: x: n, X: n×m symmetric. */
+  declaration(symbol: string, rows: string, cols: string, properties: readonly string[]): string;
   commutation(argument: string, rows: string, cols: string): string;
   differential(argument: string, atomic: boolean): string;
   fraction(numerator: string, denominator: string): string | undefined;
@@ -63,6 +67,8 @@ export const TEXT: Style = {
   symbol: (name) => name,
   identity: 'I',
   ones: 'ones',
+  sized: (constant, size) => `${constant}_${/^(?:[A-Za-z]|\d+)$/.test(size) ? size : `{${size}}`}`,
+  declaration: (symbol, rows, cols, properties) => `${symbol}: ${cols === '1' ? rows : `${rows}×${cols}`}${properties.map((p) => ` ${p}`).join('')}`,
   commutation: (argument) => `K(${argument})`,
   differential: (argument) => `d(${argument})`,
   fraction: () => undefined,
@@ -115,6 +121,12 @@ export const LATEX: Style = {
   },
   identity: 'I',
   ones: '\\mathbf{1}',
+  sized: (constant, size) => `${constant}_{${size.split('·').join('')}}`,
+  declaration: (symbol, rows, cols, properties) => {
+    const size = (d: string): string => d.split('·').join('');
+    const space = cols === '1' ? size(rows) : `${size(rows)} \\times ${size(cols)}`;
+    return `${symbol} \\in \\mathbb{R}^{${space}}${properties.map((p) => ` \\text{ ${p}}`).join('')}`;
+  },
   commutation: (_argument, rows, cols) => `K_{${rows},${cols}}`,
   differential: (argument, atomic) => (atomic ? `\\mathrm{d}${argument}` : `\\mathrm{d}\\left(${argument}\\right)`),
   fraction: (numerator, denominator) => `\\frac{${numerator}}{${denominator}}`,

@@ -87,7 +87,7 @@ describe('textbook forms, exactly (issue 3)', () => {
   });
 
   test('orthogonal: tr(QᵀQX) is tr(X)', () => {
-    expect(grad("tr(Q'*Q*X)", 'X', { where: 'Q: orthogonal' }).text).toBe('I');
+    expect(grad("tr(Q'*Q*X)", 'X', { where: 'Q: orthogonal' }).text).toBe('I_n where X: n×n');
   });
   test('never a double transpose, never inv(X′) beside inv(X)′', () => {
     for (const [f, wrt] of [['tr(inv(X)*A*inv(X))', 'X'], ["a'*inv(X')*b", 'X'], ["tr(inv(X)*X')", 'X']]) {
@@ -122,7 +122,7 @@ describe('Kronecker products that no identity removes, and vec', () => {
     expect(grad(f, 'X').verification.status).toBe('verified');
   });
   test('the rule reads as a textbook would write the partial trace', () => {
-    expect(grad("x'*(X ⊗ B)*y", 'X').text).toBe("(I ⊗ vec(I)')*((x*y'*(I ⊗ B')) ⊗ I)*(I ⊗ vec(I))");
+    expect(grad("x'*(X ⊗ B)*y", 'X').text).toBe("(I_n ⊗ vec(I_m)')*((x*y'*(I_p ⊗ B')) ⊗ I_m)*(I_p ⊗ vec(I_m)) where x: m·n; X: n×p");
   });
 });
 

@@ -32,7 +32,7 @@ describe('Hessians', () => {
     ["x'Ax", 'x', "A + A'"],
     ['norm(A*x - b)^2', 'x', "2*A'*A"],
     ['logsumexp(x)', 'x', "diag(softmax(x)) - softmax(x)*softmax(x)'"],
-    ["tr(X'*A*X)", 'X', "I ⊗ (A + A')"],
+    ["tr(X'*A*X)", 'X', "I_m ⊗ (A + A') where X: n×m"],
     ['sum(log(1 + exp(X*w)))', 'w', "X'*diag(sigmoid(X*w) ∘ (1 - sigmoid(X*w)))*X"],
     ['logdet(X)', 'X', "-K(X)*(inv(X)' ⊗ inv(X))"],
   ])('∂²%s/∂vec(%s)∂vec(%s)ᵀ', (f, wrt, expected) => {
@@ -130,11 +130,12 @@ describe('Jacobians through Kronecker products (Magnus & Neudecker, Thm 3.10)', 
   });
 
   test('the textbook form: (I_n ⊗ K_qm ⊗ I_p)(vec A ⊗ I_pq), K carried by a q×m shape', () => {
-    expect(jacobian('kron(A, X)', 'X').text).toBe("(I ⊗ K(X'*ones*ones'*A') ⊗ I)*(vec(A) ⊗ I)");
-    expect(jacobian('kron(X, B)', 'X').text).toBe("(I ⊗ K(B'*ones*ones'*X') ⊗ I)*(I ⊗ vec(B))");
-    // Through a vector the commutation matrix is the identity: ∂vec(A ⊗ x)/∂x = vec(A) ⊗ I.
-    expect(jacobian('kron(A, x)', 'x').text).toBe('vec(A) ⊗ I');
-    expect(jacobian('kron(x, y)', 'x').text).toBe('I ⊗ y');
+    // Sizes written where the text alone would leave them open (A: n×m, X: p×q).
+    expect(jacobian('kron(A, X)', 'X').text).toBe("(I_m ⊗ K(X'*ones_p*ones_m'*A') ⊗ I_p)*(vec(A) ⊗ I_{p·q})");
+    expect(jacobian('kron(X, B)', 'X').text).toBe("(I_m ⊗ K(B'*ones_p*ones_m'*X') ⊗ I_p)*(I_{m·n} ⊗ vec(B))");
+    // Through a vector the commutation matrix is the identity: ∂vec(A ⊗ x)/∂x = vec(A) ⊗ I_p.
+    expect(jacobian('kron(A, x)', 'x').text).toBe('vec(A) ⊗ I_p where x: p');
+    expect(jacobian('kron(x, y)', 'x').text).toBe('I_n ⊗ y where x: n');
   });
 
   test('too large to evaluate at distinct sizes: unverifiable, and the report says why', () => {

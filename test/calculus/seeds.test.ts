@@ -38,7 +38,7 @@ describe('seed derivations', () => {
   test('004 §3.3 scalar expansion: ∂sum(x + α)/∂α is the length of x, 𝟙ᵀ𝟙', () => {
     // 𝟙ᵀ𝟙 cannot carry its size in text, so this one is checked by verification alone.
     const result = grad('sum(x + alpha)', 'alpha');
-    expect(result.text).toBe("ones'*ones");
+    expect(result.text).toBe("ones_n'*ones_n where x: n");
     expect(result.verification.status).toBe('verified');
   });
 

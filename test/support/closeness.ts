@@ -8,8 +8,22 @@ import { evaluateExpr } from '../../src/numeric/evaluate.js';
 import * as L from '../../src/numeric/linalg.js';
 import { dimsOf, drawSizes, drawValue, needsOf, Random } from '../../src/numeric/random.js';
 
+/** A text's body and its where clause (bindings, declarations), split at the top level. */
+function splitWhere(text: string): [string, string] {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '(') depth++;
+    else if (text[i] === ')') depth--;
+    else if (depth === 0 && /^\swhere\s/.test(text.slice(i, i + 7))) return [text.slice(0, i), text.slice(i + 7)];
+  }
+  return [text, ''];
+}
+
 export function expectSameFunction(actualText: string, expectedText: string, where?: string, draws = 3): void {
-  const combined = parseExpression(`(${actualText}) - (${expectedText})`, { where });
+  const [actualBody, actualClause] = splitWhere(actualText);
+  const [expectedBody, expectedClause] = splitWhere(expectedText);
+  const clauses = [actualClause, expectedClause].filter((c) => c !== '');
+  const combined = parseExpression(`(${actualBody}) - (${expectedBody})${clauses.length > 0 ? ` where ${clauses.join('; ')}` : ''}`, { where });
   const difference = combined.expr;
   if (isZero(difference)) return; // the same expression
   const actual = parseExpression(actualText, { where }).expr;
