@@ -15,14 +15,18 @@ export interface Family {
 const MATRICES = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'J', 'L'];
 const VARIABLES = ['X', 'Y', 'Z', 'U', 'V', 'W', 'S', 'T', 'R', 'Q'];
 const VECTORS = ['x', 'y', 'z', 'u', 'v', 'w', 's', 't', 'r', 'q'];
-const pick = (letters: readonly string[], variant: number): string => letters[variant % letters.length]!;
+/** Variants 0–9 use letters of their own; variant 10 and up (the warm-up's) add the
+ *  subscript w, which no measured variant has: X_w, A_{w3}. */
+const pick = (letters: readonly string[], variant: number): string => letters[variant % letters.length]! + (variant >= letters.length ? '_w' : '');
+const numbered = (letters: readonly string[], variant: number, i: number): string =>
+  variant >= letters.length ? `${letters[variant % letters.length]}_{w${i}}` : `${letters[variant]}${i}`;
 
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i + 1);
 /** A deep network written with bindings, layer by layer, as a paper would:
  *  sum(h3) where h3 = tanh(W3*h2), h2 = tanh(W2*h1), h1 = tanh(W1*x). */
 function network(n: number, variant: number): string {
-  const [w, x] = [pick(MATRICES, variant), pick(VECTORS, variant)];
-  const layers = range(n).map((i) => `h${i} = tanh(${w}${i}*${i === 1 ? x : `h${i - 1}`})`).reverse();
+  const x = pick(VECTORS, variant);
+  const layers = range(n).map((i) => `h${i} = tanh(${numbered(MATRICES, variant, i)}*${i === 1 ? x : `h${i - 1}`})`).reverse();
   return `sum(h${n}) where ${layers.join(', ')}`;
 }
 
@@ -33,12 +37,12 @@ export const FAMILIES: readonly Family[] = [
   {
     name: '(a) tr(A1 X A2 X … AN X), ∂/∂X',
     variable: (v) => pick(VARIABLES, v),
-    text: (n, v) => `tr(${range(n).map((i) => `${pick(MATRICES, v)}${i}*${pick(VARIABLES, v)}`).join('*')})`,
+    text: (n, v) => `tr(${range(n).map((i) => `${numbered(MATRICES, v, i)}*${pick(VARIABLES, v)}`).join('*')})`,
     sympy: (n) => `${SYMPY_HEADER}X = MatrixSymbol('X', k, k)\nA = [MatrixSymbol(f'A{i}', k, k) for i in range(${n})]\nM = A[0]*X\nfor i in range(1, ${n}): M = M*A[i]*X\nf = Trace(M)\nv = X\n`,
   },
   {
     name: '(b) sum(tanh(WN tanh(… tanh(W1 x)))), ∂/∂W1',
-    variable: (v) => `${pick(MATRICES, v)}1`,
+    variable: (v) => numbered(MATRICES, v, 1),
     text: network,
     sympy: (n) => `${SYMPY_NETWORK}x = MatrixSymbol('x', k, 1)\nW = [MatrixSymbol(f'W{i}', k, k) for i in range(${n})]\nh = x\nfor i in range(${n}): h = ElementwiseApplyFunction(tanh, W[i]*h)\nf = (ones(1, k)*h)[0, 0]\nv = W[0]\n`,
   },
@@ -51,7 +55,7 @@ export const FAMILIES: readonly Family[] = [
   {
     name: "(c) Σ x'Ai x, ∂/∂x",
     variable: (v) => pick(VECTORS, v),
-    text: (n, v) => range(n).map((i) => `${pick(VECTORS, v)}'*${pick(MATRICES, v)}${i}*${pick(VECTORS, v)}`).join(' + '),
+    text: (n, v) => range(n).map((i) => `${pick(VECTORS, v)}'*${numbered(MATRICES, v, i)}*${pick(VECTORS, v)}`).join(' + '),
     sympy: (n) => `${SYMPY_HEADER}x = MatrixSymbol('x', k, 1)\nA = [MatrixSymbol(f'A{i}', k, k) for i in range(${n})]\nf = sum((x.T*A[i]*x for i in range(${n})), start=(x.T*A[0]*x)*0)\nv = x\n`,
   },
   {
@@ -59,15 +63,15 @@ export const FAMILIES: readonly Family[] = [
     variable: (v) => pick(VARIABLES, v),
     // Written with bindings, level by level (deep nesting would hit the parser's limit).
     text: (n, v) => {
-      const [a, x] = [pick(MATRICES, v), pick(VARIABLES, v)];
-      return `tr(M1) where ${range(n).map((i) => (i === n ? `M${i} = inv(${a}${i} + ${x})` : `M${i} = inv(${a}${i} + ${x}*M${i + 1})`)).join(', ')}`;
+      const x = pick(VARIABLES, v);
+      return `tr(M1) where ${range(n).map((i) => (i === n ? `M${i} = inv(${numbered(MATRICES, v, i)} + ${x})` : `M${i} = inv(${numbered(MATRICES, v, i)} + ${x}*M${i + 1})`)).join(', ')}`;
     },
     sympy: (n) => `${SYMPY_HEADER}X = MatrixSymbol('X', k, k)\nA = [MatrixSymbol(f'A{i}', k, k) for i in range(${n})]\nM = Inverse(A[${n} - 1] + X)\nfor i in range(${n} - 2, -1, -1): M = Inverse(A[i] + X*M)\nf = Trace(M)\nv = X\n`,
   },
   {
     name: "(e) x'A1 … AN x, ∂/∂x",
     variable: (v) => pick(VECTORS, v),
-    text: (n, v) => `${pick(VECTORS, v)}'*${range(n).map((i) => `${pick(MATRICES, v)}${i}`).join('*')}*${pick(VECTORS, v)}`,
+    text: (n, v) => `${pick(VECTORS, v)}'*${range(n).map((i) => numbered(MATRICES, v, i)).join('*')}*${pick(VECTORS, v)}`,
     sympy: (n) => `${SYMPY_HEADER}x = MatrixSymbol('x', k, 1)\nA = [MatrixSymbol(f'A{i}', k, k) for i in range(${n})]\nM = x.T\nfor i in range(${n}): M = M*A[i]\nf = M*x\nv = x\n`,
   },
 ];

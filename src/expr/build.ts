@@ -219,16 +219,32 @@ export function buildExpressions(asts: readonly Ast[], source: string, given: re
         }
         // Bindings whose own bindings are built come first (a deep network written layer
         // by layer is then built without deep recursion); a cycle is left to symbolFor.
+        // (A depth-first order, without recursion: a result lists its pieces users first,
+        // and passes over the list until each is ready would be quadratic.)
         const uses = new Map(ast.bindings.map((b) => [b.name, symbolNamesOf(b.value).filter((n) => bindings.has(n) && n !== b.name)]));
-        const done = new Set<string>();
-        let progress = true;
-        while (progress) {
-          progress = false;
-          for (const binding of ast.bindings) {
-            if (done.has(binding.name) || !uses.get(binding.name)!.every((n) => done.has(n))) continue;
-            symbolFor(binding.name, binding.span);
-            done.add(binding.name);
-            progress = true;
+        const spans = new Map(ast.bindings.map((b) => [b.name, b.span]));
+        const state = new Map<string, 'open' | 'done'>();
+        for (const binding of ast.bindings) {
+          const stack: [string, number][] = [[binding.name, 0]];
+          while (stack.length > 0) {
+            const top = stack[stack.length - 1]!;
+            const [name, next] = top;
+            if (next === 0) {
+              if (state.has(name)) {
+                stack.pop();
+                continue;
+              }
+              state.set(name, 'open');
+            }
+            const children = uses.get(name)!;
+            if (next < children.length) {
+              top[1] = next + 1;
+              if (!state.has(children[next]!)) stack.push([children[next]!, 0]);
+              continue;
+            }
+            stack.pop();
+            state.set(name, 'done');
+            symbolFor(name, spans.get(name)!); // a cycle is left to symbolFor
           }
         }
         const body = build(ast.body);

@@ -9,6 +9,7 @@ import { declarationsOf, parseExpression } from '../expr/parse.js';
 import * as C from '../expr/construct.js';
 import { type Dim, productDim } from '../expr/dims.js';
 import { DIAGONAL, type Expr, ORTHOGONAL, postOrder, SPD, SYMMETRIC } from '../expr/node.js';
+import { isScalar } from '../expr/construct.js';
 import { MatcalcError } from '../errors.js';
 import { type DeclaredShape, render, type RenderOptions } from './render.js';
 import type { StyleName } from './style.js';
@@ -25,7 +26,7 @@ export interface ResultForms {
 export function resultForms(expr: Expr, symbols: readonly Expr[], where: string | undefined): ResultForms {
   const plain: RenderOptions = { share: true };
   const text = render(expr, 'text', plain);
-  if (!postOrder(expr).some(isConstant) || readsBack(text, expr, symbols, where)) return { text, options: plain };
+  if (everyConstantPinned(expr) || readsBack(text, expr, symbols, where)) return { text, options: plain };
   // Only the declarations the text needs (a few symbols: each is one more reading).
   let declarations = undeclared(symbols, where);
   const sized = (list: readonly DeclaredShape[]): RenderOptions => ({ share: true, sizes: true, declarations: list });
@@ -47,6 +48,39 @@ export function renderResult(expr: Expr, style: StyleName, forms: ResultForms): 
 }
 
 const isConstant = (e: Expr): boolean => e.op === 'identity' || e.op === 'ones' || e.op === 'zero';
+/** A constant, its transpose (𝟙ᵀ) or a scalar multiple (-I, 2·𝟙): what takes its size
+ *  from its neighbours. */
+function isConstantUnit(e: Expr): boolean {
+  if (isConstant(e) || (e.op === 'transpose' && isConstant(e.args[0]!))) return true;
+  const matrices = e.op === 'multiply' ? e.args.filter((a) => !isScalar(a)) : [];
+  return matrices.length === 1 && isConstantUnit(matrices[0]!);
+}
+
+/** Whether every I, 𝟙 and 0 stands where an operand without constants fixes its size: a
+ *  term of a sum or an operand of ∘ beside one, or a factor of a product next to one (I is
+ *  never a factor: I·A = A). Such a text reads back sized as it is; deciding this costs a
+ *  pass over the DAG, where reading back costs a parse. */
+function everyConstantPinned(root: Expr): boolean {
+  if (isConstantUnit(root)) return false;
+  const free = new Map<number, boolean>(); // no constant anywhere inside
+  for (const node of postOrder(root)) free.set(node.id, !isConstant(node) && node.args.every((a) => free.get(a.id)!));
+  for (const node of postOrder(root)) {
+    if (free.get(node.id)) continue;
+    for (let i = 0; i < node.args.length; i++) {
+      const arg = node.args[i]!;
+      if (!isConstantUnit(arg)) continue;
+      if (node.op === 'add' || node.op === 'hadamard') {
+        if (!node.args.some((other) => free.get(other.id) && !isScalar(other))) return false;
+      } else if (node.op === 'multiply') {
+        if (isConstantUnit(node)) continue; // -I: its place in the parent decides
+        // 𝟙 (n×1) is sized by the factor on its left, 𝟙ᵀ (1×n) by the one on its right.
+        const neighbour = node.args[arg.op === 'transpose' ? i + 1 : i - 1];
+        if (arg.op === 'identity' || arg.op === 'zero' || !neighbour || isScalar(neighbour) || !free.get(neighbour.id)) return false;
+      } else if (!(node.op === 'transpose' && isConstant(arg))) return false;
+    }
+  }
+  return true;
+}
 
 /** Whether the text parses to the result itself, its sizes named as the result's symbols
  *  have them (a re-parse names the sizes it infers in its own order). */
@@ -72,6 +106,7 @@ function readsBack(text: string, expr: Expr, symbols: readonly Expr[], where: st
     if (!source || !pair(reread.shape.rows, source.shape.rows) || !pair(reread.shape.cols, source.shape.cols)) return false;
   }
   const rename = (dim: Dim): Dim => (dim.includes('·') ? productDim(dim.split('·').map(rename)) : names.get(dim) ?? `?${dim}`);
+  // Text has no grouped products: it reads back as the result with its groups spliced in.
   try {
     return rebuiltWith(built.expr, rename, original) === C.ungroup(expr);
   } catch (error) {
