@@ -7,6 +7,8 @@ import { type Expr, GROUPED, postOrder } from '../expr/node.js';
 /** Tree size from which a shared piece gets a name. */
 export const SHARE_SIZE = 12;
 
+const FUNCTIONS: ReadonlySet<Expr['op']> = new Set(['apply', 'softmax', 'logsumexp', 'inverse', 'trace', 'det', 'logdet', 'norm', 'norm1', 'sum']);
+
 /** Names for the shared pieces, in the order a reader wants them (users first). */
 export function sharedNames(root: Expr): Map<Expr, string> {
   const order = postOrder(root);
@@ -25,7 +27,11 @@ export function sharedNames(root: Expr): Map<Expr, string> {
     // A grouped product is a piece of the derivation's own (an adjoint, a half of a long
     // product): named even when used once, or a chain of them nests parentheses deeply.
     const grouped = (node.props & GROUPED) !== 0;
-    if (node === root || node.args.length === 0 || node.size < SHARE_SIZE || ((uses.get(node.id) ?? 0) < 2 && !grouped)) continue;
+    const used = uses.get(node.id) ?? 0;
+    // A function of something used three times or more is named however small, as a
+    // textbook names s = softmax(x) in diag(s) - s*s'.
+    const recurring = used >= 3 && FUNCTIONS.has(node.op);
+    if (node === root || node.args.length === 0 || (!recurring && (node.size < SHARE_SIZE || (used < 2 && !grouped)))) continue;
     let name: string;
     do name = `t${++counter}`;
     while (taken.has(name));
