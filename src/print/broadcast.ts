@@ -13,3 +13,10 @@ export function broadcastFactors(term: Expr): Expr[] | undefined {
   const broadcast = (chain.length === 1 && isOnes(chain[0]!)) || (chain.length === 2 && isOnes(chain[0]!) && isOnesRow(chain[1]!));
   return broadcast ? args.filter(isScalar) : undefined;
 }
+
+/** Whether the broadcast terms of a sum may be written as bare scalars: only beside a term
+ *  that has the sum's shape itself (`genuine`). A sum of broadcast terms alone, such as
+ *  -(x'𝟙)𝟙 - (𝟙'x)𝟙, written as scalars would read back as a scalar. */
+export function broadcastAllowed(sum: Expr, genuine: (term: Expr) => boolean = (term) => broadcastFactors(term) === undefined): boolean {
+  return !isScalar(sum) && sum.args.some(genuine);
+}

@@ -4,7 +4,7 @@
 import { isGrouped, isScalar, splitCoefficient } from '../expr/construct.js';
 import { findDim } from '../expr/dims.js';
 import { type Expr, postOrder } from '../expr/node.js';
-import { broadcastFactors } from './broadcast.js';
+import { broadcastAllowed, broadcastFactors } from './broadcast.js';
 import { sharedNames } from './share.js';
 import { PREC, type Style, STYLES, type StyleName } from './style.js';
 
@@ -163,8 +163,9 @@ export class Renderer {
   private printSum(e: Expr): Printed {
     const s = this.style;
     let text = '';
+    const broadcast = broadcastAllowed(e);
     e.args.forEach((term, index) => {
-      const view = broadcastScalar(term) ?? term;
+      const view = (broadcast ? broadcastScalar(term) : undefined) ?? term;
       const [coefficient] = view.op === 'number' ? [view.value] : splitCoefficient(view);
       if (coefficient < 0) {
         const positive = this.printNegated(view);

@@ -94,6 +94,8 @@ function expectTextEvaluatesToResult(result: DerivativeResult, f: Expr, where?: 
   const truth = evaluateExpr(result.expr, values, sizes);
   const read = evaluate(result.text, plain, where === undefined ? {} : { where });
   const asMatrix = typeof read === 'number' ? [[read]] : Array.isArray(read[0]) ? (read as number[][]) : (read as number[]).map((v) => [v]);
+  const size = (m: number[][]): string => `${m.length}×${m[0]!.length}`;
+  expect({ text: result.text, size: size(asMatrix) }).toEqual({ text: result.text, size: size(truth) });
   const gap = L.frobenius(L.zip(asMatrix, truth, (a, b) => a - b)) / Math.max(1, L.frobenius(truth));
   expect({ text: result.text, gap: gap < 1e-9 }).toEqual({ text: result.text, gap: true });
 }
@@ -109,6 +111,8 @@ describe("a result's text evaluates to the result", () => {
     ['grad', 'tr(X)', 'X', ''],
     ['grad', "tr(Q'*Q*X)", 'X', 'Q: orthogonal'],
     ['grad', 'sum(x + alpha)', 'alpha', ''],
+    // A sum of broadcast terms only, -(x'𝟙)𝟙 - (𝟙'x)𝟙: written as bare scalars it read back as a scalar.
+    ['grad', "sum(A - x*x')", 'x', ''],
     ['grad', "x'*A*x", 'x', 'A: symmetric'],
     ['jacobian', 'kron(A, X)', 'X', ''],
     ['jacobian', 'kron(X, B)', 'X', ''],
@@ -139,6 +143,9 @@ describe("a result's text evaluates to the result", () => {
         const f = kind === 'jacobian' ? vector : scalar;
         fc.pre(postOrder(f).some((n) => n.op === 'symbol' && n.name === variable) && !postOrder(f).some((n) => n.op === 'zero'));
         const text = render(f, 'text');
+        // Only inputs whose text means what was generated (det(3*I) leaves I's size open
+        // in the input itself: no value could fix it, for the input or its derivative).
+        fc.pre(parseExpression(text, { where: WHERE }).expr === f);
         let result: DerivativeResult;
         try {
           result = (kind === 'grad' ? grad : kind === 'jacobian' ? jacobian : hessian)(text, variable, { where: WHERE, verify: false });
@@ -147,6 +154,7 @@ describe("a result's text evaluates to the result", () => {
           return;
         }
         fc.pre(!postOrder(result.expr).some((n) => n.op === 'zero'));
+        if (process.env.SHOW_INPUT) console.log(kind, variable, text);
         expectTextEvaluatesToResult(result, parseExpression(text, { where: WHERE }).expr, WHERE);
         checked++;
       }),

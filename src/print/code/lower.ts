@@ -5,7 +5,7 @@
 
 import { MatcalcError } from '../../errors.js';
 import { type Expr, postOrder } from '../../expr/node.js';
-import { broadcastFactors, type Kind, kindOf, type Plan, productKind } from './plan.js';
+import { broadcastAllowed, broadcastFactors, type Kind, kindOf, type Plan, productKind } from './plan.js';
 
 /** Generated code for one value, with its kind and how tightly it binds. */
 export interface Piece {
@@ -131,10 +131,11 @@ export function lower(plan: Plan, dialect: Dialect): Lowered {
   const spellSum = (node: Expr): Piece => {
     const kind = kindOf(node);
     let result: Piece | undefined;
+    const allowed = broadcastAllowed(node, (term) => plan.names.has(term) || broadcastFactors(term) === undefined);
     for (const term of node.args) {
       const named = plan.names.has(term);
       const subtract = !named && term.op === 'multiply' && term.args[0]!.op === 'number' && term.args[0]!.value < 0;
-      const broadcast = named ? undefined : broadcastFactors(term);
+      const broadcast = named || !allowed ? undefined : broadcastFactors(term);
       const piece = named ? use(term) : broadcast ? spellFactors(broadcast, subtract) : term.op === 'multiply' ? spellFactors(term.args, subtract) : use(term);
       result = result ? dialect.add(result, piece, subtract, kind) : subtract ? dialect.negate(piece) : piece;
     }

@@ -149,6 +149,6 @@ export function planCode(spec: CodeSpec, reserved: ReadonlySet<string>, names: {
   return { spec, args, names: variables, temporaries, valueName, derivativeName, sizeSources, fresh };
 }
 
-export { broadcastFactors } from '../broadcast.js';
+export { broadcastAllowed, broadcastFactors } from '../broadcast.js';
 
 export const DERIVATIVE_WORD: Record<DerivativeKind, string> = { grad: 'gradient', jacobian: 'Jacobian', hessian: 'Hessian' };
