@@ -8,6 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { canonicalSymbolName } from '../grammar/names.js';
 import { gradient } from '../src/calculus/gradient.js';
 import { dagSize } from '../src/expr/node.js';
 import { parseExpression } from '../src/expr/parse.js';
@@ -25,7 +26,7 @@ const quick = process.argv.includes('--quick');
 const maxN = quick ? 128 : 1024;
 
 interface Stages { parse: number; derive: number; print: number; total: number }
-interface Row extends Stages { n: number; heapMb: number; dag: number; printed: number; sympyMs?: number | 'timeout' | 'error' }
+interface Row extends Stages { n: number; heapMb: number; peakMb: number; dag: number; printed: number; sympyMs?: number | 'timeout' | 'error' }
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -61,7 +62,7 @@ function derive(family: Family, n: number, variant: number): { stages: Stages; d
   const t0 = performance.now();
   const { expr, symbols } = parseExpression(family.text(n, variant));
   const t1 = performance.now();
-  const result = simplify(gradient(expr, symbols.get(family.variable(variant))!).gradient).expr;
+  const result = simplify(gradient(expr, symbols.get(canonicalSymbolName(family.variable(variant)))!).gradient).expr;
   const t2 = performance.now();
   const { text } = resultForms(result, [...symbols.values()], undefined);
   const t3 = performance.now();
@@ -105,7 +106,7 @@ function runFamily(family: Family): string[] {
     const stage = (pick: (s: Stages) => number): number => median(measured.map((m) => pick(m.stages)));
     const row: Row = {
       n, parse: stage((s) => s.parse), derive: stage((s) => s.derive), print: stage((s) => s.print), total: stage((s) => s.total),
-      heapMb: Math.max(retained, 0) / 2 ** 20, dag: measured[0]!.dag, printed: measured[0]!.printed,
+      heapMb: Math.max(retained, 0) / 2 ** 20, peakMb: process.resourceUsage().maxRSS / 1024, dag: measured[0]!.dag, printed: measured[0]!.printed,
     };
     if (!sympyStopped) {
       row.sympyMs = sympyTime(family.sympy(n));
@@ -116,13 +117,13 @@ function runFamily(family: Family): string[] {
   }
   lines.push(
     `## ${family.name}`, '',
-    '| N | parse (ms) | derive (ms) | print (ms) | total (ms) | heap kept (MB) | DAG nodes | printed chars | SymPy diff (ms) | SymPy / derive |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| N | parse (ms) | derive (ms) | print (ms) | total (ms) | heap kept (MB) | peak RSS (MB) | DAG nodes | printed chars | SymPy diff (ms) | SymPy / derive |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   );
   for (const r of rows) {
     const s = r.sympyMs === undefined ? '' : typeof r.sympyMs === 'number' ? r.sympyMs.toFixed(1) : r.sympyMs;
     const ratio = typeof r.sympyMs === 'number' ? (r.sympyMs / r.derive).toFixed(0) + '×' : '';
-    lines.push(`| ${r.n} | ${r.parse.toFixed(2)} | ${r.derive.toFixed(2)} | ${r.print.toFixed(2)} | ${r.total.toFixed(2)} | ${r.heapMb.toFixed(2)} | ${r.dag} | ${r.printed} | ${s} | ${ratio} |`);
+    lines.push(`| ${r.n} | ${r.parse.toFixed(2)} | ${r.derive.toFixed(2)} | ${r.print.toFixed(2)} | ${r.total.toFixed(2)} | ${r.heapMb.toFixed(2)} | ${r.peakMb.toFixed(0)} | ${r.dag} | ${r.printed} | ${s} | ${ratio} |`);
   }
   const largest = rows[rows.length - 1]!;
   if (largest.n < maxN) lines.push('', `Stopped after N = ${largest.n}: one derivation took over ${MATCALC_LIMIT_MS / 1000} s.`);
@@ -138,7 +139,7 @@ const lines: string[] = [
   `Node ${process.version}; ${sympy ? 'SymPy comparison on' : 'no SymPy (python3 with sympy not found)'}; verification off; each family in a fresh process.`,
   'Times are medians over repeats, each a first derivation (the symbols renamed, so nothing is interned yet), after the JIT has warmed on small members of the family.',
   "*derive* is differentiation, isolation and simplification — what SymPy's timed `f.diff(v)` does; *total* adds parsing the text and printing the result (with the check that it reads back).",
-  '*heap kept* is what one derivation leaves on the heap after a garbage collection (the intern table grows by its nodes).', '',
+  '*heap kept* is what one derivation leaves on the heap after a garbage collection (the intern table grows by its nodes); *peak RSS* is the process\'s high-water mark so far (N grows within a family\'s process, so it is the peak at that N, Node\'s own ~50 MB included).', '',
 ];
 if (only) {
   process.stdout.write(JSON.stringify(runFamily(FAMILIES[Number(only.split('=')[1])]!)));

@@ -79,7 +79,11 @@ export function splitCoefficient(e: Expr): [number, Expr] {
   }
   return [1, e];
 }
-const coefficientOf = (e: Expr): number => splitCoefficient(e)[0];
+/** The numeric coefficient of a term, read without building the rest (a comparator calls it). */
+function coefficientOf(e: Expr): number {
+  if (e.op === 'number') return e.value;
+  return e.op === 'multiply' && e.args[0]!.op === 'number' ? e.args[0]!.value : 1;
+}
 
 function describeShapes(what: string, operands: readonly Expr[]): () => string {
   return () => `${what}: shapes ${operands.map((o) => shapeText(o.shape)).join(', ')} do not fit`;
