@@ -80,7 +80,6 @@ function runFamily(family: Family): string[] {
   // members of the family, in symbols of their own, before anything is timed.
   for (const n of [1, 2, 4, 8, 16]) for (let r = 0; r < 3; r++) derive(family, n, WARM_UP_VARIANT + r);
   const rows: Row[] = [];
-  let sympyStopped = !sympy;
   for (const n of SIZES.filter((s) => s <= maxN)) {
     if (rows.length > 0 && rows[rows.length - 1]!.total > MATCALC_LIMIT_MS) break;
     // Every repeat is a first derivation: its own symbols, nothing of it interned yet.
@@ -108,12 +107,15 @@ function runFamily(family: Family): string[] {
       n, parse: stage((s) => s.parse), derive: stage((s) => s.derive), print: stage((s) => s.print), total: stage((s) => s.total),
       heapMb: Math.max(retained, 0) / 2 ** 20, peakMb: process.resourceUsage().maxRSS / 1024, dag: measured[0]!.dag, printed: measured[0]!.printed,
     };
-    if (!sympyStopped) {
-      row.sympyMs = sympyTime(family.sympy(n));
-      if (row.sympyMs === 'timeout' || row.sympyMs === 'error') sympyStopped = true;
-    }
     rows.push(row);
-    process.stderr.write(`${family.name} N=${n}: derive ${row.derive.toFixed(2)} ms, total ${row.total.toFixed(2)} ms${row.sympyMs !== undefined ? `, sympy ${typeof row.sympyMs === 'number' ? row.sympyMs.toFixed(1) + ' ms' : row.sympyMs}` : ''}\n`);
+    process.stderr.write(`${family.name} N=${n}: derive ${row.derive.toFixed(2)} ms, total ${row.total.toFixed(2)} ms\n`);
+  }
+  // SymPy after matcalc, not between its sizes: idle for seconds while SymPy runs, this
+  // process would resume with a heap V8 has shrunk, and time that instead of matcalc.
+  for (const row of sympy ? rows : []) {
+    row.sympyMs = sympyTime(family.sympy(row.n));
+    process.stderr.write(`${family.name} N=${row.n}: sympy ${typeof row.sympyMs === 'number' ? row.sympyMs.toFixed(1) + ' ms' : row.sympyMs}\n`);
+    if (row.sympyMs === 'timeout' || row.sympyMs === 'error') break;
   }
   lines.push(
     `## ${family.name}`, '',

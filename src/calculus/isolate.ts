@@ -60,9 +60,16 @@ function prepare(rule: Rule): Isolation {
   return { rule, adjoint, pattern, outputs, ...(termwise ? { termwise } : {}) };
 }
 
-let prepared: Isolation[] | undefined;
-function isolationRules(): Isolation[] {
-  return (prepared ??= rules('isolation').map(prepare));
+let prepared: Map<string, Isolation[]> | undefined;
+/** The isolation rules whose pattern can match a node of this operator, in file order. */
+function isolationRules(op: string): readonly Isolation[] {
+  if (!prepared) {
+    prepared = new Map();
+    for (const isolation of rules('isolation').map(prepare)) {
+      prepared.set(isolation.pattern.op, [...(prepared.get(isolation.pattern.op) ?? []), isolation]);
+    }
+  }
+  return prepared.get(op) ?? [];
 }
 
 export interface Isolated {
@@ -115,7 +122,7 @@ export function isolate(df: Expr, x: Expr, options: IsolationOptions = {}): Isol
       if (node.args[0] === x) gradientParts.push(adjoint);
       return;
     }
-    for (const isolation of isolationRules()) {
+    for (const isolation of isolationRules(node.op)) {
       if (isolation.adjoint === 'g' && !C.isScalar(adjoint)) continue;
       if (isolation.adjoint === 'v' && adjoint.shape.cols !== '1') continue;
       const context: MatchContext = { variables: isolation.rule.variables, isLinear };

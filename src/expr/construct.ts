@@ -241,6 +241,9 @@ export function transpose(a: Expr): Expr {
   if (a.op === 'transpose') return a.args[0]!;
   if (a.props & SYMMETRIC || a.op === 'diagMatrix') return a;
   if (a.op === 'zero') return zero(shape(a.shape.cols, a.shape.rows));
+  // (Σ tᵢᵀ)ᵀ = Σ tᵢ, like Aᵀᵀ = A: it removes every transpose, so there is nothing to choose.
+  // (Isolation builds it: the adjoint of d(x)ᵀ summed over many terms, then transposed.)
+  if (a.op === 'add' && a.args.every((t) => t.op === 'transpose')) return add(...a.args.map((t) => t.args[0]!));
   return intern('transpose', [a], shape(a.shape.cols, a.shape.rows));
 }
 
