@@ -36,7 +36,8 @@ Examples:
 
 Notation (README.md, "Notation in short"): x' A^T Aᵀ transpose; inv(A) A^-1 A⁻¹ inverse; A*B, AB, A B
 product; A .* B, A ∘ B Hadamard; A ⊗ B Kronecker; tr det logdet sum norm ‖x‖ exp log tanh
-sigmoid relu softmax logsumexp …; "… where t1 = W*x" names a piece.`;
+sigmoid relu softmax logsumexp …; "… where t1 = W*x" names a piece; I_n, ones_n are sized
+constants, and a result that needs them declares its shapes: "I_n where X: n×n".`;
 
 type Format = 'text' | 'unicode' | 'latex' | 'json';
 type CodeFormat = CodeTarget;
