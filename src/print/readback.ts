@@ -9,7 +9,6 @@ import { declarationsOf, parseExpression } from '../expr/parse.js';
 import * as C from '../expr/construct.js';
 import { type Dim, productDim } from '../expr/dims.js';
 import { DIAGONAL, type Expr, ORTHOGONAL, postOrder, SPD, SYMMETRIC } from '../expr/node.js';
-import { isScalar } from '../expr/construct.js';
 import { MatcalcError } from '../errors.js';
 import { type DeclaredShape, render, type RenderOptions } from './render.js';
 import type { StyleName } from './style.js';
@@ -52,7 +51,7 @@ const isConstant = (e: Expr): boolean => e.op === 'identity' || e.op === 'ones' 
  *  from its neighbours. */
 function isConstantUnit(e: Expr): boolean {
   if (isConstant(e) || (e.op === 'transpose' && isConstant(e.args[0]!))) return true;
-  const matrices = e.op === 'multiply' ? e.args.filter((a) => !isScalar(a)) : [];
+  const matrices = e.op === 'multiply' ? e.args.filter((a) => !C.isScalar(a)) : [];
   return matrices.length === 1 && isConstantUnit(matrices[0]!);
 }
 
@@ -70,12 +69,12 @@ function everyConstantPinned(root: Expr): boolean {
       const arg = node.args[i]!;
       if (!isConstantUnit(arg)) continue;
       if (node.op === 'add' || node.op === 'hadamard') {
-        if (!node.args.some((other) => free.get(other.id) && !isScalar(other))) return false;
+        if (!node.args.some((other) => free.get(other.id) && !C.isScalar(other))) return false;
       } else if (node.op === 'multiply') {
         if (isConstantUnit(node)) continue; // -I: its place in the parent decides
         // 𝟙 (n×1) is sized by the factor on its left, 𝟙ᵀ (1×n) by the one on its right.
         const neighbour = node.args[arg.op === 'transpose' ? i + 1 : i - 1];
-        if (arg.op === 'identity' || arg.op === 'zero' || !neighbour || isScalar(neighbour) || !free.get(neighbour.id)) return false;
+        if (arg.op === 'identity' || arg.op === 'zero' || !neighbour || C.isScalar(neighbour) || !free.get(neighbour.id)) return false;
       } else if (!(node.op === 'transpose' && isConstant(arg))) return false;
     }
   }
