@@ -395,33 +395,36 @@ export function parseAst(text: string, options: ParseOptions = {}): Ast {
 function cutDeclarations(text: string): { text: string; declarations: Declaration[] } {
   const at = topLevelWhere(text);
   if (at < 0) return { text, declarations: [] };
+  const isDeclaration = (segment: string): boolean => segment.includes(':') && !segment.includes('=');
+  const segments = text.slice(at + 5).split(';');
   const declarations: Declaration[] = [];
-  const chars = [...text.slice(0, at + 5)];
-  let rest = text.slice(at + 5);
+  let clause = '';
   let offset = at + 5;
   let bindings = false;
-  const segments = rest.split(';');
   segments.forEach((segment, index) => {
-    const isDeclaration = segment.includes(':') && !segment.includes('=');
-    if (isDeclaration) {
-      try {
-        declarations.push(...parseDeclarations(segment));
-      } catch (error) {
-        if (!(error instanceof MatcalcError) || !error.span) throw error;
-        throw new MatcalcError(error.kind, error.message, {
-          span: { start: error.span.start + offset, end: error.span.end + offset }, source: text, ...(error.expected ? { expected: error.expected } : {}),
-        });
-      }
-    } else if (segment.trim() !== '') bindings = true;
-    const separator = index < segments.length - 1 ? (isDeclaration || segments[index + 1]!.includes(':') && !segments[index + 1]!.includes('=') ? ' ' : ',') : '';
-    chars.push(...(isDeclaration ? segment.replace(/[^\n]/g, ' ') : segment), ...separator);
+    const declaration = isDeclaration(segment);
+    if (declaration) declarations.push(...declarationsAt(segment, offset, text));
+    else if (segment.trim() !== '') bindings = true;
+    const next = segments[index + 1];
+    const separator = next === undefined ? '' : declaration || isDeclaration(next) ? ' ' : ',';
+    clause += (declaration ? segment.replace(/[^\n]/g, ' ') : segment) + separator;
     offset += segment.length + 1;
   });
-  rest = chars.join('');
   if (declarations.length === 0) return { text, declarations };
   // Declarations alone: the `where` goes too.
-  const result = bindings ? rest : rest.slice(0, at) + '     ' + rest.slice(at + 5);
-  return { text: result, declarations };
+  return { text: text.slice(0, at) + (bindings ? 'where' : '     ') + clause, declarations };
+}
+
+/** One `;`-separated entry's declarations, their error spans moved to where it stands. */
+function declarationsAt(segment: string, offset: number, text: string): Declaration[] {
+  try {
+    return parseDeclarations(segment);
+  } catch (error) {
+    if (!(error instanceof MatcalcError) || !error.span) throw error;
+    throw new MatcalcError(error.kind, error.message, {
+      span: { start: error.span.start + offset, end: error.span.end + offset }, source: text, ...(error.expected ? { expected: error.expected } : {}),
+    });
+  }
 }
 
 /** The offset of the `where` keyword outside parentheses, or -1. */
@@ -438,7 +441,7 @@ function topLevelWhere(text: string): number {
 
 /** Binding names after `where` are whole words in the body too (`t1`, `hidden`). */
 function bindingNames(text: string): string[] {
-  const at = text.search(/\bwhere\b/);
+  const at = topLevelWhere(text);
   if (at < 0) return [];
   return [...text.slice(at + 5).matchAll(/(?:^|,)\s*([A-Za-z][A-Za-z0-9_]*)\s*=/g)].map((m) => m[1]!).filter((name) => name.length > 1);
 }

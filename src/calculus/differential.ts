@@ -64,11 +64,11 @@ export function differentiate(f: Expr, x: Expr): Differential {
     if (known) return known;
     let result: Expr | undefined;
     for (const rule of rulesFor(e)) {
-      const halves = e.op === 'add' && e.args.length > 2 ? distributesOverSum(rule) : undefined;
-      if (halves) {
+      const termwise = e.op === 'add' && e.args.length > 2 ? distributesOverSum(rule) : undefined;
+      if (termwise) {
         // d(A + B) = d(A) + d(B) on a k-term sum: every term at once.
         const context: MatchContext = { variables: rule.variables };
-        result = C.add(...e.args.map((term) => instantiate(halves.term, { ...EMPTY_BINDINGS, vars: new Map([[halves.first, term]]) }, context, d)));
+        result = C.add(...e.args.map((term) => instantiate(termwise.term, { ...EMPTY_BINDINGS, vars: new Map([[termwise.first, term]]) }, context, d)));
         steps.push({ rule: rule.name, before: e, after: result });
         break;
       }

@@ -5,7 +5,7 @@
 import { MatcalcError } from '../errors.js';
 import * as C from '../expr/construct.js';
 import { shapeText } from '../expr/dims.js';
-import { type Expr, GROUPED, postOrder, SYMMETRIC } from '../expr/node.js';
+import { type Expr, postOrder, SYMMETRIC } from '../expr/node.js';
 import { rewriteBottomUp, type Step } from '../rewrite/engine.js';
 import { rules } from '../rewrite/library.js';
 import { dependence, differentiate } from './differential.js';
@@ -115,7 +115,7 @@ export function balanceProducts(f: Expr, x: Expr): Expr {
 const BALANCE_FROM = 4;
 
 function holdsGroups(e: Expr): boolean {
-  return postOrder(e).some((n) => (n.props & GROUPED) !== 0);
+  return postOrder(e).some(C.isGrouped);
 }
 
 function hasKron(e: Expr): boolean {

@@ -2,7 +2,8 @@
 // that two or more places use and that is big enough to be worth a name. Without this a
 // printed DAG repeats its shared pieces and can grow much faster than the DAG itself.
 
-import { type Expr, GROUPED, postOrder } from '../expr/node.js';
+import { isGrouped } from '../expr/construct.js';
+import { type Expr, postOrder } from '../expr/node.js';
 
 /** Tree size from which a shared piece gets a name. */
 export const SHARE_SIZE = 12;
@@ -26,7 +27,7 @@ export function sharedNames(root: Expr): Map<Expr, string> {
     const node = order[i]!;
     // A grouped product is a piece of the derivation's own (an adjoint, a half of a long
     // product): named even when used once, or a chain of them nests parentheses deeply.
-    const grouped = (node.props & GROUPED) !== 0;
+    const grouped = isGrouped(node);
     const used = uses.get(node.id) ?? 0;
     // A function of something used three times or more is named however small, as a
     // textbook names s = softmax(x) in diag(s) - s*s'.
