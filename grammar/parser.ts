@@ -410,9 +410,8 @@ function cutDeclarations(text: string): { text: string; declarations: Declaratio
     clause += (declaration ? segment.replace(/[^\n]/g, ' ') : segment) + separator;
     offset += segment.length + 1;
   });
-  if (declarations.length === 0) return { text, declarations };
   // Declarations alone: the `where` goes too.
-  return { text: text.slice(0, at) + (bindings ? 'where' : '     ') + clause, declarations };
+  return { text: text.slice(0, at) + (bindings || declarations.length === 0 ? 'where' : '     ') + clause, declarations };
 }
 
 /** One `;`-separated entry's declarations, their error spans moved to where it stands. */

@@ -67,11 +67,13 @@ export function guard<T>(source: string, run: () => T): T {
 export function parse(text: string, options: Options = {}): Parsed {
   return guard(text, () => {
     const { expr, symbols } = parseExpression(text, { where: options.where });
+    // Written so that it reads back: an I_n the text alone would not size keeps its size.
+    const forms = resultForms(expr, [...symbols.values()], options.where, { share: false });
     return {
       expr,
-      text: render(expr, 'text'),
-      unicode: render(expr, 'unicode'),
-      latex: render(expr, 'latex'),
+      text: forms.text,
+      unicode: renderResult(expr, 'unicode', forms),
+      latex: renderResult(expr, 'latex', forms),
       shape: shapeText(expr.shape),
       symbols: Object.fromEntries([...symbols].map(([name, node]) => [name, shapeText(node.shape)])),
     };

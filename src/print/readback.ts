@@ -22,13 +22,13 @@ export interface ResultForms {
 /** The text of a result, and how to render its other styles. `symbols`: the symbols of
  *  the expression it was derived from (the variable may not occur in the result); `where`:
  *  the declarations the derivation was given. */
-export function resultForms(expr: Expr, symbols: readonly Expr[], where: string | undefined): ResultForms {
-  const plain: RenderOptions = { share: true };
+export function resultForms(expr: Expr, symbols: readonly Expr[], where: string | undefined, { share = true }: { share?: boolean } = {}): ResultForms {
+  const plain: RenderOptions = { share };
   const text = render(expr, 'text', plain);
   if (everyConstantPinned(expr) || readsBack(text, expr, symbols, where)) return { text, options: plain };
   // Only the declarations the text needs (a few symbols: each is one more reading).
   let declarations = undeclared(symbols, where);
-  const sized = (list: readonly DeclaredShape[]): RenderOptions => ({ share: true, sizes: true, declarations: list });
+  const sized = (list: readonly DeclaredShape[]): RenderOptions => ({ share, sizes: true, declarations: list });
   if (declarations.length <= MINIMISE_UP_TO) {
     // The first symbols go first: the variable, which a result is about, usually comes last.
     for (const candidate of [...declarations]) {

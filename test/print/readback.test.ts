@@ -67,6 +67,18 @@ describe('shapes declared in the where clause', () => {
     expect(parse('vec(X) + v where v: m·n; X: m×n').symbols).toEqual({ X: 'm×n', v: 'm·n×1' });
   });
 
+  test('a ; between bindings reads as a comma, with or without declarations', () => {
+    expect(parse('h + g where h = W*x; g = tr(A)').expr).toBe(parse('h + g where h = W*x, g = tr(A)').expr);
+    expect(parse('h + g where h = W*x; g = tr(A); x: 3').symbols).toEqual({ W: 'n×3', x: '3×1', A: 'm×m' });
+  });
+
+  test("parse's text reads back too: a size the text alone would not fix stays written", () => {
+    const parsed = parse('2*sum(x)*ones_n where x: n');
+    expect(parsed.text).toBe('2*sum(x)*ones_n where x: n');
+    expect(parse(parsed.text).expr).toBe(parsed.expr);
+    expect(parse("(A + I)*x").text).toBe('(A + I)*x');
+  });
+
   test('a declared symbol the expression does not use gives its sizes to evaluate', () => {
     expect(evaluate('I_n where X: n×n', { X: [[1, 2], [3, 4]] })).toEqual([[1, 0], [0, 1]]);
     expect(evaluate('2*sum(x)*ones_n where x: n', { x: [1, 2, 3] })).toEqual([12, 12, 12]);
