@@ -1,25 +1,15 @@
-// Every word the notation knows: functions (with their aliases), Greek letters. The lexer
-// and the printers both read these tables, so a spelling is added in one place.
+// Every word the notation knows: functions (their spellings come from the operator table,
+// src/ops), Greek letters. The lexer and the printers both read these tables.
 
-/** Function spellings → canonical function name. */
-export const FUNCTION_ALIASES: ReadonlyMap<string, string> = new Map([
-  ['tr', 'tr'], ['trace', 'tr'], ['det', 'det'], ['logdet', 'logdet'], ['sum', 'sum'],
-  ['norm', 'norm'], ['norm2', 'norm'], ['norm1', 'norm1'],
-  ['inv', 'inv'], ['transpose', 'transpose'], ['diag', 'diag'], ['vec', 'vec'],
-  ['exp', 'exp'], ['log', 'log'], ['ln', 'log'], ['sin', 'sin'], ['cos', 'cos'], ['tan', 'tan'],
-  ['tanh', 'tanh'], ['sigmoid', 'sigmoid'], ['relu', 'relu'], ['softplus', 'softplus'],
-  ['sqrt', 'sqrt'], ['abs', 'abs'], ['softmax', 'softmax'], ['logsumexp', 'logsumexp'],
-  ['hadamard', 'hadamard'], ['kron', 'kron'],
-  // Derivatives of relu and abs; they appear in results, so they must parse back.
-  ['step', 'step'], ['sign', 'sign'],
-]);
+import { FUNCTION_SPELLINGS, readFunction } from '../src/ops/table.js';
+
+/** Function spellings → canonical function name (the operator table, src/ops, holds them). */
+export const FUNCTION_ALIASES: ReadonlyMap<string, string> = new Map(FUNCTION_SPELLINGS.map((spelling) => [spelling, readFunction(spelling)!.name]));
 
 /** Canonical function name → how many arguments it takes. */
-export const FUNCTION_ARITY: ReadonlyMap<string, number> = new Map([
-  ['hadamard', 2], ['kron', 2],
-]);
+export const FUNCTION_ARITY: ReadonlyMap<string, number> = new Map(FUNCTION_SPELLINGS.map((spelling) => [readFunction(spelling)!.name, readFunction(spelling)!.arity]));
 
-export const FUNCTION_NAMES: readonly string[] = [...new Set(FUNCTION_ALIASES.values())];
+export { FUNCTION_NAMES } from '../src/ops/table.js';
 
 /** Greek scalar names, ASCII spelling → letter. The ASCII name is the symbol's identity. */
 export const GREEK: ReadonlyMap<string, string> = new Map([

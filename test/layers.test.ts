@@ -1,11 +1,13 @@
-// Layers run one way (STYLE.md): grammar → expr → rewrite → calculus → simplify → print /
-// numeric → check → index → cli. An import that points back up the list fails here.
+// Layers run one way (STYLE.md): ops → grammar → expr → rewrite → calculus → simplify →
+// print / numeric → check → index → cli. An import that points back up the list fails here.
+// The operator table (src/ops) is below the grammar, which reads its spellings; it uses
+// only the dense linear algebra (src/numeric/linalg.ts), a leaf.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, normalize, relative } from 'node:path';
 import { expect, test } from '@jest/globals';
 
 const LAYERS: [string, number][] = [
-  ['src/errors.ts', 0], ['src/limits.ts', 0], ['grammar/', 1], ['src/expr/', 2], ['src/rewrite/', 3], ['src/calculus/', 4],
+  ['src/errors.ts', 0], ['src/limits.ts', 0], ['src/rules.d.ts', 0], ['src/numeric/linalg.ts', 0], ['src/ops/', 0.5], ['grammar/', 1], ['src/expr/', 2], ['src/rewrite/', 3], ['src/calculus/', 4],
   ['src/simplify/', 5], ['src/print/', 6], ['src/numeric/', 6], ['src/check/', 7], ['src/index.ts', 8], ['cli.ts', 9],
 ];
 const layerOf = (file: string): number | undefined => LAYERS.find(([prefix]) => file.startsWith(prefix))?.[1];
@@ -20,7 +22,9 @@ function sources(dir: string): string[] {
 test('no module imports from a later layer', () => {
   const backEdges: string[] = [];
   for (const file of [...sources('grammar'), ...sources('src'), 'cli.ts']) {
-    const layer = layerOf(file)!;
+    const layer = layerOf(file);
+    if (layer === undefined) backEdges.push(`${file} has no layer`);
+    if (layer === undefined) continue;
     for (const match of readFileSync(file, 'utf8').matchAll(/from '(\.[^']+)'/g)) {
       const target = relative('.', normalize(join(dirname(file), match[1]!))).replace(/\.js$/, '.ts');
       const targetLayer = layerOf(target);

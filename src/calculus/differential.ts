@@ -3,6 +3,7 @@
 // a DAG's differential is a DAG of linear size.
 
 import { MatcalcError } from '../errors.js';
+import { isShapeOnly, operationTitle } from '../ops/table.js';
 import * as C from '../expr/construct.js';
 import { type Expr, warm } from '../expr/node.js';
 import type { Step } from '../rewrite/engine.js';
@@ -12,16 +13,13 @@ import { rules } from '../rewrite/library.js';
 import { EMPTY_BINDINGS, match, type MatchContext } from '../rewrite/match.js';
 import { distributesOverSum, type Rule } from '../rewrite/rule.js';
 
-const OPERATION_NAMES: Partial<Record<Expr['op'], string>> = {
-  kron: 'the Kronecker product', vec: 'vec', commutation: 'K(…)', diagMatrix: 'diag', diagVector: 'diag',
-};
-
-/** A node depends on x if x occurs in it; K(X) only carries a shape, so it is constant. */
+/** A node depends on x if x occurs in it; K(X) and numel(X) only carry a shape (the table's
+ *  shapeOnly flag), so they are constant. */
 export function dependence(x: Expr): (e: Expr) => boolean {
   const memo = new Map<number, boolean>();
   const depends = (e: Expr): boolean => {
     if (e === x) return true;
-    if (e.op === 'commutation' || e.args.length === 0) return false;
+    if (e.args.length === 0 || isShapeOnly(e)) return false;
     const known = memo.get(e.id);
     if (known !== undefined) return known;
     if (memo.size === 0) warm(e, (n) => n !== e && depends(n));
@@ -80,8 +78,7 @@ export function differentiate(f: Expr, x: Expr): Differential {
       break;
     }
     if (!result) {
-      const what = OPERATION_NAMES[e.op] ?? (e.op === 'apply' ? e.name : e.op);
-      throw new MatcalcError('unsupported', `no differential rule for ${what}`);
+      throw new MatcalcError('unsupported', `no differential rule for ${operationTitle(e)}`);
     }
     memo.set(e.id, result);
     return result;

@@ -4,6 +4,7 @@
 // symbolically. Each step adds O(1) shared nodes, so the cost is linear in df.
 
 import { MatcalcError } from '../errors.js';
+import { operationTitle } from '../ops/table.js';
 import * as C from '../expr/construct.js';
 import type { Expr } from '../expr/node.js';
 import type { Step } from '../rewrite/engine.js';
@@ -140,7 +141,7 @@ export function isolate(df: Expr, x: Expr, options: IsolationOptions = {}): Isol
       for (const { child, template } of isolation.outputs) give(bindings.vars.get(child)!, instantiate(template, bindings, context));
       return;
     }
-    throw new MatcalcError('unsupported', `cannot isolate d(${x.name}) through ${describeOp(node)}: no isolation rule applies (not supported yet)`);
+    throw new MatcalcError('unsupported', `cannot isolate d(${x.name}) through ${operationTitle(node)}: no isolation rule applies (not supported yet)`);
   };
   for (let i = order.length - 1; i >= 0; i--) {
     const node = order[i]!;
@@ -155,7 +156,3 @@ export function isolate(df: Expr, x: Expr, options: IsolationOptions = {}): Isol
   return { gradient, steps };
 }
 
-function describeOp(e: Expr): string {
-  const names: Partial<Record<Expr['op'], string>> = { kron: 'a Kronecker product', vec: 'vec(…)', diagMatrix: 'diag(…)', diagVector: 'diag(…)' };
-  return names[e.op] ?? e.op;
-}

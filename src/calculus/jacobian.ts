@@ -2,6 +2,7 @@
 // rules, then d vec(F) = J d vec(X) built from d(X) outwards by rules/jacobian.rules.
 
 import { MatcalcError } from '../errors.js';
+import { operationTitle } from '../ops/table.js';
 import * as C from '../expr/construct.js';
 import { type Expr, postOrder } from '../expr/node.js';
 import { conditionsHold, type Step } from '../rewrite/engine.js';
@@ -75,7 +76,7 @@ export function jacobian(f: Expr, x: Expr): Jacobian {
         steps.push({ rule: forward.rule.name, before: node, after: result });
         break;
       }
-      if (!result) throw new MatcalcError('unsupported', `no Jacobian rule for ${node.op} (not supported yet)`);
+      if (!result) throw new MatcalcError('unsupported', `no Jacobian rule for ${operationTitle(node)} (not supported yet)`);
     }
     memo.set(node.id, result);
     return result;

@@ -6,6 +6,7 @@ import type { Ast } from '../../grammar/ast.js';
 import type { Declaration } from '../../grammar/declarations.js';
 import { GREEK, subscriptSize } from '../../grammar/names.js';
 import { MatcalcError, type Span } from '../errors.js';
+import { readFunction } from '../ops/table.js';
 import * as C from './construct.js';
 import { type Dim, findDim, productDim, type Shape, strictUnifier, UnionFind, withUnifier } from './dims.js';
 import { DIAGONAL, type Expr, memoize, ORTHOGONAL, postOrder, SPD, SYMMETRIC } from './node.js';
@@ -347,27 +348,14 @@ function hint(what: string): string | undefined {
   return undefined;
 }
 
+/** A function call by its canonical name (grammar/names.ts gives it): a core operator with
+ *  a function spelling, the commutation matrix K, the differential d, or a function. */
 export function applyFunction(name: string, args: readonly Expr[]): Expr {
-  const [a, b] = [args[0]!, args[1]!];
-  switch (name) {
-    case 'tr': return C.trace(a);
-    case 'det': return C.det(a);
-    case 'logdet': return C.logdet(a);
-    case 'sum': return C.sum(a);
-    case 'norm': return C.norm(a);
-    case 'norm1': return C.norm1(a);
-    case 'inv': return C.inverse(a);
-    case 'transpose': return C.transpose(a);
-    case 'diag': return C.diag(a);
-    case 'vec': return C.vec(a);
-    case 'softmax': return C.softmax(a);
-    case 'logsumexp': return C.logsumexp(a);
-    case 'hadamard': return C.hadamard(a, b);
-    case 'kron': return C.kron(a, b);
-    case 'K': return C.commutation(a);
-    case 'd': return C.differential(a);
-    default: return C.apply(name, a);
-  }
+  if (name === 'K') return C.commutation(args[0]!);
+  if (name === 'd') return C.differential(args[0]!);
+  const reading = readFunction(name);
+  if (reading?.kind === 'core') return C.CORE_CONSTRUCTORS[reading.op]!(...args);
+  return C.func(name, args[0]!);
 }
 
 /** Names for the dimensions no declaration named: n, m, p, … in order of appearance. */

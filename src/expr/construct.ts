@@ -8,6 +8,7 @@ import {
   type Dim, findDim, isScalarShape, isVectorShape, productDim, SCALAR, type Shape, shapeText, unifyDims,
 } from './dims.js';
 import { DIAGONAL, type Expr, GROUPED, intern, postOrder, type Op, ORTHOGONAL, SPD, SYMMETRIC } from './node.js';
+import { type Assumption, definitionOf, type FunctionDefinition, functionsNamed, type ResultRule } from '../ops/table.js';
 
 export const isScalar = (e: Expr): boolean => isScalarShape(e.shape);
 export const isVector = (e: Expr): boolean => isVectorShape(e.shape) && !isScalar(e);
@@ -342,88 +343,101 @@ export function kron(...factors: Expr[]): Expr {
   return multiply(...scalars, core);
 }
 
-/** f(0) for the functions where it is a short exact number (folded: exp(0) = 1). */
-const AT_ZERO: Readonly<Record<string, number>> = {
-  exp: 1, log: -Infinity, sin: 0, cos: 1, tan: 0, tanh: 0, sigmoid: 0.5, relu: 0, sqrt: 0, abs: 0, step: 0, sign: 0,
-};
-
-/** An elementwise function by name: its spellings are in grammar/names.ts, its numeric
- *  definition in src/numeric/functions.ts, its differential in rules/differential.rules. */
+/** An elementwise function by name (exp, log, …): a node `apply` carrying the name. */
 export function apply(name: string, a: Expr): Expr {
-  const atZero = AT_ZERO[name];
-  if (isZero(a) && atZero !== undefined && Number.isFinite(atZero)) return atZero === 0 ? zero(a.shape) : multiply(number(atZero), onesLike(a.shape));
-  return intern('apply', [a], a.shape, name);
+  return func(name, a);
+}
+
+/** A function by its canonical name (src/ops): the constructor every function shares. Where
+ *  one name stands for two operations (diag of a vector, of a matrix), the argument decides. */
+export function func(name: string, a: Expr): Expr {
+  const definitions = functionsNamed(name);
+  if (definitions.length === 0) throw new MatcalcError('unsupported', `no operation named ${name}`);
+  const fitting = definitions.find((d) => d.family === 'elementwise' || d.argument !== 'vector' || isVector(a) || isScalar(a)) ?? definitions[0]!;
+  return applyDefinition(fitting, a);
+}
+
+const ASSUMPTION_FLAGS: Readonly<Record<Assumption, number>> = { symmetric: SYMMETRIC, spd: SPD, diagonal: DIAGONAL, orthogonal: ORTHOGONAL };
+const flagsOf = (assumptions: readonly Assumption[] | undefined): number => (assumptions ?? []).reduce((flags, a) => flags | ASSUMPTION_FLAGS[a], 0);
+
+/** The result shape a definition's rule gives for an argument of shape m×n. */
+function resultShape(rule: ResultRule, a: Expr): Shape {
+  switch (rule) {
+    case 'same': return a.shape;
+    case 'scalar': return SCALAR;
+    case 'transposed': return shape(a.shape.cols, a.shape.rows);
+    case 'diagonal': return shape(a.shape.rows, a.shape.rows);
+    case 'column': return shape(a.shape.rows, '1');
+    case 'vec': return shape(productDim([a.shape.rows, a.shape.cols]), '1');
+  }
+}
+
+/** Builds f(a) for a definition: its argument rule checked, its folds applied (each one
+ *  removes f or replaces it by something simpler, with nothing to choose). */
+export function applyDefinition(definition: FunctionDefinition, a: Expr): Expr {
+  const folds = definition.folds;
+  if (definition.family === 'elementwise') {
+    // f of zero is f(0) in every entry, when that is a number (exp(0) = 1, softplus(0) = log 2).
+    const atZero = isZero(a) ? definition.scalar(0) : NaN;
+    if (Number.isFinite(atZero)) return atZero === 0 ? zero(a.shape) : multiply(number(atZero), onesLike(a.shape));
+    // The transpose stays outside: f(A') = f(A)', so sin(A)' and sin(A') are one node.
+    if (a.op === 'transpose' && folds.transpose === 'commutes') return transpose(applyDefinition(definition, a.args[0]!));
+    return intern('apply', [a], a.shape, definition.name);
+  }
+  if (isScalar(a) && folds.scalar !== undefined) {
+    if (folds.scalar === 'self') return a;
+    if (folds.scalar === 'one') return ONE();
+    if (folds.scalar === 'reciprocal') return power(a, -1);
+    return func(folds.scalar.apply, a);
+  }
+  if (definition.argument === 'square') requireSquare(definition.name, a);
+  if (definition.argument === 'vector' && !isVectorShape(a.shape)) throw new MatcalcError('shape', `${definition.name} needs a vector, got ${shapeText(a.shape)}`);
+  if (folds.vector === 'self') {
+    if (isVectorShape(a.shape)) return a;
+    if (a.op === 'transpose' && isVectorShape(a.args[0]!.shape)) return a.args[0]!;
+  }
+  const result = resultShape(definition.result, a);
+  if (isZero(a) && folds.zero !== undefined) return folds.zero === 'zero' ? zero(result) : number(folds.zero);
+  if (a.op === 'identity' && folds.identity !== undefined) return folds.identity === 'self' ? a : folds.identity === 'ones' ? ones(a.shape.rows) : number(folds.identity);
+  if (a.op === 'ones' && folds.ones === 'identity') return identity(a.shape.rows);
+  if (a.op === 'transpose' && folds.transpose === 'invariant') return applyDefinition(definition, a.args[0]!);
+  if (a.op === 'transpose' && folds.transpose === 'commutes') return transpose(applyDefinition(definition, a.args[0]!));
+  if (folds.undoes?.includes(a.op)) return a.args[0]!;
+  if (definition.shapeOnly) {
+    // A known size is a number; a size does not change under differentiation: numel(d(X)) is numel(X).
+    const [rows, cols] = [findDim(a.shape.rows), findDim(a.shape.cols)];
+    if (/^\d+$/.test(rows) && /^\d+$/.test(cols)) return number(Number(rows) * Number(cols));
+  }
+  const argument = definition.shapeOnly ? shapeCarrier(a) : a;
+  const props = (a.props & flagsOf(definition.keeps)) | flagsOf(definition.gives);
+  return intern(definition.op, [argument], result, '', 0, props);
 }
 
 export function trace(a: Expr): Expr {
-  if (isScalar(a)) return a;
-  requireSquare('tr', a);
-  if (a.op === 'zero') return ZERO();
-  if (a.op === 'transpose') return trace(a.args[0]!);
-  return intern('trace', [a], SCALAR);
-}
-
-export function det(a: Expr): Expr {
-  if (isScalar(a)) return a;
-  requireSquare('det', a);
-  if (a.op === 'identity') return ONE();
-  if (a.op === 'zero') return ZERO();
-  if (a.op === 'transpose') return det(a.args[0]!);
-  return intern('det', [a], SCALAR);
-}
-
-export function logdet(a: Expr): Expr {
-  if (isScalar(a)) return apply('log', a);
-  requireSquare('logdet', a);
-  if (a.op === 'identity') return ZERO();
-  if (a.op === 'transpose') return logdet(a.args[0]!);
-  return intern('logdet', [a], SCALAR);
-}
-
-export function sum(a: Expr): Expr {
-  if (isScalar(a)) return a;
-  if (a.op === 'zero') return ZERO();
-  return intern('sum', [a], SCALAR);
-}
-
-export function norm(a: Expr): Expr {
-  if (isScalar(a)) return apply('abs', a);
-  if (a.op === 'zero') return ZERO();
-  return intern('norm', [a], SCALAR);
-}
-
-export function norm1(a: Expr): Expr {
-  if (isScalar(a)) return apply('abs', a);
-  if (a.op === 'zero') return ZERO();
-  return intern('norm1', [a], SCALAR);
+  return func('tr', a);
 }
 
 /** diag: a vector becomes a diagonal matrix, a square matrix gives its diagonal. */
 export function diag(a: Expr): Expr {
-  if (isScalar(a)) return a;
-  if (a.op === 'zero') return isVector(a) ? zero(shape(a.shape.rows, a.shape.rows)) : zero(shape(a.shape.rows, '1'));
-  if (isVector(a)) return a.op === 'ones' ? identity(a.shape.rows) : intern('diagMatrix', [a], shape(a.shape.rows, a.shape.rows), '', 0, SYMMETRIC | DIAGONAL);
-  requireSquare('diag', a);
-  if (a.op === 'diagMatrix') return a.args[0]!;
-  if (a.op === 'identity') return ones(a.shape.rows);
-  return intern('diagVector', [a], shape(a.shape.rows, '1'));
+  return func('diag', a);
 }
 
 export function vec(a: Expr): Expr {
-  if (isVectorShape(a.shape)) return a;
-  if (a.op === 'zero') return zero(shape(productDim([a.shape.rows, a.shape.cols]), '1'));
-  if (a.op === 'transpose' && isVectorShape(a.args[0]!.shape)) return a.args[0]!;
-  return intern('vec', [a], shape(productDim([a.shape.rows, a.shape.cols]), '1'));
+  return func('vec', a);
 }
 
-export function softmax(a: Expr): Expr {
-  if (!isVectorShape(a.shape)) throw new MatcalcError('shape', `softmax needs a vector, got ${shapeText(a.shape)}`);
-  return intern('softmax', [a], a.shape);
+/** What numel(a) keeps of a: only its shape matters, so the first symbol of that shape in
+ *  it (numel(x ∘ tanh(x)) is numel(x)), or a itself without its differentials. */
+function shapeCarrier(a: Expr): Expr {
+  const same = (e: Expr): boolean => findDim(e.shape.rows) === findDim(a.shape.rows) && findDim(e.shape.cols) === findDim(a.shape.cols);
+  return postOrder(a).find((e) => e.op === 'symbol' && same(e)) ?? withoutDifferentials(a);
 }
 
-export function logsumexp(a: Expr): Expr {
-  if (!isVectorShape(a.shape)) throw new MatcalcError('shape', `logsumexp needs a vector, got ${shapeText(a.shape)}`);
-  return intern('logsumexp', [a], SCALAR);
+/** The same expression with every d(Y) replaced by Y: a carrier of shape only. */
+export function withoutDifferentials(e: Expr): Expr {
+  if (e.op === 'differential') return e.args[0]!;
+  if (e.args.length === 0) return e;
+  return rebuild(e, e.args.map(withoutDifferentials));
 }
 
 /** K(X): the mn×mn matrix with K·vec(X) = vec(Xᵀ). */
@@ -457,20 +471,16 @@ export function rebuild(node: Expr, args: readonly Expr[]): Expr {
     case 'inverse': return inverse(a);
     case 'power': return args.length === 2 ? symbolicPower(a, b, true) : power(a, node.value);
     case 'matrixPower': return args.length === 2 ? symbolicPower(a, b, false) : matrixPower(a, node.value);
-    case 'apply': return apply(node.name, a);
-    case 'trace': return trace(a);
-    case 'det': return det(a);
-    case 'logdet': return logdet(a);
-    case 'sum': return sum(a);
-    case 'norm': return norm(a);
-    case 'norm1': return norm1(a);
-    case 'diagMatrix': case 'diagVector': return diag(a);
-    case 'vec': return vec(a);
-    case 'softmax': return softmax(a);
-    case 'logsumexp': return logsumexp(a);
     case 'differential': return differential(a);
   }
-  return node;
+  const definition = definitionOf(node);
+  if (!definition) throw new Error(`rebuild: no definition for the operation ${node.op}`);
+  return applyDefinition(definition, a);
 }
+
+/** The core operators that have function spellings (src/ops/core.ts), by op. */
+export const CORE_CONSTRUCTORS: Readonly<Record<string, (...args: Expr[]) => Expr>> = {
+  inverse, transpose, hadamard, kron, commutation: (x: Expr) => commutation(x), differential,
+};
 
 export type { Expr, Op };

@@ -5,27 +5,13 @@
 import { checkDeadline } from '../limits.js';
 import type { Shape } from './dims.js';
 
-export type Op =
-  | 'symbol' // a named scalar, vector or matrix (name)
-  | 'number' // a scalar constant (value)
-  | 'identity' // I, n×n
-  | 'zero' // the zero matrix of a shape (scalars use number 0)
-  | 'ones' // the column of ones, n×1
-  | 'commutation' // K(X): K*vec(X) = vec(X'); args [X] carries the shape
-  | 'add' // n-ary, associative and commutative
-  | 'multiply' // n-ary: scalar factors first (they commute), then the matrix chain in order
-  | 'hadamard' // n-ary elementwise product, associative and commutative
-  | 'kron' // n-ary Kronecker product, associative
-  | 'transpose'
-  | 'inverse'
-  | 'power' // elementwise power by a number (value); for scalars the ordinary power
-  | 'matrixPower' // A^k for square A, integer k ≥ 2 (value)
-  | 'apply' // an elementwise function (name): exp, log, …, and step/sign
-  | 'trace' | 'det' | 'logdet' | 'sum' | 'norm' | 'norm1'
-  | 'diagMatrix' // vector → diagonal matrix
-  | 'diagVector' // square matrix → its diagonal
-  | 'vec' | 'softmax' | 'logsumexp'
-  | 'differential'; // d(X), used by the calculus and by rule files
+/** A node's operation. The algebra's own operators (src/ops/core.ts): 'symbol' (name),
+ *  'number' (value), 'identity', 'zero', 'ones', 'commutation' (K(X), args [X] carry the
+ *  shape), 'add' (n-ary, AC), 'multiply' (n-ary: scalar factors first, then the matrix
+ *  chain in order), 'hadamard', 'kron', 'transpose', 'inverse', 'power' (elementwise, by
+ *  value), 'matrixPower' (value), 'differential'. Functions: 'apply' (an elementwise
+ *  function, its name in name) and the op of each matrix function (src/ops/matrix.ts). */
+export type Op = string;
 
 /** Assumptions carried by a node (bit flags). */
 export const SYMMETRIC = 1;

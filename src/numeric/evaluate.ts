@@ -5,7 +5,7 @@ import { MatcalcError } from '../errors.js';
 import { isScalar } from '../expr/construct.js';
 import type { Dim } from '../expr/dims.js';
 import { type Expr, postOrder } from '../expr/node.js';
-import { ELEMENTWISE } from './functions.js';
+import { elementwise, matrixFunction } from '../ops/table.js';
 import * as L from './linalg.js';
 import type { Matrix } from './linalg.js';
 
@@ -25,8 +25,8 @@ export function sizeOf(dim: Dim, sizes: Sizes): number {
   return total;
 }
 
-/** Thrown inside evaluation when a value leaves the domain (singular matrix, log of ≤ 0). */
-export class DomainError extends Error {}
+export { DomainError } from './linalg.js';
+import { DomainError } from './linalg.js';
 
 export function evaluateExpr(root: Expr, values: Values, sizes: Sizes): Matrix {
   const memo = new Map<number, Matrix>();
@@ -88,48 +88,23 @@ export function evaluateExpr(root: Expr, values: Values, sizes: Sizes): Matrix {
         return result;
       }
       case 'apply': {
-        const f = ELEMENTWISE[e.name];
-        if (!f) throw new MatcalcError('unsupported', `no numeric definition for ${e.name}`);
+        const f = elementwise(e.name);
+        if (!f) throw new Error(`no numeric definition for the function ${e.name}`);
         return L.map(arg(), (x) => {
-          const y = f(x);
+          const y = f.scalar(x);
           if (Number.isNaN(y)) throw new DomainError(`${e.name}(${x}) is undefined`);
           return y;
         });
-      }
-      case 'trace': return [[arg().reduce((sum, row, i) => sum + row[i]!, 0)]];
-      case 'det': return [[L.determinant(arg())]];
-      case 'logdet': {
-        const d = L.determinant(arg());
-        if (!(d > 0)) throw new DomainError('logdet of a matrix whose determinant is not positive');
-        return [[Math.log(d)]];
-      }
-      case 'sum': return [[arg().flat().reduce((a, b) => a + b, 0)]];
-      case 'norm': return [[L.frobenius(arg())]];
-      case 'norm1': return [[arg().flat().reduce((a, b) => a + Math.abs(b), 0)]];
-      case 'diagMatrix': {
-        const v = arg();
-        const result = L.zeros(v.length, v.length);
-        v.forEach((row, i) => (result[i]![i] = row[0]!));
-        return result;
-      }
-      case 'diagVector': return arg().map((row, i) => [row[i]!]);
-      case 'vec': return L.vec(arg());
-      case 'softmax': {
-        const v = arg().map((row) => row[0]!);
-        const top = Math.max(...v);
-        const exps = v.map((x) => Math.exp(x - top));
-        const total = exps.reduce((a, b) => a + b, 0);
-        return exps.map((x) => [x / total]);
-      }
-      case 'logsumexp': {
-        const v = arg().map((row) => row[0]!);
-        const top = Math.max(...v);
-        return [[top + Math.log(v.reduce((a, x) => a + Math.exp(x - top), 0))]];
       }
       case 'differential': {
         const value = values.get(`d(${e.args[0]!.op === 'symbol' ? e.args[0]!.name : e.args[0]!.id})`);
         if (!value) throw new MatcalcError('value', 'a differential has no value; give a direction for it');
         return value;
+      }
+      default: {
+        const f = matrixFunction(e.op);
+        if (!f) throw new Error(`no numeric definition for the operation ${e.op}`);
+        return f.evaluate(arg());
       }
     }
   };

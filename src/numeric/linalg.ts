@@ -18,6 +18,9 @@ function math(): { inv(a: Matrix): unknown; det(a: Matrix): unknown } {
 
 export type Matrix = number[][];
 
+/** Thrown inside evaluation when a value leaves the domain (singular matrix, log of ≤ 0). */
+export class DomainError extends Error {}
+
 export const rows = (a: Matrix): number => a.length;
 export const cols = (a: Matrix): number => a[0]?.length ?? 0;
 

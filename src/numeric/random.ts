@@ -6,7 +6,7 @@ import type { Dim } from '../expr/dims.js';
 import { DIAGONAL, type Expr, ORTHOGONAL, postOrder, SPD, SYMMETRIC } from '../expr/node.js';
 import type { Sizes } from './evaluate.js';
 import { sizeOf } from './evaluate.js';
-import { POSITIVE_DOMAIN } from './functions.js';
+import { definitionOf, type Domain } from '../ops/table.js';
 import * as L from './linalg.js';
 import type { Matrix } from './linalg.js';
 
@@ -63,26 +63,32 @@ export interface Needs {
   positive: Set<string>;
   /** Symbols inside an inverse, det or logdet: drawn well-conditioned with det > 0. */
   invertible: Set<string>;
+  /** Symbols inside arcsin or arccos: drawn with entries well inside (−1, 1). */
+  small: Set<string>;
 }
 
 /** Which symbols need positive or invertible values, read off the expression. */
 export function needsOf(root: Expr): Needs {
-  const needs: Needs = { positive: new Set(), invertible: new Set() };
+  const needs: Needs = { positive: new Set(), invertible: new Set(), small: new Set() };
   const seen = new Set<string>();
-  const stack: [Expr, boolean, boolean][] = [[root, false, false]];
+  const stack: [Expr, Domain | undefined, boolean][] = [[root, undefined, false]];
   while (stack.length > 0) {
-    const [e, positive, invertible] = stack.pop()!;
-    const key = `${e.id}:${positive}:${invertible}`;
+    const [e, entries, invertible] = stack.pop()!;
+    const key = `${e.id}:${entries}:${invertible}`;
     if (seen.has(key)) continue;
     seen.add(key);
     if (e.op === 'symbol') {
-      if (positive) needs.positive.add(e.name);
+      if (entries === 'positive') needs.positive.add(e.name);
+      if (entries === 'unit') needs.small.add(e.name);
       if (invertible) needs.invertible.add(e.name);
       continue;
     }
-    const childPositive = positive || (e.op === 'apply' && POSITIVE_DOMAIN.has(e.name)) || (e.op === 'power' && !Number.isInteger(e.value));
-    const childInvertible = invertible || e.op === 'inverse' || e.op === 'det' || e.op === 'logdet' || (e.op === 'power' && e.value < 0);
-    for (const arg of e.args) stack.push([arg, childPositive, childInvertible && arg.shape.rows === arg.shape.cols]);
+    // The operation's domain (src/ops), and the core operators' own: a fractional power
+    // needs positive entries, an inverse an invertible matrix.
+    const domain = definitionOf(e)?.domain ?? (e.op === 'power' && !Number.isInteger(e.value) ? 'positive' : e.op === 'inverse' || (e.op === 'power' && e.value < 0) ? 'invertible' : undefined);
+    const childEntries = entries ?? (domain === 'positive' || domain === 'unit' ? domain : undefined);
+    const childInvertible = invertible || domain === 'invertible';
+    for (const arg of e.args) stack.push([arg, childEntries, childInvertible && arg.shape.rows === arg.shape.cols]);
   }
   return needs;
 }
@@ -91,7 +97,8 @@ export function drawValue(symbol: Expr, sizes: Sizes, random: Random, needs: Nee
   const m = sizeOf(symbol.shape.rows, sizes);
   const n = sizeOf(symbol.shape.cols, sizes);
   const positive = needs.positive.has(symbol.name);
-  const entry = (): number => (positive ? random.uniform(0.5, 2) : random.awayFromZero());
+  const small = needs.small.has(symbol.name);
+  const entry = (): number => (positive ? random.uniform(0.5, 2) : small ? random.awayFromZero() * 0.6 : random.awayFromZero());
   const props = symbol.props;
   if (props & ORTHOGONAL) return L.orthonormalize(Array.from({ length: m }, () => Array.from({ length: n }, () => random.normal())));
   if (props & DIAGONAL) {

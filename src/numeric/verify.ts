@@ -54,7 +54,8 @@ function safeEvaluate(e: Expr, values: Map<string, Matrix>, sizes: Sizes): Matri
   try {
     result = evaluateExpr(e, values, sizes);
   } catch (error) {
-    if (error instanceof DomainError || error instanceof RangeError || error instanceof TypeError || (error instanceof Error && /singular|invertible/i.test(error.message))) {
+    // Only a value outside the domain asks for another draw; anything else is a bug and is raised.
+    if (error instanceof DomainError || (error instanceof Error && /singular|invertible|determinant is zero/i.test(error.message))) {
       throw new Redraw(error.message);
     }
     throw error;
@@ -102,6 +103,7 @@ function verifyDirectional(f: Expr, x: Expr, derived: readonly Expr[], analyticA
     const more = needsOf(d);
     more.positive.forEach((n) => needs.positive.add(n));
     more.invertible.forEach((n) => needs.invertible.add(n));
+    more.small.forEach((n) => needs.small.add(n));
   }
   const dims = [...dimsOf(f), ...derived.flatMap(dimsOf)];
   // The variable always gets a value, even when f no longer holds it (a constant gradient).

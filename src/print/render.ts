@@ -4,6 +4,7 @@
 import { isGrouped, isScalar, splitCoefficient } from '../expr/construct.js';
 import { findDim } from '../expr/dims.js';
 import { type Expr, postOrder } from '../expr/node.js';
+import { definitionOf } from '../ops/table.js';
 import { broadcastAllowed, broadcastFactors } from './broadcast.js';
 import { sharedNames } from './share.js';
 import { PREC, type Style, STYLES, type StyleName } from './style.js';
@@ -12,11 +13,6 @@ interface Printed {
   readonly text: string;
   readonly prec: number;
 }
-
-const FUNCTION_NAMES: Partial<Record<Expr['op'], string>> = {
-  trace: 'tr', det: 'det', logdet: 'logdet', sum: 'sum', norm: 'norm', norm1: 'norm1',
-  diagMatrix: 'diag', diagVector: 'diag', vec: 'vec', softmax: 'softmax', logsumexp: 'logsumexp',
-};
 
 function formatNumber(value: number): string {
   return String(value);
@@ -151,11 +147,11 @@ export class Renderer {
       }
       case 'matrixPower':
         return { text: s.power(this.postfixBase(e.args[0]!), e.value, false), prec: PREC.power };
-      case 'apply':
-        return atom(s.call(e.name, this.print(e.args[0]!).text));
       default: {
-        const name = FUNCTION_NAMES[e.op]!;
-        return atom(s.call(name, this.print(e.args[0]!).text));
+        // A function: how each style writes it is in its definition (src/ops).
+        const definition = definitionOf(e);
+        if (!definition) throw new Error(`no printed form for the operation ${e.op}`);
+        return atom(s.call(definition.write, this.print(e.args[0]!).text));
       }
     }
   }

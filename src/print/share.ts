@@ -3,12 +3,19 @@
 // printed DAG repeats its shared pieces and can grow much faster than the DAG itself.
 
 import { isGrouped } from '../expr/construct.js';
+import { definitionOf } from '../ops/table.js';
 import { type Expr, postOrder } from '../expr/node.js';
 
 /** Tree size from which a shared piece gets a name. */
 export const SHARE_SIZE = 12;
 
-const FUNCTIONS: ReadonlySet<Expr['op']> = new Set(['apply', 'softmax', 'logsumexp', 'inverse', 'trace', 'det', 'logdet', 'norm', 'norm1', 'sum']);
+/** A function (src/ops) other than the linear rearrangements (vec, diag), or an inverse. */
+function isFunction(e: Expr): boolean {
+  if (e.op === 'inverse') return true;
+  const definition = definitionOf(e);
+  if (!definition) return false;
+  return definition.family === 'elementwise' || !(definition.linear === true && definition.result !== 'scalar');
+}
 
 /** Names for the shared pieces, in the order a reader wants them (users first). */
 export function sharedNames(root: Expr): Map<Expr, string> {
@@ -31,7 +38,7 @@ export function sharedNames(root: Expr): Map<Expr, string> {
     const used = uses.get(node.id) ?? 0;
     // A function of something used three times or more is named however small, as a
     // textbook names s = softmax(x) in diag(s) - s*s'.
-    const recurring = used >= 3 && FUNCTIONS.has(node.op);
+    const recurring = used >= 3 && isFunction(node);
     if (node === root || node.args.length === 0 || (!recurring && (node.size < SHARE_SIZE || (used < 2 && !grouped)))) continue;
     let name: string;
     do name = `t${++counter}`;

@@ -1,7 +1,8 @@
-// How each operator is written in each output style. This table is the printers' only
-// knowledge of the notation; grammar/tokens.ts holds the same spellings for reading.
+// How the algebra's operators are written in each output style; a function is written as
+// its definition in src/ops says. grammar/tokens.ts holds the operators' spellings for reading.
 
 import { GREEK } from '../../grammar/names.js';
+import type { Written } from '../ops/table.js';
 
 export type StyleName = 'text' | 'unicode' | 'latex';
 
@@ -21,7 +22,8 @@ export interface Style {
   transpose(base: string): string;
   inverse(base: string): string;
   power(base: string, exponent: number, elementwise: boolean): string;
-  call(name: string, argument: string): string;
+  /** A function applied to its printed argument, as its definition writes it. */
+  call(written: Written, argument: string): string;
   symbol(name: string): string;
   identity: string;
   ones: string;
@@ -45,11 +47,6 @@ function splitName(name: string): [string, string] {
   return [head, match[2] ?? match[3] ?? ''];
 }
 
-const LATEX_FUNCTIONS: Record<string, string> = {
-  exp: '\\exp', log: '\\log', sin: '\\sin', cos: '\\cos', tan: '\\tan', tanh: '\\tanh',
-  tr: '\\operatorname{tr}', det: '\\det', logdet: '\\log\\det', diag: '\\operatorname{diag}', vec: '\\operatorname{vec}',
-};
-
 export const TEXT: Style = {
   name: 'text',
   open: '(',
@@ -63,7 +60,7 @@ export const TEXT: Style = {
   transpose: (base) => `${base}'`,
   inverse: (base) => `inv(${base})`,
   power: (base, exponent, elementwise) => `${base}${elementwise ? '.^' : '^'}${exponent < 0 ? `(${exponent})` : exponent}`,
-  call: (name, argument) => `${name}(${argument})`,
+  call: (written, argument) => `${written.text}(${argument})`,
   symbol: (name) => name,
   identity: 'I',
   ones: 'ones',
@@ -83,7 +80,7 @@ export const UNICODE: Style = {
   inverse: (base) => `${base}⁻¹`,
   power: (base, exponent, elementwise) =>
     !elementwise && SUPERSCRIPTS[String(exponent)] ? base + SUPERSCRIPTS[String(exponent)] : TEXT.power(base, exponent, elementwise),
-  call: (name, argument) => (name === 'norm' ? `‖${argument}‖` : `${name}(${argument})`),
+  call: (written, argument) => written.unicode?.(argument) ?? `${written.text}(${argument})`,
   symbol: (name) => {
     const [head, sub] = splitName(name);
     const letter = GREEK.get(head) ?? head;
@@ -107,13 +104,7 @@ export const LATEX: Style = {
   transpose: (base) => `${base}^{\\top}`,
   inverse: (base) => `${base}^{-1}`,
   power: (base, exponent, elementwise) => `${base}^{${elementwise ? '\\circ ' : ''}${exponent}}`,
-  call: (name, argument) => {
-    if (name === 'norm') return `\\left\\| ${argument} \\right\\|`;
-    if (name === 'norm1') return `\\left\\| ${argument} \\right\\|_{1}`;
-    if (name === 'abs') return `\\left| ${argument} \\right|`;
-    if (name === 'sqrt') return `\\sqrt{${argument}}`;
-    return `${LATEX_FUNCTIONS[name] ?? `\\operatorname{${name}}`}\\left(${argument}\\right)`;
-  },
+  call: (written, argument) => (typeof written.latex === 'string' ? `${written.latex}\\left(${argument}\\right)` : written.latex(argument)),
   symbol: (name) => {
     const [head, sub] = splitName(name);
     const base = GREEK.has(head) ? `\\${head}` : head.length > 1 ? `\\mathit{${head}}` : head;

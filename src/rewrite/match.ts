@@ -5,6 +5,7 @@
 import { multiply, add, hadamard, kron, number, isGrouped, isScalar } from '../expr/construct.js';
 import { productDim, type Dim } from '../expr/dims.js';
 import type { Expr, Op } from '../expr/node.js';
+import { isAssociative, isCommutative } from '../ops/table.js';
 
 export interface Bindings {
   readonly vars: ReadonlyMap<string, Expr>;
@@ -25,8 +26,10 @@ export interface MatchContext {
 
 export const EMPTY_BINDINGS: Bindings = { vars: new Map(), dims: new Map() };
 
-const ASSOCIATIVE: ReadonlySet<Op> = new Set(['multiply', 'kron']);
-const COMMUTATIVE: ReadonlySet<Op> = new Set(['add', 'hadamard']);
+// The operator flags come from the table (src/ops/core.ts); an AC operator is matched as
+// unordered, an associative one as a sequence.
+const ASSOCIATIVE = { has: (op: Op): boolean => isAssociative(op) && !isCommutative(op) };
+const COMMUTATIVE = { has: (op: Op): boolean => isCommutative(op) };
 
 /** The value of an empty run: the operator's unit, which acts as one in every product. */
 function unit(op: Op): Expr {

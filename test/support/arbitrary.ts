@@ -20,7 +20,7 @@ export const leaves: Record<Slot, () => Expr[]> = {
   s: () => [sym('alpha', 's'), sym('beta', 's'), C.number(2), C.number(0.5), C.number(-3)],
 };
 
-const ELEMENTWISE = ['exp', 'sin', 'cos', 'tanh', 'sigmoid', 'softplus', 'tan', 'relu', 'abs'] as const;
+const ELEMENTWISE = ['exp', 'sin', 'cos', 'tanh', 'sigmoid', 'softplus', 'tan', 'relu', 'abs', 'sinh', 'arctan', 'erf', 'gelu', 'normcdf'] as const;
 const transposeOf: Record<Slot, Slot | undefined> = { nn: 'nn', nm: 'mn', mn: 'nm', n: undefined, m: undefined, s: 's' };
 
 type Builder = (depth: number) => fc.Arbitrary<Expr>;
@@ -64,17 +64,18 @@ export function expression(slot: Slot, maxDepth = 3, smooth = false): fc.Arbitra
     }
     if (s === 'n') {
       add(of('nn', d).map((a) => C.diag(a)));
-      add(of('n', d).map(C.softmax));
+      add(of('n', d).map((v) => C.func('softmax', v)));
     }
     if (s === 's') {
       add(of('nn', d).map(C.trace));
-      add(of('nn', d).map(C.sum));
-      add(of('nm', d).map(C.norm));
-      add(of('n', d).map(C.logsumexp));
+      add(of('nm', d).map((a) => C.func('mean', a)));
+      add(of('nn', d).map((a) => C.func('sum', a)));
+      add(of('nm', d).map((a) => C.func('norm', a)));
+      add(of('n', d).map((v) => C.func('logsumexp', v)));
       add(fc.tuple(of('n', d), of('n', d)).map(([a, b]) => C.multiply(C.transpose(a), b)));
       add(of('s', d).map((a) => C.power(a, 2)));
       add(of('s', d).map((a) => C.apply('log', C.add(C.number(2), C.apply('sigmoid', a)))));
-      add(of('nn', d).map((a) => C.det(C.add(C.multiply(C.number(3), C.identity('n')), C.apply('tanh', a)))));
+      add(of('nn', d).map((a) => C.func('det', C.add(C.multiply(C.number(3), C.identity('n')), C.apply('tanh', a)))));
     }
     const result = fc.oneof({ depthSize: 'small' }, ...options);
     memo.set(key, result);

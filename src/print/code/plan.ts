@@ -51,8 +51,11 @@ export interface Plan {
   readonly args: readonly Argument[];
   /** The variable a node is read from: temporaries and, when f reappears, f's own. */
   readonly names: ReadonlyMap<Expr, string>;
-  /** Temporaries in the order they are computed (children first). */
+  /** Temporaries in the order they are computed (children first): those f needs first,
+   *  then f, then the rest (which may read f). */
   readonly temporaries: readonly Expr[];
+  /** How many of the temporaries come before f. */
+  readonly valueTemporaries: number;
   readonly valueName: string;
   readonly derivativeName: string;
   /** Where a dimension's size is read at run time: a parameter and its axis. */
@@ -101,6 +104,7 @@ export function planCode(spec: CodeSpec, reserved: ReadonlySet<string>, names: {
   for (const root of [spec.value, spec.derivative]) {
     for (const node of postOrder(root)) if (!seen.has(node)) (seen.add(node), order.push(node));
   }
+  const inValue = new Set(postOrder(spec.value));
   const uses = new Map<Expr, number>();
   const outsideProducts = new Set<Expr>([spec.value, spec.derivative]);
   for (const node of order) {
@@ -146,7 +150,8 @@ export function planCode(spec: CodeSpec, reserved: ReadonlySet<string>, names: {
     return sources;
   };
 
-  return { spec, args, names: variables, temporaries, valueName, derivativeName, sizeSources, fresh };
+  const valueTemporaries = temporaries.filter((node) => inValue.has(node)).length;
+  return { spec, args, names: variables, temporaries, valueTemporaries, valueName, derivativeName, sizeSources, fresh };
 }
 
 export { broadcastAllowed, broadcastFactors } from '../broadcast.js';

@@ -2,6 +2,7 @@
 // 1-D arrays (tensors), matrices 2-D, scalars floats (0-d tensors in PyTorch).
 
 import { MatcalcError } from '../../errors.js';
+import { definitionOf, type Spelling } from '../../ops/table.js';
 import type { Expr } from '../../expr/node.js';
 import { lower, type Dialect, type LeafOp, type Piece, PREC } from './lower.js';
 import { shapeText } from '../../expr/dims.js';
@@ -15,11 +16,9 @@ const KEYWORDS = [
   'return', 'try', 'while', 'with', 'yield', 'np', 'torch', 'dtype',
 ];
 
-/** Helper functions, written out only when the code calls them. */
+/** The runtime's own helpers (a function's helpers come with its spelling, src/ops). */
 const HELPERS: Record<Library, Record<string, string>> = {
   numpy: {
-    _sigmoid: 'def _sigmoid(z):\n    return np.exp(-np.logaddexp(0, -z))',
-    _softmax: 'def _softmax(z):\n    e = np.exp(z - np.max(z))\n    return e / np.sum(e)',
     _commutation: [
       'def _commutation(m, n):',
       '    # K @ vec(X) = vec(X.T) for X of shape (m, n), vec stacking columns',
@@ -40,21 +39,6 @@ const HELPERS: Record<Library, Record<string, string>> = {
       '            K[i * n + j, j * m + i] = 1.0',
       '    return K',
     ].join('\n'),
-  },
-};
-
-const ELEMENTWISE: Record<Library, Record<string, (z: string) => string>> = {
-  numpy: {
-    exp: (z) => `np.exp(${z})`, log: (z) => `np.log(${z})`, sin: (z) => `np.sin(${z})`, cos: (z) => `np.cos(${z})`,
-    tan: (z) => `np.tan(${z})`, tanh: (z) => `np.tanh(${z})`, sqrt: (z) => `np.sqrt(${z})`, abs: (z) => `np.abs(${z})`,
-    sigmoid: (z) => `_sigmoid(${z})`, relu: (z) => `np.maximum(${z}, 0.0)`, softplus: (z) => `np.logaddexp(0.0, ${z})`,
-    step: (z) => `np.heaviside(${z}, 0.0)`, sign: (z) => `np.sign(${z})`,
-  },
-  torch: {
-    exp: (z) => `torch.exp(${z})`, log: (z) => `torch.log(${z})`, sin: (z) => `torch.sin(${z})`, cos: (z) => `torch.cos(${z})`,
-    tan: (z) => `torch.tan(${z})`, tanh: (z) => `torch.tanh(${z})`, sqrt: (z) => `torch.sqrt(${z})`, abs: (z) => `torch.abs(${z})`,
-    sigmoid: (z) => `torch.sigmoid(${z})`, relu: (z) => `torch.relu(${z})`, softplus: (z) => `torch.nn.functional.softplus(${z})`,
-    step: (z) => `torch.heaviside(${z}, torch.zeros_like(${z}))`, sign: (z) => `torch.sign(${z})`,
   },
 };
 
@@ -145,7 +129,6 @@ class PythonDialect implements Dialect {
     return atom(kind === 'matrix' ? product : kind === 'scalar' ? `${product}.reshape(())` : `${product}.reshape(-1)`, kind);
   }
   unary(node: Expr, arg: Piece): Piece {
-    const m = this.m;
     const kind = kindOfNode(node);
     switch (node.op) {
       case 'transpose': return arg.kind === 'matrix' ? atom(`${wrap(arg, PREC.atom)}.T`, 'matrix') : { ...arg, kind };
@@ -155,28 +138,22 @@ class PythonDialect implements Dialect {
         return { code: `${wrap(arg, PREC.atom)} ** ${wrap(exponent, PREC.atom)}`, kind, prec: PREC.power };
       }
       case 'matrixPower': return this.call(`${this.linalg}.matrix_power`, kind, arg.code, String(node.value));
-      case 'apply': {
-        const spell = ELEMENTWISE[this.library][node.name];
-        if (!spell) throw new MatcalcError('unsupported', `no ${this.library} spelling for ${node.name}`);
-        const code = spell(arg.code);
-        for (const helper of Object.keys(HELPERS[this.library])) if (code.startsWith(`${helper}(`)) this.used.add(helper);
-        return atom(code, kind);
+      default: {
+        const definition = definitionOf(node);
+        if (!definition) throw new Error(`no ${this.library} code for the operation ${node.op}`);
+        return this.spell(definition.code[this.library], arg, kind);
       }
-      case 'trace': return this.call(`${m}.trace`, kind, arg.code);
-      case 'det': return this.call(`${this.linalg}.det`, kind, arg.code);
-      // log det through slogdet: no overflow of det itself.
-      case 'logdet': return atom(`${this.linalg}.slogdet(${arg.code})[1]`, kind);
-      case 'sum': return this.call(`${m}.sum`, kind, arg.code);
-      case 'norm': return this.call(`${this.linalg}.norm`, kind, arg.code);
-      case 'norm1': return this.call(`${m}.sum`, kind, `${m}.abs(${arg.code})`);
-      case 'diagMatrix': return this.call(`${m}.diag`, kind, arg.code);
-      case 'diagVector': return this.call(this.library === 'numpy' ? 'np.diag' : 'torch.diagonal', kind, arg.code);
-      case 'vec': return arg.kind === 'matrix' ? atom(`${wrap(arg, PREC.atom)}.T.reshape(-1)`, kind) : { ...arg, kind };
-      case 'softmax': return this.library === 'numpy' ? this.call('_softmax', kind, arg.code) : this.call('torch.softmax', kind, arg.code, '0');
-      case 'logsumexp': return this.library === 'numpy' ? atom(`np.logaddexp.reduce(${arg.code})`, kind) : this.call('torch.logsumexp', kind, arg.code, '0');
-      default: throw new MatcalcError('unsupported', `no ${this.library} code for the operation ${node.op}`);
     }
   }
+
+  /** A function's spelling from its definition; its helpers are written out with the code. */
+  private spell(spelling: Spelling, arg: Piece, kind: Kind): Piece {
+    for (const [name, helper] of Object.entries(spelling.helpers ?? {})) this.tableHelpers.set(name, helper.source);
+    if (spelling.template) return { code: spelling.template(wrap(arg, PREC.atom)), kind, prec: PREC.multiply };
+    return this.call(spelling.call!, kind, arg.code);
+  }
+  /** Helpers of functions the code uses, in the order first used. */
+  readonly tableHelpers = new Map<string, string>();
 }
 
 const SHAPE_WORDS: Record<Kind, string> = { scalar: 'a float', column: '1-D array', row: '1-D array (a row)', matrix: '2-D array' };
@@ -205,11 +182,13 @@ export function emitPython(spec: CodeSpec, library: Library): string {
     for (const arg of plan.args) lines.push(`${indent}${arg.name} = torch.as_tensor(${arg.name})`);
     if (dialect.usesDtype) lines.push(`${indent}dtype = ${first ? `${first.name}.dtype` : 'torch.get_default_dtype()'}`);
   }
-  for (const { name, piece } of lowered.temporaries) lines.push(`${indent}${name} = ${piece.code}`);
+  // Temporaries f needs, f, then the rest (a derivative's temporary may read f).
+  for (const { name, piece } of lowered.temporaries.slice(0, plan.valueTemporaries)) lines.push(`${indent}${name} = ${piece.code}`);
   lines.push(`${indent}${plan.valueName} = ${lowered.value.code}`);
+  for (const { name, piece } of lowered.temporaries.slice(plan.valueTemporaries)) lines.push(`${indent}${name} = ${piece.code}`);
   lines.push(`${indent}${plan.derivativeName} = ${lowered.derivative.code}`);
   lines.push(`${indent}return ${plan.valueName}, ${plan.derivativeName}`);
   const header = [library === 'numpy' ? 'import numpy as np' : 'import torch'];
-  const helpers = Object.entries(HELPERS[library]).filter(([name]) => dialect.used.has(name)).map(([, source]) => source);
+  const helpers = [...Object.entries(HELPERS[library]).filter(([name]) => dialect.used.has(name)).map(([, source]) => source), ...dialect.tableHelpers.values()];
   return [header.join('\n'), ...helpers, lines.join('\n')].join('\n\n\n') + '\n';
 }

@@ -144,30 +144,7 @@ export const HELPERS: Readonly<Record<string, Helper>> = {
       '}',
     ),
   },
-  logdet: {
-    needs: ['lu'],
-    source: lines(
-      '/** log(det(a)) from the LU factors: no overflow of det itself; NaN when det ≤ 0. */',
-      'function logdet(a: Matrix): number {',
-      '  const { lu: m, sign } = lu(a);',
-      '  let s = sign;',
-      '  let total = 0;',
-      '  m.forEach((row, i) => {',
-      '    s *= Math.sign(row[i]!);',
-      '    total += Math.log(Math.abs(row[i]!));',
-      '  });',
-      '  return s > 0 ? total : NaN;',
-      '}',
-    ),
-  },
-  trace: { needs: [], source: 'function trace(a: Matrix): number {\n  return a.reduce((s, row, i) => s + row[i]!, 0);\n}' },
-  total: { needs: [], source: 'function total(a: Vector | Matrix): number {\n  return (a as (number | number[])[]).flat().reduce((s, v) => s + v, 0);\n}' },
-  norm: { needs: [], source: 'function norm(a: Vector | Matrix): number {\n  return Math.sqrt((a as (number | number[])[]).flat().reduce((s, v) => s + v * v, 0));\n}' },
-  norm1: { needs: [], source: 'function norm1(a: Vector | Matrix): number {\n  return (a as (number | number[])[]).flat().reduce((s, v) => s + Math.abs(v), 0);\n}' },
   matpow: { needs: ['matmul'], source: 'function matpow(a: Matrix, k: number): Matrix {\n  let p = a;\n  for (let i = 1; i < k; i++) p = matmul(p, a);\n  return p;\n}' },
-  diagMatrix: { needs: [], source: 'function diagMatrix(v: Vector): Matrix {\n  return v.map((x, i) => v.map((_, j) => (i === j ? x : 0)));\n}' },
-  diagVector: { needs: [], source: 'function diagVector(a: Matrix): Vector {\n  return a.map((row, i) => row[i]!);\n}' },
-  vec: { needs: ['transpose'], source: '/** The columns of a stacked into one vector. */\nfunction vec(a: Matrix): Vector {\n  return transpose(a).flat();\n}' },
   column: { needs: [], source: 'function column(v: Vector): Matrix {\n  return v.map((x) => [x]);\n}' },
   row: { needs: [], source: 'function row(v: Vector): Matrix {\n  return [v];\n}' },
   kron: {
@@ -178,28 +155,19 @@ export const HELPERS: Readonly<Record<string, Helper>> = {
       '}',
     ),
   },
-  softmax: {
-    needs: [],
-    source: 'function softmax(z: Vector): Vector {\n  const top = Math.max(...z);\n  const e = z.map((v) => Math.exp(v - top));\n  const s = e.reduce((a, b) => a + b, 0);\n  return e.map((v) => v / s);\n}',
-  },
-  logsumexp: {
-    needs: [],
-    source: 'function logsumexp(z: Vector): number {\n  const top = Math.max(...z);\n  return top + Math.log(z.reduce((s, v) => s + Math.exp(v - top), 0));\n}',
-  },
-  sigmoid: { needs: [], source: 'function sigmoid(x: number): number {\n  return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));\n}' },
-  relu: { needs: [], source: 'function relu(x: number): number {\n  return x > 0 ? x : 0;\n}' },
-  softplus: { needs: [], source: 'function softplus(x: number): number {\n  return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));\n}' },
-  step: { needs: [], source: 'function step(x: number): number {\n  return x > 0 ? 1 : 0;\n}' },
 };
 
 /** The helpers `used` needs, dependencies included, in the table's order. */
-export function helperSources(used: ReadonlySet<string>): string[] {
+export function helperSources(used: ReadonlySet<string>, functions: ReadonlyMap<string, { readonly source: string; readonly needs?: readonly string[] }> = new Map()): string[] {
+  const registry = new Map<string, { readonly source: string; readonly needs?: readonly string[] }>([...Object.entries(HELPERS), ...functions]);
   const needed = new Set<string>();
   const add = (name: string): void => {
     if (needed.has(name)) return;
+    const helper = registry.get(name);
+    if (!helper) throw new Error(`no TypeScript helper named ${name}`);
     needed.add(name);
-    for (const dependency of HELPERS[name]!.needs) add(dependency);
+    for (const dependency of helper.needs ?? []) add(dependency);
   };
   for (const name of used) add(name);
-  return Object.keys(HELPERS).filter((name) => needed.has(name)).map((name) => HELPERS[name]!.source);
+  return [...registry.keys()].filter((name) => needed.has(name)).map((name) => registry.get(name)!.source);
 }

@@ -2,7 +2,7 @@
 // number[][] with the few helpers it calls written out beside it. Scalar arithmetic uses
 // the operators; arrays go through the helpers.
 
-import { MatcalcError } from '../../errors.js';
+import { definitionOf, FUNCTIONS, type Helper } from '../../ops/table.js';
 import { shapeText } from '../../expr/dims.js';
 import type { Expr } from '../../expr/node.js';
 import { type Dialect, type LeafOp, lower, type Piece, PREC } from './lower.js';
@@ -16,21 +16,18 @@ const KEYWORDS = [
   'implements', 'interface', 'package', 'private', 'protected', 'public', 'Math', 'Vector', 'Matrix', 'Array', 'NaN',
 ];
 
-const SCALAR_FUNCTIONS: Record<string, string> = {
-  exp: 'Math.exp', log: 'Math.log', sin: 'Math.sin', cos: 'Math.cos', tan: 'Math.tan', tanh: 'Math.tanh', sqrt: 'Math.sqrt',
-  abs: 'Math.abs', sign: 'Math.sign', sigmoid: 'sigmoid', relu: 'relu', softplus: 'softplus', step: 'step',
-};
-
 const TYPES: Record<Kind, string> = { scalar: 'number', column: 'Vector', row: 'Vector', matrix: 'Matrix' };
 const atom = (code: string, kind: Kind): Piece => ({ code, kind, prec: PREC.atom });
 const wrap = (p: Piece, min: number): string => (p.prec >= min ? p.code : `(${p.code})`);
 const isArray = (p: Piece): boolean => p.kind !== 'scalar';
 
 class TypeScriptDialect implements Dialect {
-  readonly reserved = new Set([...KEYWORDS, ...Object.keys(HELPERS)]);
+  readonly reserved = new Set([...KEYWORDS, ...Object.keys(HELPERS), ...FUNCTIONS.flatMap((d) => Object.keys(d.code.ts.helpers ?? {}))]);
   readonly used = new Set<string>();
+  /** Helpers of functions the code uses (their definitions carry them, src/ops). */
+  readonly tableHelpers = new Map<string, Helper>();
   private call(name: string, kind: Kind, ...args: string[]): Piece {
-    if (name in HELPERS) this.used.add(name);
+    if (name in HELPERS || this.tableHelpers.has(name)) this.used.add(name);
     return atom(`${name}(${args.join(', ')})`, kind);
   }
 
@@ -108,24 +105,20 @@ class TypeScriptDialect implements Dialect {
         return { code: `${wrap(arg, PREC.atom)} ** ${wrap(this.number(node.value), PREC.atom)}`, kind, prec: PREC.power };
       }
       case 'matrixPower': return this.call('matpow', kind, arg.code, String(node.value));
-      case 'apply': {
-        const f = SCALAR_FUNCTIONS[node.name];
-        if (!f) throw new MatcalcError('unsupported', `no TypeScript spelling for ${node.name}`);
-        if (f in HELPERS) this.used.add(f);
-        return isArray(arg) ? this.call('map', kind, arg.code, f) : atom(`${f}(${arg.code})`, kind);
+      default: {
+        const definition = definitionOf(node);
+        if (!definition) throw new Error(`no TypeScript code for the operation ${node.op}`);
+        const spelling = definition.code.ts;
+        for (const [name, helper] of Object.entries(spelling.helpers ?? {})) this.tableHelpers.set(name, helper);
+        if (spelling.template) return { code: spelling.template(wrap(arg, PREC.atom)), kind, prec: PREC.multiply };
+        const f = spelling.call!;
+        // An elementwise function is a scalar function, mapped over arrays.
+        if (definition.family === 'elementwise') {
+          if (this.tableHelpers.has(f)) this.used.add(f);
+          return isArray(arg) ? this.call('map', kind, arg.code, f) : atom(`${f}(${arg.code})`, kind);
+        }
+        return this.call(f, kind, arg.code);
       }
-      case 'trace': return this.call('trace', kind, arg.code);
-      case 'det': return isArray(arg) ? this.call('det', kind, arg.code) : arg;
-      case 'logdet': return isArray(arg) ? this.call('logdet', kind, arg.code) : atom(`Math.log(${arg.code})`, kind);
-      case 'sum': return isArray(arg) ? this.call('total', kind, arg.code) : arg;
-      case 'norm': return isArray(arg) ? this.call('norm', kind, arg.code) : atom(`Math.abs(${arg.code})`, kind);
-      case 'norm1': return isArray(arg) ? this.call('norm1', kind, arg.code) : atom(`Math.abs(${arg.code})`, kind);
-      case 'diagMatrix': return this.call('diagMatrix', kind, arg.code);
-      case 'diagVector': return this.call('diagVector', kind, arg.code);
-      case 'vec': return arg.kind === 'matrix' ? this.call('vec', kind, arg.code) : { ...arg, kind };
-      case 'softmax': return this.call('softmax', kind, arg.code);
-      case 'logsumexp': return this.call('logsumexp', kind, arg.code);
-      default: throw new MatcalcError('unsupported', `no TypeScript code for the operation ${node.op}`);
     }
   }
 }
@@ -150,11 +143,13 @@ export function emitTypeScript(spec: CodeSpec): string {
   const parameters = plan.args.map((a) => `${a.name}: ${TYPES[a.kind]}`).join(', ');
   const returns = `{ ${plan.valueName}: ${TYPES[lowered.value.kind]}; ${plan.derivativeName}: ${TYPES[lowered.derivative.kind]} }`;
   lines.push(`export function ${functionName}(${parameters}): ${returns} {`);
-  for (const { name, piece } of lowered.temporaries) lines.push(`  const ${name} = ${piece.code};`);
+  // Temporaries f needs, f, then the rest (a derivative's temporary may read f).
+  for (const { name, piece } of lowered.temporaries.slice(0, plan.valueTemporaries)) lines.push(`  const ${name} = ${piece.code};`);
   lines.push(`  const ${plan.valueName} = ${lowered.value.code};`);
+  for (const { name, piece } of lowered.temporaries.slice(plan.valueTemporaries)) lines.push(`  const ${name} = ${piece.code};`);
   lines.push(`  const ${plan.derivativeName} = ${lowered.derivative.code};`);
   lines.push(`  return { ${plan.valueName}, ${plan.derivativeName} };`);
   lines.push('}');
   const prelude = ['type Vector = number[];', 'type Matrix = number[][];'].join('\n');
-  return [prelude, ...helperSources(dialect.used), lines.join('\n')].join('\n\n') + '\n';
+  return [prelude, ...helperSources(dialect.used, dialect.tableHelpers), lines.join('\n')].join('\n\n') + '\n';
 }
