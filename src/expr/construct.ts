@@ -274,6 +274,7 @@ export function power(base: Expr, exponent: number): Expr {
  *  exponent is a number (after matching), rebuild turns it into an ordinary power. */
 export function symbolicPower(base: Expr, exponent: Expr, elementwise: boolean): Expr {
   if (exponent.op === 'number') return elementwise ? power(base, exponent.value) : matrixPower(base, exponent.value);
+  if (!elementwise && !isScalar(base)) requireSquare('matrix power', base);
   return intern(elementwise ? 'power' : 'matrixPower', [base, exponent], base.shape, '', NaN);
 }
 

@@ -98,7 +98,8 @@ export function drawValue(symbol: Expr, sizes: Sizes, random: Random, needs: Nee
   const n = sizeOf(symbol.shape.cols, sizes);
   const positive = needs.positive.has(symbol.name);
   const small = needs.small.has(symbol.name);
-  const entry = (): number => (positive ? random.uniform(0.5, 2) : small ? random.awayFromZero() * 0.6 : random.awayFromZero());
+  // Inside (−1, 1) wins over positive: positive is asked for by a function of it (√(1 − x²)).
+  const entry = (): number => (small ? (positive ? random.uniform(0.2, 0.6) : random.awayFromZero() * 0.6) : positive ? random.uniform(0.5, 2) : random.awayFromZero());
   const props = symbol.props;
   if (props & ORTHOGONAL) return L.orthonormalize(Array.from({ length: m }, () => Array.from({ length: n }, () => random.normal())));
   if (props & DIAGONAL) {

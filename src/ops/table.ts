@@ -6,7 +6,7 @@ import type { ElementwiseDefinition, FunctionDefinition, MatrixFunctionDefinitio
 import { ELEMENTWISE } from './elementwise.js';
 import { MATRIX_FUNCTIONS } from './matrix.js';
 
-export type { CoreDefinition } from './core.js';
+export { CORE, type CoreDefinition } from './core.js';
 export type * from './definition.js';
 
 export const FUNCTIONS: readonly FunctionDefinition[] = [...ELEMENTWISE, ...MATRIX_FUNCTIONS];
