@@ -1,5 +1,6 @@
 // The command line. It turns arguments into library calls, results into text, and
-// MatcalcError into a message with a caret and an exit code (0 ok, 1 bad input).
+// MatcalcError into a message with a caret and an exit code (0 ok, 1 bad input, 2 verification
+// failed, 3 check: incorrect, 4 time limit, 5 internal error: a bug in matcalc).
 
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
@@ -9,11 +10,12 @@ import { CODE_TARGETS, type CodeTarget, check, type CheckResult, type Derivative
 import { setTimeLimit } from './src/limits.js';
 import { describeVerification, type Verification } from './src/numeric/verify.js';
 import { stepsLatex, stepsText } from './src/print/steps.js';
+import { FUNCTION_NAMES } from './src/ops/table.js';
 
 declare const MATCALC_VERSION: string;
 const version = typeof MATCALC_VERSION === 'string' ? MATCALC_VERSION : '0.0.0-dev';
 
-const EXIT = { ok: 0, input: 1, verification: 2, incorrect: 3, timeout: 4 } as const;
+const EXIT = { ok: 0, input: 1, verification: 2, incorrect: 3, timeout: 4, internal: 5 } as const;
 
 const EXAMPLES = `
 Examples:
@@ -35,9 +37,12 @@ Examples:
   $ matcalc grad -- "-x'x" x                          (… or stand after --, with no options after it)
 
 Notation (README.md, "Notation in short"): x' A^T Aᵀ transpose; inv(A) A^-1 A⁻¹ inverse; A*B, AB, A B
-product; A .* B, A ∘ B Hadamard; A ⊗ B Kronecker; tr det logdet sum norm ‖x‖ exp log tanh
-sigmoid relu softmax logsumexp …; "… where t1 = W*x" names a piece; I_n, ones_n are sized
-constants, and a result that needs them declares its shapes: "I_n where X: n×n".`;
+product; A .* B, A ∘ B Hadamard; A ⊗ B Kronecker; ‖x‖ the norm; "… where t1 = W*x" names a piece;
+I_n, ones_n are sized constants, and a result that needs them declares its shapes: "I_n where X: n×n".
+Functions: ${FUNCTION_NAMES.join(' ')}.
+
+Exit codes: 0 ok, 1 bad input, 2 verification failed, 3 check: the claim is wrong, 4 time limit,
+5 internal error (a bug in matcalc).`;
 
 type Format = 'text' | 'unicode' | 'latex' | 'json';
 type CodeFormat = CodeTarget;
@@ -142,12 +147,6 @@ function printDerivative(result: DerivativeResult, options: DerivativeFlags): vo
     return;
   }
   const format = options.format as Format;
-  const convention =
-    result.convention === 'symmetric'
-      ? `${result.wrt} is symmetric: this is the gradient for the trace inner product on symmetric matrices, (G + Gᵀ)/2`
-      : result.convention === 'entries'
-        ? `${result.wrt} is symmetric: this is the Matrix Cookbook's entrywise form G + Gᵀ − G∘I`
-        : undefined;
   if (options.format === 'json') {
     const json = {
       input: result.input,
@@ -156,6 +155,8 @@ function printDerivative(result: DerivativeResult, options: DerivativeFlags): vo
       verification: result.verification,
       layout: result.layout,
       ...(result.convention ? { convention: result.convention } : {}),
+      notes: result.notes,
+      stops: result.stops,
       ...(options.steps ? { steps: result.steps } : {}),
     };
     console.log(JSON.stringify(json, null, 2));
@@ -166,7 +167,7 @@ function printDerivative(result: DerivativeResult, options: DerivativeFlags): vo
     console.log();
   }
   console.log(options.format === 'latex' ? result.latex : options.format === 'unicode' ? result.unicode : result.text);
-  if (convention) console.log(options.format === 'latex' ? `% note: ${convention}` : `note: ${convention}`);
+  for (const note of result.notes) console.log(options.format === 'latex' ? `% note: ${note}` : `note: ${note}`);
   console.log(verificationLine(result.verification, format));
 }
 
@@ -336,9 +337,12 @@ function main(rawArgv: string[]): number {
   cli.configureOutput({ writeErr: (text) => process.stderr.write(text), outputError: (text, write) => write(pc.red(text)) });
   for (const command of cli.commands) command.exitOverride();
   try {
+    // A fault on purpose, so the tests can see how a bug of ours is reported (README).
+    if (process.env.MATCALC_FAULT === 'internal') throw new TypeError('a fault injected by MATCALC_FAULT=internal');
     cli.parse(argv, { from: 'user' });
     return checkExit;
   } catch (error) {
+    if (error instanceof MatcalcError && error.kind === 'internal') return reportInternal(error.cause ?? error, rawArgv);
     if (error instanceof MatcalcError) {
       process.stderr.write(formatError(error) + '\n');
       if (error.kind === 'limit' && error.message.startsWith('stopped after the time limit')) return EXIT.timeout;
@@ -355,10 +359,16 @@ function main(rawArgv: string[]): number {
       }
       return error.exitCode === 0 ? EXIT.ok : EXIT.input;
     }
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`internal error: ${message}\nplease report this with the command you ran\n`);
-    return EXIT.input;
+    return reportInternal(error, rawArgv);
   }
+}
+
+/** A bug of ours, not the user's input: said so, with the command that reproduces it. */
+function reportInternal(error: unknown, argv: readonly string[]): number {
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const command = ['matcalc', ...argv.map((a) => (/^[\w.=:/-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`))].join(' ');
+  process.stderr.write(`internal error — this is a bug in matcalc: ${message}\nto reproduce: ${command}\nplease report it with that command\n`);
+  return EXIT.internal;
 }
 
 process.exitCode = main(process.argv.slice(2));

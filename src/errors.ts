@@ -1,5 +1,6 @@
-// The one error type the library throws for bad input. It carries a kind and a source
-// span; only cli.ts turns it into text and an exit code.
+// The one error type the library throws. Its kind says whose fault it is: the input's
+// (syntax … limit), the caller's (argument), or matcalc's own (verification, internal). It
+// carries a source span; only cli.ts turns it into text and an exit code.
 
 export type ErrorKind =
   | 'syntax' // the text does not parse
@@ -9,7 +10,9 @@ export type ErrorKind =
   | 'value' // bad numeric input (values file, sizes)
   | 'unsupported' // a well-formed request matcalc cannot do (yet)
   | 'limit' // input or work beyond a stated limit
-  | 'verification'; // a derived result disagreed with finite differences
+  | 'verification' // a derived result disagreed with finite differences (a bug in matcalc)
+  | 'argument' // the library was called wrongly: a non-string text, an unknown code target, …
+  | 'internal'; // anything else that went wrong: a bug in matcalc, never the user's input
 
 export interface Span {
   readonly start: number; // offset of the first character
@@ -26,8 +29,8 @@ export class MatcalcError extends Error {
   /** With kind 'verification': the numeric report that failed. */
   readonly report: unknown;
 
-  constructor(kind: ErrorKind, message: string, options: { span?: Span; source?: string; expected?: string; report?: unknown } = {}) {
-    super(message);
+  constructor(kind: ErrorKind, message: string, options: { span?: Span; source?: string; expected?: string; report?: unknown; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'MatcalcError';
     this.kind = kind;
     this.span = options.span;
@@ -43,6 +46,7 @@ export class MatcalcError extends Error {
       source: this.source ?? source,
       expected: this.expected,
       report: this.report,
+      cause: this.cause,
     });
   }
 }

@@ -1,24 +1,23 @@
-// The library API: parse, evaluate (and, as they land, grad, jacobian, hessian, check).
-// Every function throws MatcalcError, and only MatcalcError, for bad input.
+// The library API: parse, evaluate, grad, jacobian, hessian, differential, check. Thin
+// callers of the pipeline (src/derive.ts). Every function throws MatcalcError and only
+// MatcalcError: for bad input its kind says what was wrong; 'argument' when the function
+// was called wrongly; 'internal' for a bug in matcalc (never the user's input).
 
-import { gradient as computeGradient, type Layout, type SymmetricConvention } from './calculus/gradient.js';
-import { differentiate } from './calculus/differential.js';
 import { canonicalSymbolName } from '../grammar/names.js';
+import type { Layout, SymmetricConvention } from './calculus/gradient.js';
+import { type CheckResult, checkGradient } from './check/check.js';
+import { derive, type Derivation, type DeriveRequest, differentialOf, type Stop } from './derive.js';
 import { MatcalcError } from './errors.js';
 import { shapeText } from './expr/dims.js';
 import type { Expr } from './expr/node.js';
 import { parseExpression } from './expr/parse.js';
 import { DomainError, evaluateExpr } from './numeric/evaluate.js';
 import { bindValues, type PlainValue, toPlain } from './numeric/values.js';
-import { render } from './print/render.js';
+import type { Verification } from './numeric/verify.js';
+import { CODE_TARGETS, type CodeTarget, emitCode } from './print/code/index.js';
 import { renderResult, resultForms } from './print/readback.js';
-import { gradientSteps, jacobianSteps, type StepLine } from './print/steps.js';
-import { jacobian as computeJacobian } from './calculus/jacobian.js';
-import { SKIPPED, type Verification, verifyGradient, verifyJacobian } from './numeric/verify.js';
-import * as C from './expr/construct.js';
-import { simplify } from './simplify/simplify.js';
-import { type CheckResult, checkGradient } from './check/check.js';
-import { type CodeTarget, emitCode, type DerivativeKind } from './print/code/index.js';
+import { render } from './print/render.js';
+import type { StepLine } from './print/steps.js';
 
 export { MatcalcError, formatError } from './errors.js';
 export { setTimeLimit } from './limits.js';
@@ -31,6 +30,7 @@ export type { Layout, SymmetricConvention } from './calculus/gradient.js';
 export type { CheckResult, Counterexample, DiagnosisKind } from './check/check.js';
 export { parseBatch, type BatchEntry } from './check/batch.js';
 export { CODE_TARGETS, type CodeTarget } from './print/code/index.js';
+export type { Stop } from './derive.js';
 
 export interface Options {
   /** Declarations, e.g. "A: n×n symmetric; a: scalar; X: 3×4". */
@@ -49,22 +49,50 @@ export interface Parsed {
   readonly symbols: Readonly<Record<string, string>>;
 }
 
-/** Turns anything a lower layer threw into a MatcalcError: the API throws nothing else. */
+/** Turns anything a lower layer threw into a MatcalcError: the API throws nothing else.
+ *  What is not already a MatcalcError is a bug of ours, reported as one — not as bad input. */
 export function guard<T>(source: string, run: () => T): T {
   try {
     return run();
   } catch (error) {
-    if (error instanceof MatcalcError) throw error.source === undefined ? error.withSource(source) : error;
+    if (error instanceof MatcalcError) throw error.source === undefined && error.kind !== 'argument' ? error.withSource(source) : error;
     if (error instanceof RangeError && /call stack/i.test(error.message)) {
       throw new MatcalcError('limit', 'the expression is nested too deeply to process', { source });
     }
     if (error instanceof DomainError) throw new MatcalcError('value', `cannot evaluate: ${error.message}`, { source });
-    const message = error instanceof Error ? error.message : String(error);
-    throw new MatcalcError('value', `cannot evaluate: ${message}`, { source });
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    throw new MatcalcError('internal', `internal error — this is a bug in matcalc (${message})`, { source, cause: error });
   }
 }
 
+/** The library was called wrongly: say which argument, and what it must be. */
+function argumentError(api: string, what: string, expected: string, value: unknown): MatcalcError {
+  const got = value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'string' ? JSON.stringify(value) : typeof value;
+  return new MatcalcError('argument', `${api}: ${what} must be ${expected}, got ${got}`);
+}
+
+function requireText(api: string, what: string, value: unknown): string {
+  if (typeof value !== 'string') throw argumentError(api, what, 'a string', value);
+  return value;
+}
+
+function requireOptions(api: string, options: unknown): Record<string, unknown> {
+  if (options === undefined) return {};
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) throw argumentError(api, 'the options', 'an object', options);
+  const o = options as Record<string, unknown>;
+  if (o.where !== undefined && typeof o.where !== 'string') throw argumentError(api, 'options.where', 'a string of declarations such as "A: n×n symmetric"', o.where);
+  if (o.verify !== undefined && typeof o.verify !== 'boolean') throw argumentError(api, 'options.verify', 'true or false', o.verify);
+  if (o.seed !== undefined && !(typeof o.seed === 'number' && Number.isInteger(o.seed))) throw argumentError(api, 'options.seed', 'an integer', o.seed);
+  if (o.layout !== undefined && o.layout !== 'denominator' && o.layout !== 'numerator') throw argumentError(api, 'options.layout', "'denominator' or 'numerator'", o.layout);
+  if (o.symmetricConvention !== undefined && o.symmetricConvention !== 'symmetric' && o.symmetricConvention !== 'entries') throw argumentError(api, 'options.symmetricConvention', "'symmetric' or 'entries'", o.symmetricConvention);
+  if (o.kind !== undefined && o.kind !== 'grad' && o.kind !== 'jacobian' && o.kind !== 'hessian') throw argumentError(api, 'options.kind', "'grad', 'jacobian' or 'hessian'", o.kind);
+  if (o.wrt2 !== undefined && typeof o.wrt2 !== 'string') throw argumentError(api, 'options.wrt2', 'a string', o.wrt2);
+  return o;
+}
+
 export function parse(text: string, options: Options = {}): Parsed {
+  requireText('parse', 'the expression', text);
+  requireOptions('parse', options);
   return guard(text, () => {
     const { expr, symbols } = parseExpression(text, { where: options.where });
     // Written so that it reads back: an I_n the text alone would not size keeps its size.
@@ -82,6 +110,9 @@ export function parse(text: string, options: Options = {}): Parsed {
 
 /** Evaluates text on values: scalars as numbers, vectors as flat arrays, matrices as rows. */
 export function evaluate(text: string, values: Record<string, unknown>, options: Options = {}): PlainValue {
+  requireText('evaluate', 'the expression', text);
+  if (values === null || typeof values !== 'object' || Array.isArray(values)) throw argumentError('evaluate', 'the values', 'an object such as { x: [1, 2], A: [[1, 2], [3, 4]] }', values);
+  requireOptions('evaluate', options);
   return guard(text, () => {
     const { expr, symbols, declaredOnly } = parseExpression(text, { where: options.where });
     const bound = bindValues(symbols.values(), values, declaredOnly?.values());
@@ -113,107 +144,47 @@ export interface DerivativeResult {
   readonly layout: Layout;
   /** Set when the variable is declared symmetric: which gradient this is. */
   readonly convention?: SymmetricConvention;
+  /** What a reader must know about the result, one line each (conventions, early stops). */
+  readonly notes: readonly string[];
+  /** Passes that stopped at a limit before they finished (empty when all finished). */
+  readonly stops: readonly Stop[];
   /** A function computing f and this derivative, in NumPy, PyTorch or TypeScript. */
   code(target: CodeTarget): string;
 }
 
-/** What a result needs to be turned into code: f, what was derived, and f's symbols. */
-interface Origin {
-  readonly f: Expr;
-  readonly symbols: ReadonlyMap<string, Expr>;
-  /** The declarations the derivation was given (the result's text is read with them). */
-  readonly where: string | undefined;
-  readonly kind: DerivativeKind;
-  /** The variables as the code's description names them ("x", or "x and y" when mixed). */
-  readonly wrt?: string;
-}
-
-/** The variable's symbol node; the variable must occur in the expression. */
-function variableOf(symbols: ReadonlyMap<string, Expr>, wrt: string): Expr {
-  const name = canonicalSymbolName(wrt.trim());
-  const x = symbols.get(name);
-  if (!x) {
-    const known = [...symbols.keys()].join(', ') || 'none';
-    throw new MatcalcError('value', `the variable ${wrt} does not occur in the expression (its symbols: ${known})`);
+/** A derivative's result from the pipeline's record; a failed verification is not a
+ *  result: a MatcalcError of kind 'verification' is thrown instead. */
+function resultOf(derivation: Derivation, what: string): DerivativeResult {
+  const v = derivation.verification;
+  if (v.status === 'failed') {
+    throw new MatcalcError('verification', `the derived ${what} failed numerical verification (${v.reason ?? `max rel. error ${v.maxRelError.toExponential(1)}`}); this is a bug in matcalc, please report it`, { report: v });
   }
-  return x;
-}
-
-/** ∂f/∂X of a scalar expression, simplified and (unless verify: false) verified. A result
- *  that fails verification is not returned: a MatcalcError of kind 'verification' is thrown. */
-export function grad(text: string, wrt: string, options: DerivativeOptions = {}): DerivativeResult {
-  return guard(text, () => {
-    const { expr, symbols } = parseExpression(text, { where: options.where });
-    const x = variableOf(symbols, wrt);
-    const layout = options.layout ?? 'denominator';
-    const result = computeGradient(expr, x, { layout, ...(options.symmetricConvention ? { symmetricConvention: options.symmetricConvention } : {}) });
-    const simplified = simplify(result.gradient);
-    const g = simplified.expr;
-    let verification: Verification = SKIPPED;
-    if (options.verify !== false) {
-      // Verify G in denominator layout, as the symmetric part when x is symmetric.
-      let checked = layout === 'numerator' ? C.transpose(g) : g;
-      if (result.convention === 'entries') checked = C.multiply(C.number(0.5), C.add(checked, C.hadamard(checked, C.identity(x.shape.rows))));
-      verification = verifyGradient(expr, x, checked, { seed: options.seed ?? 1 });
-    }
-    const derived = resultObject(text, x, g, verification, () => gradientSteps(result, g, simplified.steps), { f: expr, symbols, where: options.where, kind: 'grad' }, layout, result.convention);
-    if (verification.status === 'failed') {
-      throw new MatcalcError('verification', `the derived gradient failed numerical verification (max rel. error ${verification.maxRelError.toExponential(1)}); this is a bug in matcalc, please report it`, { report: verification });
-    }
-    return derived;
-  });
-}
-
-/** df: the differential of an expression w.r.t. a symbol, with d(X) for the variable. */
-export function differential(text: string, wrt: string, options: Options = {}): { text: string; unicode: string; latex: string; expr: Expr } {
-  return guard(text, () => {
-    const { expr, symbols } = parseExpression(text, { where: options.where });
-    const { df } = differentiate(expr, variableOf(symbols, wrt));
-    return { text: render(df, 'text', { share: true }), unicode: render(df, 'unicode', { share: true }), latex: render(df, 'latex', { share: true }), expr: df };
-  });
-}
-
-export interface CheckOptions extends Options {
-  /** What CLAIM claims to be: the gradient (default), the Jacobian or the Hessian. */
-  kind?: 'grad' | 'jacobian' | 'hessian';
-  seed?: number;
-}
-
-/** Whether `claim` is the derivative of `text` w.r.t. `wrt`; if not, why. */
-export function check(text: string, wrt: string, claim: string, options: CheckOptions = {}): CheckResult {
-  return guard(`${text} ; ${claim}`, () => {
-    return checkGradient(text, canonicalSymbolName(wrt.trim()), claim, options.where, options.seed ?? 1, options.kind ?? 'grad');
-  });
-}
-
-/** A derivative's result. Steps and the Unicode and LaTeX forms are rendered when they are
- *  read: on a large result they cost more than the derivation. */
-function resultObject(input: string, x: Expr, e: Expr, verification: Verification, steps: () => readonly StepLine[], origin: Origin, layout: Layout, convention?: SymmetricConvention): DerivativeResult {
-  let cachedSteps: readonly StepLine[] | undefined;
-  let unicode: string | undefined;
-  let latex: string | undefined;
-  const forms = resultForms(e, [...origin.symbols.values()], origin.where);
+  const { request, x, first } = derivation;
   return {
-    input,
+    input: request.text,
     wrt: x.name,
-    text: forms.text,
+    text: derivation.text,
     get unicode() {
-      return (unicode ??= renderResult(e, 'unicode', forms));
+      return derivation.unicode;
     },
     get latex() {
-      return (latex ??= renderResult(e, 'latex', forms));
+      return derivation.latex;
     },
-    expr: e,
-    verification,
+    expr: derivation.result,
+    verification: v,
     get steps() {
-      return (cachedSteps ??= steps());
+      return derivation.steps();
     },
-    layout,
-    ...(convention ? { convention } : {}),
+    layout: derivation.layout,
+    ...(derivation.convention ? { convention: derivation.convention } : {}),
+    notes: derivation.notes,
+    stops: derivation.stops,
     code(target: CodeTarget): string {
-      return guard(input, () => emitCode(target, {
-        kind: origin.kind, value: origin.f, derivative: e, symbols: [...origin.symbols.values()], wrt: origin.wrt ?? x.name,
-        note: codeNote(verification, origin.kind === 'grad' ? layout : 'denominator', convention),
+      if (!CODE_TARGETS.includes(target)) throw argumentError('code', 'the target', CODE_TARGETS.map((t) => `'${t}'`).join(', '), target);
+      return guard(request.text, () => emitCode(target, {
+        kind: request.kind, value: derivation.f, derivative: derivation.result, symbols: [...derivation.symbols.values()],
+        wrt: first === x ? x.name : `${first.name} and ${x.name}`,
+        note: codeNote(v, request.kind === 'grad' ? derivation.layout : 'denominator', derivation.convention),
       }));
     },
   };
@@ -232,37 +203,58 @@ function codeNote(verification: Verification, layout: Layout, convention?: Symme
   return parts.join(' ');
 }
 
-/** The result object of a Jacobian or Hessian, like grad's. */
-function matrixDerivative(text: string, x: Expr, j: Expr, verification: Verification, steps: () => readonly StepLine[], what: string, origin: Origin): DerivativeResult {
-  if (verification.status === 'failed') {
-    throw new MatcalcError('verification', `the derived ${what} failed numerical verification (${verification.reason ?? `max rel. error ${verification.maxRelError.toExponential(1)}`}); this is a bug in matcalc, please report it`, { report: verification });
-  }
-  return resultObject(text, x, j, verification, steps, origin, 'numerator');
+function request(api: DeriveRequest['kind'], text: unknown, wrt: unknown, options: unknown): DeriveRequest {
+  requireText(api, 'the expression', text);
+  requireText(api, 'the variable', wrt);
+  const o = requireOptions(api, options) as DerivativeOptions & { wrt2?: string };
+  return {
+    kind: api, text: text as string, wrt: wrt as string,
+    wrt2: o.wrt2, where: o.where, verify: o.verify, layout: o.layout, symmetricConvention: o.symmetricConvention, seed: o.seed,
+  };
+}
+
+/** ∂f/∂X of a scalar expression, simplified and (unless verify: false) verified. */
+export function grad(text: string, wrt: string, options: DerivativeOptions = {}): DerivativeResult {
+  const r = request('grad', text, wrt, options);
+  return guard(text, () => resultOf(derive(r), 'gradient'));
 }
 
 /** J = ∂vec(F)/∂vec(X)ᵀ (|F| × |X|, column-major vec): for vectors the usual Jacobian. */
 export function jacobian(text: string, wrt: string, options: DerivativeOptions = {}): DerivativeResult {
-  return guard(text, () => {
-    const { expr, symbols } = parseExpression(text, { where: options.where });
-    const x = variableOf(symbols, wrt);
-    const result = computeJacobian(expr, x);
-    const simplified = simplify(result.jacobian);
-    const verification = options.verify === false ? SKIPPED : verifyJacobian(expr, x, simplified.expr, { seed: options.seed ?? 1 });
-    return matrixDerivative(text, x, simplified.expr, verification, () => jacobianSteps(expr, result.df, result.jacobian, simplified.expr, result.steps.isolation, simplified.steps, result.steps.differential), 'Jacobian', { f: expr, symbols, where: options.where, kind: 'jacobian' });
-  });
+  const r = request('jacobian', text, wrt, options);
+  return guard(text, () => resultOf(derive(r), 'Jacobian'));
 }
 
 /** H = ∂²f/∂vec(X)∂vec(X)ᵀ of a scalar f: the Jacobian of its gradient; with `wrt2`, the
- *  mixed ∂²f/∂vec(X)∂vec(Y)ᵀ (the Jacobian of ∂f/∂X w.r.t. Y). */
+ *  mixed ∂²f/∂vec(X)∂vec(Y)ᵀ (the Jacobian of ∂f/∂X w.r.t. Y). Both links are verified:
+ *  the gradient against f, and H against the gradient. */
 export function hessian(text: string, wrt: string, options: DerivativeOptions & { wrt2?: string } = {}): DerivativeResult {
+  const r = request('hessian', text, wrt, options);
+  return guard(text, () => resultOf(derive(r), 'Hessian'));
+}
+
+/** df: the differential of an expression w.r.t. a symbol, with d(X) for the variable. */
+export function differential(text: string, wrt: string, options: Options = {}): { text: string; unicode: string; latex: string; expr: Expr } {
+  requireText('differential', 'the expression', text);
+  requireText('differential', 'the variable', wrt);
+  requireOptions('differential', options);
   return guard(text, () => {
-    const { expr, symbols } = parseExpression(text, { where: options.where });
-    const first = variableOf(symbols, wrt);
-    const x = options.wrt2 !== undefined ? variableOf(symbols, options.wrt2) : first;
-    const g = simplify(computeGradient(expr, first).gradient).expr;
-    const result = computeJacobian(g, x);
-    const simplified = simplify(result.jacobian);
-    const verification = options.verify === false ? SKIPPED : verifyJacobian(g, x, simplified.expr, { seed: options.seed ?? 1 });
-    return matrixDerivative(text, x, simplified.expr, verification, () => jacobianSteps(g, result.df, result.jacobian, simplified.expr, result.steps.isolation, simplified.steps, result.steps.differential), 'Hessian', { f: expr, symbols, where: options.where, kind: 'hessian', wrt: first === x ? x.name : `${first.name} and ${x.name}` });
+    const { df } = differentialOf(text, wrt, options.where);
+    return { text: render(df, 'text', { share: true }), unicode: render(df, 'unicode', { share: true }), latex: render(df, 'latex', { share: true }), expr: df };
   });
+}
+
+export interface CheckOptions extends Options {
+  /** What CLAIM claims to be: the gradient (default), the Jacobian or the Hessian. */
+  kind?: 'grad' | 'jacobian' | 'hessian';
+  seed?: number;
+}
+
+/** Whether `claim` is the derivative of `text` w.r.t. `wrt`; if not, why. */
+export function check(text: string, wrt: string, claim: string, options: CheckOptions = {}): CheckResult {
+  requireText('check', 'the expression', text);
+  requireText('check', 'the variable', wrt);
+  requireText('check', 'the claim', claim);
+  requireOptions('check', options);
+  return guard(`${text} ; ${claim}`, () => checkGradient(text, canonicalSymbolName(wrt.trim()), claim, options.where, options.seed ?? 1, options.kind ?? 'grad'));
 }

@@ -5,7 +5,6 @@
 
 import type { Declaration } from '../../grammar/declarations.js';
 import { parseAst } from '../../grammar/parser.js';
-import { gradient } from '../calculus/gradient.js';
 import { MatcalcError } from '../errors.js';
 import { buildExpressions } from '../expr/build.js';
 import { declarationsOf } from '../expr/parse.js';
@@ -18,7 +17,7 @@ import { dimsOf, drawSizes, drawValue, needsOf, Random, symbolsOf } from '../num
 import { renderResult, resultForms } from '../print/readback.js';
 import { toPlain, type PlainValue } from '../numeric/values.js';
 import { type Verification, verifyGradient, verifyJacobian } from '../numeric/verify.js';
-import { jacobian } from '../calculus/jacobian.js';
+import { derivativeOf } from '../derive.js';
 import { render } from '../print/render.js';
 import { simplify } from '../simplify/simplify.js';
 
@@ -103,9 +102,9 @@ function build(context: Context, declarations = context.declarations): Built {
   if (!x) throw new MatcalcError('value', `the variable ${context.wrt} does not occur in the expression`);
   const [f, claim] = exprs as [Expr, Expr];
   if (context.kind !== 'jacobian' && !C.isScalar(f)) throw new MatcalcError('shape', `a ${context.kind === 'grad' ? 'gradient' : 'Hessian'} needs a scalar expression; this one is ${shapeText(f.shape)} (check it with --jacobian)`);
-  if (context.kind === 'grad') return { kind: 'grad', target: f, f, claim, x, truth: simplify(gradient(f, x).gradient).expr };
-  const target = context.kind === 'hessian' ? simplify(gradient(f, x).gradient).expr : f;
-  return { kind: context.kind, target, f, claim, x, truth: simplify(jacobian(target, x).jacobian).expr };
+  // The truth comes from the one pipeline (src/derive.ts), as grad, jacobian and hessian give it.
+  const derived = derivativeOf(context.kind, f, x);
+  return { kind: context.kind, target: derived.gradient ?? f, f, claim, x, truth: derived.result };
 }
 
 /** The claim is not well typed under f's shapes: itself a diagnosis ('shape'). */

@@ -1,0 +1,200 @@
+// The one pipeline: text → typed expression → differential → derivative → simplified →
+// verified → printed, as one record with each stage's output, the steps, every pass's stop
+// reason, the notes a reader needs and the time each stage took. The library, the CLI,
+// `check` and the benchmark are thin callers; nothing else composes these stages.
+
+import { type Gradient, gradient, type Layout, type SymmetricConvention } from './calculus/gradient.js';
+import { jacobian } from './calculus/jacobian.js';
+import { differentiate } from './calculus/differential.js';
+import { canonicalSymbolName } from '../grammar/names.js';
+import { MatcalcError } from './errors.js';
+import * as C from './expr/construct.js';
+import type { Expr } from './expr/node.js';
+import { parseExpression } from './expr/parse.js';
+import { SKIPPED, type Verification, verifyGradient, verifyJacobian } from './numeric/verify.js';
+import { renderResult, resultForms } from './print/readback.js';
+import { gradientSteps, jacobianSteps, type StepLine } from './print/steps.js';
+import type { Step, StopReason } from './rewrite/engine.js';
+import { simplify } from './simplify/simplify.js';
+
+export type DerivativeKind = 'grad' | 'jacobian' | 'hessian';
+
+export interface DeriveRequest {
+  readonly kind: DerivativeKind;
+  readonly text: string;
+  readonly wrt: string;
+  /** For a mixed Hessian ∂²f/∂X∂Y: the second variable. */
+  readonly wrt2?: string | undefined;
+  readonly where?: string | undefined;
+  readonly verify?: boolean | undefined;
+  readonly layout?: Layout | undefined;
+  readonly symmetricConvention?: SymmetricConvention | undefined;
+  readonly seed?: number | undefined;
+}
+
+/** A pass that stopped before it finished (a limit), and what that means for the result. */
+export interface Stop {
+  readonly pass: string;
+  readonly reason: StopReason;
+}
+
+export interface StageTimes {
+  readonly parse: number;
+  readonly derive: number;
+  readonly simplify: number;
+  readonly verify: number;
+  readonly print: number;
+}
+
+/** The derivative of f as derived, before and after simplification. */
+export interface Derived {
+  readonly df: Expr;
+  /** As the calculus gives it. */
+  readonly raw: Expr;
+  /** Simplified: the result. */
+  readonly result: Expr;
+  /** For a Hessian: the (simplified) gradient whose Jacobian it is. */
+  readonly gradient?: Expr;
+  readonly convention?: SymmetricConvention;
+  readonly stops: readonly Stop[];
+  /** Milliseconds: the calculus (differential, isolation or Jacobian) and simplification. */
+  readonly timing: { readonly derive: number; readonly simplify: number };
+  steps(): readonly StepLine[];
+}
+
+export interface Derivation extends Derived {
+  readonly request: DeriveRequest;
+  readonly f: Expr;
+  readonly symbols: ReadonlyMap<string, Expr>;
+  /** The variable of the result (for a mixed Hessian the second one). */
+  readonly x: Expr;
+  /** The first variable (a Hessian's gradient is taken w.r.t. it). */
+  readonly first: Expr;
+  readonly layout: Layout;
+  readonly verification: Verification;
+  /** One line each: conventions applied, passes that stopped early. */
+  readonly notes: readonly string[];
+  readonly text: string;
+  readonly unicode: string;
+  readonly latex: string;
+  readonly times: StageTimes;
+}
+
+/** The variable's symbol node; the variable must occur in the expression. */
+export function variableOf(symbols: ReadonlyMap<string, Expr>, wrt: string): Expr {
+  const name = canonicalSymbolName(wrt.trim());
+  const x = symbols.get(name);
+  if (!x) {
+    const known = [...symbols.keys()].join(', ') || 'none';
+    throw new MatcalcError('value', `the variable ${wrt} does not occur in the expression (its symbols: ${known})`);
+  }
+  return x;
+}
+
+const simplifyStop = (stop: StopReason): Stop[] => (stop === 'saturated' ? [] : [{ pass: 'simplification', reason: stop }]);
+
+/** The derivation stage alone (f and its variables already built): what `check` needs. */
+export function derivativeOf(kind: DerivativeKind, f: Expr, first: Expr, x: Expr = first, options: { layout?: Layout; symmetricConvention?: SymmetricConvention } = {}): Derived {
+  let simplifying = 0;
+  const simplifyTimed = (e: Expr): ReturnType<typeof simplify> => {
+    const start = performance.now();
+    const simplified = simplify(e);
+    simplifying += performance.now() - start;
+    return simplified;
+  };
+  const start = performance.now();
+  if (kind === 'grad') {
+    const result: Gradient = gradient(f, x, options);
+    const simplified = simplifyTimed(result.gradient);
+    return {
+      df: result.df, raw: result.gradient, result: simplified.expr, stops: simplifyStop(simplified.stop),
+      ...(result.convention ? { convention: result.convention } : {}),
+      timing: { derive: performance.now() - start - simplifying, simplify: simplifying },
+      steps: () => gradientSteps(result, simplified.expr, simplified.steps),
+    };
+  }
+  const gradientStage = kind === 'hessian' ? simplifyTimed(gradient(f, first).gradient) : undefined;
+  const target = gradientStage?.expr ?? f;
+  const computed = jacobian(target, x);
+  const simplified = simplifyTimed(computed.jacobian);
+  return {
+    df: computed.df, raw: computed.jacobian, result: simplified.expr,
+    ...(gradientStage ? { gradient: gradientStage.expr } : {}),
+    stops: [...(gradientStage ? simplifyStop(gradientStage.stop).map((s) => ({ ...s, pass: 'simplification of the gradient' })) : []), ...simplifyStop(simplified.stop)],
+    timing: { derive: performance.now() - start - simplifying, simplify: simplifying },
+    steps: () => jacobianSteps(target, computed.df, computed.jacobian, simplified.expr, computed.steps.isolation, simplified.steps, computed.steps.differential),
+  };
+}
+
+/** The worse of two verification reports (a Hessian's: its gradient's and its own). */
+function worse(gradientCheck: Verification, hessianCheck: Verification): Verification {
+  const rank = { failed: 3, unverifiable: 2, skipped: 1, verified: 0 } as const;
+  const [worst, other] = rank[gradientCheck.status] > rank[hessianCheck.status] ? [gradientCheck, hessianCheck] : [hessianCheck, gradientCheck];
+  const prefix = worst === gradientCheck && worst.status !== 'verified' ? 'the gradient the Hessian is taken of: ' : '';
+  return { ...worst, maxRelError: Math.max(worst.maxRelError, other.maxRelError), ...(worst.reason ? { reason: prefix + worst.reason } : prefix ? { reason: `${prefix}finite differences disagree (max rel. error ${worst.maxRelError.toExponential(1)})` } : {}) };
+}
+
+export function verifyDerivation(kind: DerivativeKind, f: Expr, first: Expr, x: Expr, derived: Derived, layout: Layout, seed: number): Verification {
+  if (kind === 'grad') {
+    // G is verified in denominator layout, as the symmetric part when x is symmetric.
+    let checked = layout === 'numerator' ? C.transpose(derived.result) : derived.result;
+    if (derived.convention === 'entries') checked = C.multiply(C.number(0.5), C.add(checked, C.hadamard(checked, C.identity(x.shape.rows))));
+    return verifyGradient(f, x, checked, { seed });
+  }
+  if (kind === 'jacobian') return verifyJacobian(f, x, derived.result, { seed });
+  // The Hessian is the Jacobian of the gradient: both links are checked, the gradient
+  // against f (as grad does) and H against the gradient.
+  const gradientCheck = verifyGradient(f, first, derived.gradient!, { seed });
+  return worse(gradientCheck, verifyJacobian(derived.gradient!, x, derived.result, { seed }));
+}
+
+function notesOf(derived: Derived, x: Expr): string[] {
+  const notes: string[] = [];
+  if (derived.convention === 'symmetric') notes.push(`${x.name} is symmetric: this is the gradient for the trace inner product on symmetric matrices, (G + Gᵀ)/2`);
+  if (derived.convention === 'entries') notes.push(`${x.name} is symmetric: this is the Matrix Cookbook's entrywise form G + Gᵀ − G∘I`);
+  for (const stop of derived.stops) {
+    const limit = stop.reason === 'step-limit' ? 'its step limit' : stop.reason === 'time-limit' ? 'its time limit' : 'its node limit';
+    notes.push(`${stop.pass} stopped at ${limit}; the result is correct but may not be in simplest form`);
+  }
+  return notes;
+}
+
+export function derive(request: DeriveRequest): Derivation {
+  const t0 = performance.now();
+  const { expr: f, symbols } = parseExpression(request.text, { where: request.where });
+  const first = variableOf(symbols, request.wrt);
+  const x = request.wrt2 !== undefined ? variableOf(symbols, request.wrt2) : first;
+  const layout: Layout = request.kind === 'grad' ? request.layout ?? 'denominator' : 'numerator';
+  const t1 = performance.now();
+  const derived = derivativeOf(request.kind, f, first, x, {
+    layout, ...(request.symmetricConvention ? { symmetricConvention: request.symmetricConvention } : {}),
+  });
+  const t2 = performance.now();
+  const checked = request.verify === false ? SKIPPED : verifyDerivation(request.kind, f, first, x, derived, layout, request.seed ?? 1);
+  const t3 = performance.now();
+  const forms = resultForms(derived.result, [...symbols.values()], request.where);
+  const t4 = performance.now();
+  let unicode: string | undefined;
+  let latex: string | undefined;
+  return {
+    ...derived,
+    request, f, symbols, x, first, layout,
+    verification: checked,
+    notes: notesOf(derived, x),
+    text: forms.text,
+    // Unicode and LaTeX are rendered when read: on a large result they cost more than the derivation.
+    get unicode() {
+      return (unicode ??= renderResult(derived.result, 'unicode', forms));
+    },
+    get latex() {
+      return (latex ??= renderResult(derived.result, 'latex', forms));
+    },
+    times: { parse: t1 - t0, derive: derived.timing.derive, simplify: derived.timing.simplify, verify: t3 - t2, print: t4 - t3 },
+  };
+}
+
+/** df alone, with d(X) for the variable. */
+export function differentialOf(text: string, wrt: string, where?: string): { readonly df: Expr; readonly steps: readonly Step[] } {
+  const { expr, symbols } = parseExpression(text, { where });
+  return differentiate(expr, variableOf(symbols, wrt));
+}

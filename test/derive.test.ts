@@ -1,0 +1,38 @@
+// The one pipeline (src/derive.ts): one record with every stage, notes and stop reasons;
+// a Hessian's verification covers its gradient as well as itself.
+import { describe, expect, test } from '@jest/globals';
+import { derivativeOf, derive, verifyDerivation } from '../src/derive.js';
+import * as C from '../src/expr/construct.js';
+import { parseExpression } from '../src/expr/parse.js';
+import { grad, hessian } from '../src/index.js';
+
+describe('a Hessian is verified link by link', () => {
+  test('a gradient that is wrong fails, even when H is its exact Jacobian', () => {
+    const { expr: f, symbols } = parseExpression("x'*A*x");
+    const x = symbols.get('x')!;
+    const right = derivativeOf('hessian', f, x);
+    // Twice the gradient, and H the Jacobian of that: consistent with each other, not with f.
+    const wrongGradient = C.multiply(C.number(2), right.gradient!);
+    const wrongHessian = C.multiply(C.number(2), right.result);
+    const verdict = verifyDerivation('hessian', f, x, x, { ...right, gradient: wrongGradient, result: wrongHessian }, 'numerator', 1);
+    expect(verdict.status).toBe('failed');
+    expect(verdict.reason).toMatch(/^the gradient the Hessian is taken of: /);
+    expect(verifyDerivation('hessian', f, x, x, right, 'numerator', 1).status).toBe('verified');
+  });
+
+  test('hessian() reports verified only when both links agree', () => {
+    expect(hessian('sum(exp(A*x))', 'x').verification.status).toBe('verified');
+  });
+});
+
+describe('the record', () => {
+  test('holds each stage and its time, the notes and no stops when every pass finished', () => {
+    const d = derive({ kind: 'grad', text: 'tr(A*X)', wrt: 'X', where: 'X: symmetric' });
+    expect(d.text).toBe("0.5*(A + A')");
+    expect(d.notes).toEqual(['X is symmetric: this is the gradient for the trace inner product on symmetric matrices, (G + Gᵀ)/2']);
+    expect(d.stops).toEqual([]);
+    for (const stage of ['parse', 'derive', 'simplify', 'verify', 'print'] as const) expect(d.times[stage]).toBeGreaterThanOrEqual(0);
+    expect(d.verification.status).toBe('verified');
+    expect(grad('tr(A*X)', 'X', { where: 'X: symmetric' }).notes).toEqual(d.notes);
+  });
+});

@@ -1,0 +1,71 @@
+// Errors say whose fault they are: the input's (syntax, shape, …), the caller's
+// ('argument'), or matcalc's ('internal', with its own CLI exit code 5).
+import { spawnSync } from 'node:child_process';
+import { describe, expect, test } from '@jest/globals';
+import { check, evaluate, grad, guard, hessian, jacobian, MatcalcError, parse } from '../src/index.js';
+
+const kindOf = (run: () => unknown): string => {
+  try {
+    run();
+    return 'no error';
+  } catch (error) {
+    return error instanceof MatcalcError ? error.kind : `not a MatcalcError: ${String(error)}`;
+  }
+};
+const messageOf = (run: () => unknown): string => {
+  try {
+    run();
+    return '';
+  } catch (error) {
+    return (error as Error).message;
+  }
+};
+
+describe("the library called wrongly is the caller's fault: kind 'argument', naming the argument", () => {
+  test.each([
+    ['grad(123, "x")', () => grad(123 as unknown as string, 'x'), /grad: the expression must be a string, got number/],
+    ['grad("x\'x")', () => grad("x'x", undefined as unknown as string), /grad: the variable must be a string, got undefined/],
+    ['jacobian with a numeric where', () => jacobian('A*x', 'x', { where: 3 as unknown as string }), /options\.where must be a string/],
+    ['hessian with a bad layout', () => hessian("x'x", 'x', { layout: 'sideways' as never }), /options\.layout must be 'denominator' or 'numerator', got "sideways"/],
+    ['a fractional seed', () => grad("x'x", 'x', { seed: 1.5 }), /options\.seed must be an integer/],
+    ['parse(null)', () => parse(null as unknown as string), /parse: the expression must be a string, got null/],
+    ['evaluate without values', () => evaluate("x'x", 'x' as unknown as Record<string, unknown>), /evaluate: the values must be an object/],
+    ['check with a missing claim', () => check("x'x", 'x', undefined as unknown as string), /check: the claim must be a string/],
+    ['an unknown code target', () => grad("x'Ax", 'x').code('julia' as never), /code: the target must be 'numpy', 'torch', 'ts', got "julia"/],
+  ])('%s', (_, run, message) => {
+    expect(kindOf(run)).toBe('argument');
+    expect(messageOf(run)).toMatch(message);
+  });
+});
+
+describe("a bug of ours is kind 'internal', never bad input", () => {
+  test('anything that is not a MatcalcError becomes internal, keeping its cause', () => {
+    const bug = new TypeError('x is undefined');
+    let caught: unknown;
+    try {
+      guard("x'x", () => {
+        throw bug;
+      });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(MatcalcError);
+    expect((caught as MatcalcError).kind).toBe('internal');
+    expect((caught as MatcalcError).message).toMatch(/this is a bug in matcalc \(TypeError: x is undefined\)/);
+    expect((caught as MatcalcError).cause).toBe(bug);
+  });
+
+  test('bad input stays bad input', () => {
+    expect(kindOf(() => grad('tr(AB))', 'A'))).toBe('syntax');
+    expect(kindOf(() => grad("x'A", 'x', { where: 'A: m×n; x: n' }))).toBe('shape');
+    expect(kindOf(() => grad("x'x", 'y'))).toBe('value');
+  });
+
+  test('the CLI says so, shows the command that reproduces it, and exits 5', () => {
+    const result = spawnSync(process.execPath, ['bin/matcalc.js', 'grad', "x'Ax", 'x'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', MATCALC_FAULT: 'internal' } });
+    expect(result.status).toBe(5);
+    expect(result.stderr).toContain('internal error — this is a bug in matcalc: TypeError: a fault injected by MATCALC_FAULT=internal');
+    expect(result.stderr).toContain("to reproduce: matcalc grad 'x'\\''Ax' x");
+    expect(result.stdout).toBe('');
+  });
+});
