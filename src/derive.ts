@@ -14,7 +14,7 @@ import { parseExpression } from './expr/parse.js';
 import { SKIPPED, type Verification, verifyGradient, verifyJacobian } from './numeric/verify.js';
 import { renderResult, resultForms } from './print/readback.js';
 import { gradientSteps, jacobianSteps, type StepLine } from './print/steps.js';
-import type { Step, StopReason } from './rewrite/engine.js';
+import { DEFAULT_LIMITS, type Limits, type RunReport, type Step, type StopReason } from './rewrite/run.js';
 import { simplify } from './simplify/simplify.js';
 
 export type DerivativeKind = 'grad' | 'jacobian' | 'hessian';
@@ -30,6 +30,9 @@ export interface DeriveRequest {
   readonly layout?: Layout | undefined;
   readonly symmetricConvention?: SymmetricConvention | undefined;
   readonly seed?: number | undefined;
+  /** Limits of every pass (rule applications, new nodes, milliseconds), and of
+   *  simplification alone if given; defaults otherwise. */
+  readonly limits?: PassLimits | undefined;
 }
 
 /** A pass that stopped before it finished (a limit), and what that means for the result. */
@@ -37,6 +40,8 @@ export interface Stop {
   readonly pass: string;
   readonly reason: StopReason;
 }
+
+export type PassLimits = Partial<Limits> & { readonly simplification?: Partial<Limits> };
 
 export interface StageTimes {
   readonly parse: number;
@@ -57,6 +62,8 @@ export interface Derived {
   readonly gradient?: Expr;
   readonly convention?: SymmetricConvention;
   readonly stops: readonly Stop[];
+  /** What every pass did: its rule applications (per rule) and why it stopped. */
+  readonly reports: readonly RunReport[];
   /** Milliseconds: the calculus (differential, isolation or Jacobian) and simplification. */
   readonly timing: { readonly derive: number; readonly simplify: number };
   steps(): readonly StepLine[];
@@ -91,38 +98,50 @@ export function variableOf(symbols: ReadonlyMap<string, Expr>, wrt: string): Exp
   return x;
 }
 
-const simplifyStop = (stop: StopReason): Stop[] => (stop === 'saturated' ? [] : [{ pass: 'simplification', reason: stop }]);
+const stopsOf = (reports: readonly RunReport[]): Stop[] => reports.filter((r) => r.stop !== 'saturated').map((r) => ({ pass: r.pass, reason: r.stop }));
 
 /** The derivation stage alone (f and its variables already built): what `check` needs. */
-export function derivativeOf(kind: DerivativeKind, f: Expr, first: Expr, x: Expr = first, options: { layout?: Layout; symmetricConvention?: SymmetricConvention } = {}): Derived {
+export function derivativeOf(kind: DerivativeKind, f: Expr, first: Expr, x: Expr = first, options: { layout?: Layout; symmetricConvention?: SymmetricConvention; limits?: PassLimits } = {}): Derived {
+  const { simplification: ownLimits, ...every } = options.limits ?? {};
+  const limits: Limits = { ...DEFAULT_LIMITS, ...every };
+  const simplifyLimits: Limits = { ...limits, ...ownLimits };
   let simplifying = 0;
-  const simplifyTimed = (e: Expr): ReturnType<typeof simplify> => {
+  const reports: RunReport[] = [];
+  const simplifyTimed = (e: Expr, pass: string): Expr => {
     const start = performance.now();
-    const simplified = simplify(e);
+    const simplified = simplify(e, simplifyLimits);
     simplifying += performance.now() - start;
-    return simplified;
+    reports.push({ pass, stop: simplified.stop, steps: simplified.steps, counts: new Map() });
+    return simplified.expr;
   };
   const start = performance.now();
   if (kind === 'grad') {
-    const result: Gradient = gradient(f, x, options);
-    const simplified = simplifyTimed(result.gradient);
+    const result: Gradient = gradient(f, x, { ...options, limits });
+    reports.push(...result.reports);
+    const simplified = simplifyTimed(result.gradient, 'simplification');
+    const simplification = reports[reports.length - 1]!.steps;
     return {
-      df: result.df, raw: result.gradient, result: simplified.expr, stops: simplifyStop(simplified.stop),
+      df: result.df, raw: result.gradient, result: simplified, reports, stops: stopsOf(reports),
       ...(result.convention ? { convention: result.convention } : {}),
       timing: { derive: performance.now() - start - simplifying, simplify: simplifying },
-      steps: () => gradientSteps(result, simplified.expr, simplified.steps),
+      steps: () => gradientSteps(result, simplified, simplification),
     };
   }
-  const gradientStage = kind === 'hessian' ? simplifyTimed(gradient(f, first).gradient) : undefined;
-  const target = gradientStage?.expr ?? f;
-  const computed = jacobian(target, x);
-  const simplified = simplifyTimed(computed.jacobian);
+  let target = f;
+  if (kind === 'hessian') {
+    const g = gradient(f, first, { limits });
+    reports.push(...g.reports);
+    target = simplifyTimed(g.gradient, 'simplification of the gradient');
+  }
+  const computed = jacobian(target, x, limits);
+  reports.push(...computed.reports);
+  const simplified = simplifyTimed(computed.jacobian, 'simplification');
+  const simplification = reports[reports.length - 1]!.steps;
   return {
-    df: computed.df, raw: computed.jacobian, result: simplified.expr,
-    ...(gradientStage ? { gradient: gradientStage.expr } : {}),
-    stops: [...(gradientStage ? simplifyStop(gradientStage.stop).map((s) => ({ ...s, pass: 'simplification of the gradient' })) : []), ...simplifyStop(simplified.stop)],
+    df: computed.df, raw: computed.jacobian, result: simplified, reports, stops: stopsOf(reports),
+    ...(kind === 'hessian' ? { gradient: target } : {}),
     timing: { derive: performance.now() - start - simplifying, simplify: simplifying },
-    steps: () => jacobianSteps(target, computed.df, computed.jacobian, simplified.expr, computed.steps.isolation, simplified.steps, computed.steps.differential),
+    steps: () => jacobianSteps(target, computed.df, computed.jacobian, simplified, computed.steps.isolation, simplification, computed.steps.differential),
   };
 }
 
@@ -167,7 +186,7 @@ export function derive(request: DeriveRequest): Derivation {
   const layout: Layout = request.kind === 'grad' ? request.layout ?? 'denominator' : 'numerator';
   const t1 = performance.now();
   const derived = derivativeOf(request.kind, f, first, x, {
-    layout, ...(request.symmetricConvention ? { symmetricConvention: request.symmetricConvention } : {}),
+    layout, ...(request.symmetricConvention ? { symmetricConvention: request.symmetricConvention } : {}), ...(request.limits ? { limits: request.limits } : {}),
   });
   const t2 = performance.now();
   const checked = request.verify === false ? SKIPPED : verifyDerivation(request.kind, f, first, x, derived, layout, request.seed ?? 1);

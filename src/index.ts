@@ -32,6 +32,13 @@ export { parseBatch, type BatchEntry } from './check/batch.js';
 export { CODE_TARGETS, type CodeTarget } from './print/code/index.js';
 export type { Stop } from './derive.js';
 
+export interface PassLimitsOption {
+  steps?: number;
+  nodes?: number;
+  milliseconds?: number;
+  simplification?: { steps?: number; nodes?: number; milliseconds?: number };
+}
+
 export interface Options {
   /** Declarations, e.g. "A: n×n symmetric; a: scalar; X: 3×4". */
   where?: string;
@@ -76,6 +83,15 @@ function requireText(api: string, what: string, value: unknown): string {
   return value;
 }
 
+function requireLimits(api: string, what: string, value: unknown, nested: boolean): void {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw argumentError(api, what, 'an object { steps, nodes, milliseconds }', value);
+  for (const [key, limit] of Object.entries(value)) {
+    if (nested && key === 'simplification') requireLimits(api, `${what}.simplification`, limit, false);
+    else if (!['steps', 'nodes', 'milliseconds'].includes(key)) throw argumentError(api, `${what}.${key}`, `one of steps, nodes, milliseconds${nested ? ', simplification' : ''}`, key);
+    else if (!(typeof limit === 'number' && limit >= 0)) throw argumentError(api, `${what}.${key}`, 'a number ≥ 0', limit);
+  }
+}
+
 function requireOptions(api: string, options: unknown): Record<string, unknown> {
   if (options === undefined) return {};
   if (options === null || typeof options !== 'object' || Array.isArray(options)) throw argumentError(api, 'the options', 'an object', options);
@@ -87,6 +103,7 @@ function requireOptions(api: string, options: unknown): Record<string, unknown> 
   if (o.symmetricConvention !== undefined && o.symmetricConvention !== 'symmetric' && o.symmetricConvention !== 'entries') throw argumentError(api, 'options.symmetricConvention', "'symmetric' or 'entries'", o.symmetricConvention);
   if (o.kind !== undefined && o.kind !== 'grad' && o.kind !== 'jacobian' && o.kind !== 'hessian') throw argumentError(api, 'options.kind', "'grad', 'jacobian' or 'hessian'", o.kind);
   if (o.wrt2 !== undefined && typeof o.wrt2 !== 'string') throw argumentError(api, 'options.wrt2', 'a string', o.wrt2);
+  if (o.limits !== undefined) requireLimits(api, 'options.limits', o.limits, true);
   return o;
 }
 
@@ -129,6 +146,11 @@ export interface DerivativeOptions extends Options {
   symmetricConvention?: SymmetricConvention;
   /** Seed of the random instances used by verification (default 1). */
   seed?: number;
+  /** Limits of every rewriting pass: rule applications, new nodes, milliseconds (and of
+   *  simplification alone, under `simplification`). A pass whose partial result would be
+   *  wrong (differentiation, isolation) throws a 'limit' error; simplification stops, and
+   *  `stops` and `notes` say so. */
+  limits?: PassLimitsOption;
 }
 
 export interface DerivativeResult {
@@ -209,7 +231,7 @@ function request(api: DeriveRequest['kind'], text: unknown, wrt: unknown, option
   const o = requireOptions(api, options) as DerivativeOptions & { wrt2?: string };
   return {
     kind: api, text: text as string, wrt: wrt as string,
-    wrt2: o.wrt2, where: o.where, verify: o.verify, layout: o.layout, symmetricConvention: o.symmetricConvention, seed: o.seed,
+    wrt2: o.wrt2, where: o.where, verify: o.verify, layout: o.layout, symmetricConvention: o.symmetricConvention, seed: o.seed, limits: o.limits,
   };
 }
 

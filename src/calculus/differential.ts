@@ -6,12 +6,12 @@ import { MatcalcError } from '../errors.js';
 import { isShapeOnly, operationTitle } from '../ops/table.js';
 import * as C from '../expr/construct.js';
 import { type Expr, warm } from '../expr/node.js';
-import type { Step } from '../rewrite/engine.js';
-import { conditionsHold } from '../rewrite/engine.js';
 import { instantiate } from '../rewrite/instantiate.js';
 import { rules } from '../rewrite/library.js';
-import { EMPTY_BINDINGS, match, type MatchContext } from '../rewrite/match.js';
-import { distributesOverSum, type Rule } from '../rewrite/rule.js';
+import { EMPTY_BINDINGS, type MatchContext } from '../rewrite/match.js';
+import { distributesOverSum } from '../rewrite/rule.js';
+import { contextFor, RuleSet, search, type Searcher } from '../rewrite/ruleset.js';
+import { DEFAULT_LIMITS, type Limits, Run, type RunReport, type Step } from '../rewrite/run.js';
 
 /** A node depends on x if x occurs in it; K(X) and numel(X) only carry a shape (the table's
  *  shapeOnly flag), so they are constant. */
@@ -30,60 +30,50 @@ export function dependence(x: Expr): (e: Expr) => boolean {
   return depends;
 }
 
-function ruleKey(e: Expr): string {
-  return e.op === 'apply' ? `apply:${e.name}` : e.op;
-}
-
-let index: Map<string, Rule[]> | undefined;
-function rulesFor(e: Expr): readonly Rule[] {
-  if (!index) {
-    index = new Map();
-    for (const rule of rules('differential')) {
-      const key = ruleKey(rule.lhs.args[0]!);
-      index.set(key, [...(index.get(key) ?? []), rule]);
-    }
-  }
-  return index.get(ruleKey(e)) ?? [];
-}
+/** A differential rule is searched for inside its d(…): `d(A * B) = …` matches A * B. */
+let ruleSet: RuleSet<Searcher> | undefined;
+const differentialRules = (): RuleSet<Searcher> => (ruleSet ??= new RuleSet(rules('differential').map((rule) => ({ rule, pattern: rule.lhs.args[0]! }))));
 
 export interface Differential {
   readonly df: Expr;
   readonly steps: readonly Step[];
+  readonly report: RunReport;
 }
 
-export function differentiate(f: Expr, x: Expr): Differential {
+export function differentiate(f: Expr, x: Expr, limits: Limits = DEFAULT_LIMITS): Differential {
   const depends = dependence(x);
   const memo = new Map<number, Expr>();
-  const steps: Step[] = [];
+  const run = new Run('differentiation', limits);
   const d = (e: Expr): Expr => {
     if (e === x) return C.differential(x);
     if (!depends(e)) return C.zero(e.shape);
     const known = memo.get(e.id);
     if (known) return known;
+    run.require();
     let result: Expr | undefined;
-    for (const rule of rulesFor(e)) {
+    for (const searcher of differentialRules().at(e)) {
+      const { rule } = searcher;
       const termwise = e.op === 'add' && e.args.length > 2 ? distributesOverSum(rule) : undefined;
       if (termwise) {
         // d(A + B) = d(A) + d(B) on a k-term sum: every term at once.
-        const context: MatchContext = { variables: rule.variables };
+        const context: MatchContext = contextFor(rule);
         result = C.add(...e.args.map((term) => instantiate(termwise.term, { ...EMPTY_BINDINGS, vars: new Map([[termwise.first, term]]) }, context, d)));
-        steps.push({ rule: rule.name, before: e, after: result });
+        run.record(rule, e, result);
         break;
       }
-      const context: MatchContext = { variables: rule.variables, halves: true };
-      const bindings = match(rule.lhs.args[0]!, e, EMPTY_BINDINGS, context);
-      if (!bindings || !conditionsHold(rule.conditions, bindings)) continue;
+      const context: MatchContext = contextFor(rule, { halves: true });
+      const bindings = search(searcher, e, context);
+      if (!bindings) continue;
       result = instantiate(rule.rhs, bindings, context, d);
-      steps.push({ rule: rule.name, before: e, after: result });
+      run.record(rule, e, result);
       break;
     }
-    if (!result) {
-      throw new MatcalcError('unsupported', `no differential rule for ${operationTitle(e)}`);
-    }
+    if (!result) throw new MatcalcError('unsupported', `no differential rule for ${operationTitle(e)}`);
     memo.set(e.id, result);
     return result;
   };
   // Children first, so that the recursion in d stays shallow on deep expressions.
   warm(f, (node) => depends(node) && d(node), depends);
-  return { df: d(f), steps };
+  const df = d(f);
+  return { df, steps: run.steps, report: run.report() };
 }

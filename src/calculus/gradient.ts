@@ -6,7 +6,8 @@ import { MatcalcError } from '../errors.js';
 import * as C from '../expr/construct.js';
 import { shapeText } from '../expr/dims.js';
 import { type Expr, postOrder, SYMMETRIC } from '../expr/node.js';
-import { rewriteBottomUp, type Step } from '../rewrite/engine.js';
+import { rewriteBottomUp } from '../rewrite/engine.js';
+import { DEFAULT_LIMITS, type Limits, Run, type RunReport, type Step } from '../rewrite/run.js';
 import { rules } from '../rewrite/library.js';
 import { dependence, differentiate } from './differential.js';
 import { isolate } from './isolate.js';
@@ -17,6 +18,8 @@ export type SymmetricConvention = 'symmetric' | 'entries';
 export interface GradientOptions {
   layout?: Layout;
   symmetricConvention?: SymmetricConvention;
+  /** Limits of each pass (Kronecker pre-pass, differentiation, isolation). */
+  limits?: Limits;
 }
 
 export interface Gradient {
@@ -30,6 +33,8 @@ export interface Gradient {
   /** Set when x is declared symmetric: which gradient the result is. */
   readonly convention?: SymmetricConvention;
   readonly steps: { readonly differential: readonly Step[]; readonly isolation: readonly Step[] };
+  /** What each pass did and why it stopped. */
+  readonly reports: readonly RunReport[];
 }
 
 export function gradient(f: Expr, x: Expr, options: GradientOptions = {}): Gradient {
@@ -37,15 +42,17 @@ export function gradient(f: Expr, x: Expr, options: GradientOptions = {}): Gradi
     throw new MatcalcError('shape', `grad needs a scalar expression, but this one is ${shapeText(f.shape)}; for vector or matrix expressions use jacobian`);
   }
   // Scalar functions of A ⊗ B reduce to functions of A and B first (rules/kron.rules).
-  const prepared = hasKron(f) ? rewriteBottomUp(f, rules('kron')) : undefined;
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  const kronRun = new Run('the Kronecker pre-pass', limits);
+  const prepared = hasKron(f) ? rewriteBottomUp(f, rules('kron'), kronRun) : undefined;
   // A large result keeps its shared products grouped (linear in f); a small one is
   // derived flat, the form the simplifier turns into the textbook's.
   // (An expression smaller than GROUPED_INPUT has a gradient small enough to derive flat.)
   const input = prepared?.expr ?? f;
-  const large = input.size >= GROUPED_INPUT ? derive(input, x, true) : undefined;
+  const large = input.size >= GROUPED_INPUT ? derive(input, x, true, limits) : undefined;
   // A grouped derivation that grouped nothing is the flat one: no need to derive twice.
   const keep = large && (large.raw.size >= GROUPED_FROM || (!holdsGroups(large.df) && !holdsGroups(large.raw)));
-  const { df, raw, differentialSteps, isolationSteps } = keep ? large : derive(input, x, false);
+  const { df, raw, differentialSteps, isolationSteps, reports } = keep ? large : derive(input, x, false, limits);
   let g = raw;
   let convention: SymmetricConvention | undefined;
   if (x.props & SYMMETRIC && !C.isScalar(x)) {
@@ -65,6 +72,7 @@ export function gradient(f: Expr, x: Expr, options: GradientOptions = {}): Gradi
     gradient: g,
     ...(convention ? { convention } : {}),
     steps: { differential: [...(prepared?.steps ?? []), ...differentialSteps], isolation: isolationSteps },
+    reports: [...(prepared ? [kronRun.report()] : []), ...reports],
   };
 }
 
@@ -80,12 +88,13 @@ interface Derivation {
   readonly raw: Expr;
   readonly differentialSteps: readonly Step[];
   readonly isolationSteps: readonly Step[];
+  readonly reports: readonly RunReport[];
 }
 
-function derive(f: Expr, x: Expr, grouped: boolean): Derivation {
-  const { df, steps: differentialSteps } = differentiate(grouped ? balanceProducts(f, x) : f, x);
-  const { gradient: raw, steps: isolationSteps } = isolate(df, x, { grouped });
-  return { df, raw, differentialSteps, isolationSteps };
+function derive(f: Expr, x: Expr, grouped: boolean, limits: Limits): Derivation {
+  const { df, steps: differentialSteps, report } = differentiate(grouped ? balanceProducts(f, x) : f, x, limits);
+  const { gradient: raw, steps: isolationSteps, report: isolation } = isolate(df, x, { grouped, limits });
+  return { df, raw, differentialSteps, isolationSteps, reports: [report, isolation] };
 }
 
 /** Long products that hold x become balanced trees of grouped halves, so that the product

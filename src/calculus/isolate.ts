@@ -7,13 +7,13 @@ import { MatcalcError } from '../errors.js';
 import { operationTitle } from '../ops/table.js';
 import * as C from '../expr/construct.js';
 import type { Expr } from '../expr/node.js';
-import type { Step } from '../rewrite/engine.js';
-import { conditionsHold } from '../rewrite/engine.js';
 import { instantiate } from '../rewrite/instantiate.js';
 import { rules } from '../rewrite/library.js';
-import { combine, EMPTY_BINDINGS, match, type MatchContext } from '../rewrite/match.js';
+import { combine, EMPTY_BINDINGS, type MatchContext } from '../rewrite/match.js';
+import { contextFor, RuleSet, search } from '../rewrite/ruleset.js';
+import { DEFAULT_LIMITS, type Limits, Run, type RunReport, type Step } from '../rewrite/run.js';
 import { distributesOverSum, type Rule } from '../rewrite/rule.js';
-import { linearity } from './linear.js';
+import { linearity, linearPart } from './linear.js';
 
 const ADJOINT_NAMES = new Set(['G', 'g', 'v']);
 
@@ -61,32 +61,27 @@ function prepare(rule: Rule): Isolation {
   return { rule, adjoint, pattern, outputs, ...(termwise ? { termwise } : {}) };
 }
 
-let prepared: Map<string, Isolation[]> | undefined;
-/** The isolation rules whose pattern can match a node of this operator, in file order. */
-function isolationRules(op: string): readonly Isolation[] {
-  if (!prepared) {
-    prepared = new Map();
-    for (const isolation of rules('isolation').map(prepare)) {
-      prepared.set(isolation.pattern.op, [...(prepared.get(isolation.pattern.op) ?? []), isolation]);
-    }
-  }
-  return prepared.get(op) ?? [];
-}
+let prepared: RuleSet<Isolation> | undefined;
+/** The isolation rules, indexed by the head of the node they pass an adjoint through. */
+const isolationRules = (): RuleSet<Isolation> => (prepared ??= new RuleSet(rules('isolation').map(prepare)));
 
 export interface Isolated {
   /** G with df = tr(Gᵀ dX), X's shape; zero when df does not hold dX. */
   readonly gradient: Expr;
   readonly steps: readonly Step[];
+  readonly report: RunReport;
 }
 
 export interface IsolationOptions {
   /** Keep each adjoint as one grouped product (GROUPED), as reverse-mode AD keeps its
    *  adjoints: A'*G*B' then adds O(1) nodes however long G is. */
   readonly grouped?: boolean;
+  readonly limits?: Limits;
 }
 
 export function isolate(df: Expr, x: Expr, options: IsolationOptions = {}): Isolated {
   const isLinear = linearity();
+  const marked = linearPart(isLinear);
   // Linear nodes in post-order (children first); processed in reverse, parents first.
   const order: Expr[] = [];
   const seen = new Set<number>();
@@ -103,7 +98,7 @@ export function isolate(df: Expr, x: Expr, options: IsolationOptions = {}): Isol
     if (node.op !== 'differential') for (const arg of node.args) if (isLinear(arg) && !seen.has(arg.id)) stack.push([arg, false]);
   }
   const contributions = new Map<number, Expr[]>([[df.id, [C.ONE()]]]);
-  const steps: Step[] = [];
+  const run = new Run('isolation', options.limits ?? DEFAULT_LIMITS);
   const gradientParts: Expr[] = [];
   const processed = new Set<number>();
   const give = (target: Expr, value: Expr): void => {
@@ -123,21 +118,22 @@ export function isolate(df: Expr, x: Expr, options: IsolationOptions = {}): Isol
       if (node.args[0] === x) gradientParts.push(adjoint);
       return;
     }
-    for (const isolation of isolationRules(node.op)) {
+    run.require();
+    for (const isolation of isolationRules().at(node)) {
       if (isolation.adjoint === 'g' && !C.isScalar(adjoint)) continue;
       if (isolation.adjoint === 'v' && adjoint.shape.cols !== '1') continue;
-      const context: MatchContext = { variables: isolation.rule.variables, isLinear };
+      const context: MatchContext = contextFor(isolation.rule, { marked });
       const start = { ...EMPTY_BINDINGS, vars: new Map([[isolation.adjoint, adjoint]]) };
       if (isolation.termwise && node.op === 'add' && node.args.length > 2 && node.args.every(isLinear)) {
         // A k-term sum passes its adjoint to every term at once.
-        steps.push({ rule: isolation.rule.name, before: node, after: adjoint });
+        run.record(isolation.rule, node, adjoint);
         const value = instantiate(isolation.termwise, start, context);
         for (const term of node.args) give(term, value);
         return;
       }
-      const bindings = match(isolation.pattern, node, start, context);
-      if (!bindings || !conditionsHold(isolation.rule.conditions, bindings)) continue;
-      steps.push({ rule: isolation.rule.name, before: node, after: adjoint });
+      const bindings = search(isolation, node, context, { start });
+      if (!bindings) continue;
+      run.record(isolation.rule, node, adjoint);
       for (const { child, template } of isolation.outputs) give(bindings.vars.get(child)!, instantiate(template, bindings, context));
       return;
     }
@@ -153,6 +149,6 @@ export function isolate(df: Expr, x: Expr, options: IsolationOptions = {}): Isol
     propagate(node, options.grouped ? C.group(adjoint) : adjoint);
   }
   const gradient = gradientParts.length > 0 ? C.add(...gradientParts) : C.zero(x.shape);
-  return { gradient, steps };
+  return { gradient, steps: run.steps, report: run.report() };
 }
 

@@ -5,13 +5,14 @@ import { MatcalcError } from '../errors.js';
 import { operationTitle } from '../ops/table.js';
 import * as C from '../expr/construct.js';
 import { type Expr, postOrder } from '../expr/node.js';
-import { conditionsHold, type Step } from '../rewrite/engine.js';
 import { instantiate } from '../rewrite/instantiate.js';
 import { rules } from '../rewrite/library.js';
-import { combine, EMPTY_BINDINGS, match, type MatchContext } from '../rewrite/match.js';
+import { combine, type MatchContext } from '../rewrite/match.js';
+import { contextFor, RuleSet, search } from '../rewrite/ruleset.js';
+import { DEFAULT_LIMITS, type Limits, Run, type RunReport, type Step } from '../rewrite/run.js';
 import type { Rule } from '../rewrite/rule.js';
 import { differentiate } from './differential.js';
-import { linearity } from './linear.js';
+import { linearity, linearPart } from './linear.js';
 
 interface Forward {
   readonly rule: Rule;
@@ -34,8 +35,9 @@ function prepare(rule: Rule): Forward {
   return { rule, pattern, outputs };
 }
 
-let prepared: Forward[] | undefined;
-const forwardRules = (): Forward[] => (prepared ??= rules('jacobian').map(prepare));
+let prepared: RuleSet<Forward> | undefined;
+/** The Jacobian rules, indexed by the head of the node whose Jacobian they compose. */
+const forwardRules = (): RuleSet<Forward> => (prepared ??= new RuleSet(rules('jacobian').map(prepare)));
 
 export interface Jacobian {
   readonly f: Expr;
@@ -43,17 +45,20 @@ export interface Jacobian {
   readonly df: Expr;
   readonly jacobian: Expr;
   readonly steps: { readonly differential: readonly Step[]; readonly isolation: readonly Step[] };
+  readonly reports: readonly RunReport[];
 }
 
-export function jacobian(f: Expr, x: Expr): Jacobian {
-  const { df, steps: differentialSteps } = differentiate(f, x);
+export function jacobian(f: Expr, x: Expr, limits: Limits = DEFAULT_LIMITS): Jacobian {
+  const { df, steps: differentialSteps, report } = differentiate(f, x, limits);
+  const run = new Run('the Jacobian', limits);
   const isLinear = linearity();
+  const marked = linearPart(isLinear);
   const size = (e: Expr): string => (C.isScalar(e) ? '1' : C.vec(e).shape.rows);
-  const steps: Step[] = [];
   const memo = new Map<number, Expr>();
   const J = (node: Expr): Expr => {
     const known = memo.get(node.id);
     if (known) return known;
+    run.require();
     let result: Expr | undefined;
     if (node.op === 'differential') {
       result = node.args[0] === x ? C.identity(size(x)) : C.zero({ rows: size(node), cols: size(x) });
@@ -68,12 +73,12 @@ export function jacobian(f: Expr, x: Expr): Jacobian {
       // vec(vec(L)) is vec(L): no rule can say it (the constructor already reduces it).
       result = J(node.args[0]!);
     } else {
-      for (const forward of forwardRules()) {
-        const context: MatchContext = { variables: forward.rule.variables, isLinear };
-        const bindings = match(forward.pattern, node, EMPTY_BINDINGS, context);
-        if (!bindings || !conditionsHold(forward.rule.conditions, bindings)) continue;
+      for (const forward of forwardRules().at(node)) {
+        const context: MatchContext = contextFor(forward.rule, { marked });
+        const bindings = search(forward, node, context);
+        if (!bindings) continue;
         result = C.add(...forward.outputs.map(({ child, template }) => C.multiply(shapeOnly(instantiate(template, bindings, context), x), J(bindings.vars.get(child)!))));
-        steps.push({ rule: forward.rule.name, before: node, after: result });
+        run.record(forward.rule, node, result);
         break;
       }
       if (!result) throw new MatcalcError('unsupported', `no Jacobian rule for ${operationTitle(node)} (not supported yet)`);
@@ -82,7 +87,8 @@ export function jacobian(f: Expr, x: Expr): Jacobian {
     return result;
   };
   for (const node of postOrder(df, isLinear)) if (isLinear(node)) J(node);
-  return { f, x, df, jacobian: J(df), steps: { differential: differentialSteps, isolation: steps } };
+  const result = J(df);
+  return { f, x, df, jacobian: result, steps: { differential: differentialSteps, isolation: run.steps }, reports: [report, run.report()] };
 }
 
 /** K(d(X)) carries only a shape: it is K(X). The differential must not stay inside, and a

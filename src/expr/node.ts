@@ -71,6 +71,11 @@ function sameNode(node: Expr, op: Op, args: readonly Expr[], shape: Shape, name:
   return true;
 }
 
+/** A mark in the sequence of nodes created, and how many were created since one: what a
+ *  pass's node limit counts. */
+export const internMark = (): number => nextId;
+export const internedSince = (mark: number): number => nextId - mark;
+
 /** The one place nodes come into being; construct.ts decides what to build. */
 export function intern(op: Op, args: readonly Expr[], shape: Shape, name = '', value = 0, props = 0): Expr {
   // The identity hash (by argument ids) finds the bucket; the structural hash below is

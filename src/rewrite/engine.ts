@@ -2,52 +2,19 @@
 // record of every rule applied (so --steps comes for free). Domain-free: the rules carry
 // the mathematics; conditions are read from one predicate table.
 
-import { group, isGrouped, isScalar, isVector, rebuild } from '../expr/construct.js';
-import { findDim } from '../expr/dims.js';
-import { DIAGONAL, type Expr, ORTHOGONAL, postOrder, SPD, SYMMETRIC } from '../expr/node.js';
+import { group, isGrouped, rebuild } from '../expr/construct.js';
+import { type Expr, postOrder } from '../expr/node.js';
 import { instantiate } from './instantiate.js';
-import { type Bindings, combine, type MatchContext, matchPart } from './match.js';
-import type { Condition, Rule } from './rule.js';
+import { combine, type MatchContext } from './match.js';
+import type { Rule } from './rule.js';
+import { DEFAULT_LIMITS, type Limits, Run, type Step, type StopReason } from './run.js';
+import { contextFor, predicate, RuleSet, search } from './ruleset.js';
 
-export interface Step {
-  readonly rule: string;
-  readonly before: Expr;
-  readonly after: Expr;
-}
-
-export interface Limits {
-  /** Rule applications at most. */
-  steps: number;
-  /** Wall-clock budget in milliseconds. */
-  milliseconds: number;
-}
-
-export type StopReason = 'saturated' | 'step-limit' | 'time-limit';
-
-export const DEFAULT_LIMITS: Limits = { steps: 100_000, milliseconds: 10_000 };
-
-const PREDICATES: Record<string, (e: Expr) => boolean> = {
-  scalar: isScalar,
-  vector: isVector,
-  matrix: (e) => !isScalar(e) && !isVector(e),
-  square: (e) => findDim(e.shape.rows) === findDim(e.shape.cols),
-  symmetric: (e) => (e.props & SYMMETRIC) !== 0,
-  spd: (e) => (e.props & SPD) !== 0,
-  diagonal: (e) => (e.props & DIAGONAL) !== 0,
-  orthogonal: (e) => (e.props & ORTHOGONAL) !== 0,
-  number: (e) => e.op === 'number',
-  constant: () => true, // outside calculus everything is constant
-};
-
-export function conditionsHold(conditions: readonly Condition[], bindings: Bindings): boolean {
-  return conditions.every((c) => {
-    const value = bindings.vars.get(c.variable);
-    return value !== undefined && (PREDICATES[c.predicate]?.(value) ?? false);
-  });
-}
+export { DEFAULT_LIMITS, type Limits, Run, type RunReport, type Step, type StopReason } from './run.js';
+export { conditionsHold } from './ruleset.js';
 
 export function contextOf(rule: Rule): MatchContext {
-  return { variables: rule.variables };
+  return contextFor(rule);
 }
 
 /** The operations a node's arguments must include for a rule on part of it to match:
@@ -72,7 +39,7 @@ function properties(rule: Rule): readonly ((e: Expr) => boolean)[] {
   if (!tests) {
     const alone = (name: string): boolean =>
       rule.lhs.args.some((a) => (a.op === 'symbol' && a.name === name) || (a.op === 'transpose' && a.args[0]!.op === 'symbol' && a.args[0]!.name === name));
-    tests = rule.conditions.filter((c) => PROPERTIES.has(c.predicate) && alone(c.variable)).map((c) => PREDICATES[c.predicate]!);
+    tests = rule.conditions.filter((c) => PROPERTIES.has(c.predicate) && alone(c.variable)).map((c) => predicate(c.predicate)!);
     requiredProperties.set(rule, tests);
   }
   return tests;
@@ -89,8 +56,8 @@ function mayMatch(rule: Rule, node: Expr): boolean {
 export function applyRule(rule: Rule, node: Expr): Expr | undefined {
   if (!mayMatch(rule, node)) return undefined;
   const context = contextOf(rule);
-  const bindings = matchPart(rule.lhs, node, context);
-  if (!bindings || !conditionsHold(rule.conditions, bindings)) return undefined;
+  const bindings = search({ rule, pattern: rule.lhs }, node, context, { part: true });
+  if (!bindings) return undefined;
   const replaced = instantiate(rule.rhs, bindings, context);
   if (!bindings.before && !bindings.after) return replaced;
   const combined = combine(node.op, [...(bindings.before ?? []), replaced, ...(bindings.after ?? [])]);
@@ -103,34 +70,20 @@ export interface RewriteResult {
   readonly stop: StopReason;
 }
 
-/** Bottom-up to a fixpoint: children first, then rules at the node until none applies. */
-export function rewriteBottomUp(root: Expr, ruleList: readonly Rule[], limits: Limits = DEFAULT_LIMITS): RewriteResult {
-  const steps: Step[] = [];
+/** Bottom-up to a fixpoint: children first, then rules at the node until none applies. A
+ *  pass gives its Run (several calls may share one, and its limits); by default a new one. */
+export function rewriteBottomUp(root: Expr, ruleList: readonly Rule[], limits: Limits | Run = DEFAULT_LIMITS): RewriteResult {
+  const run = limits instanceof Run ? limits : new Run('rewriting', limits);
   const memo = new Map<number, Expr>();
-  const deadline = Date.now() + limits.milliseconds;
-  let stop: StopReason = 'saturated';
-  let applied = 0;
-  const byOp = new Map<string, Rule[]>();
-  for (const rule of ruleList) {
-    const key = rule.lhs.op;
-    byOp.set(key, [...(byOp.get(key) ?? []), rule]);
-  }
+  const ruleSet = new RuleSet(ruleList.map((rule) => ({ rule, pattern: rule.lhs })));
   const visit = (node: Expr): Expr => {
     const known = memo.get(node.id);
     if (known) return known;
     let current = node.args.length === 0 ? node : rebuild(node, node.args.map(visit));
-    for (;;) {
-      if (applied >= limits.steps) {
-        stop = 'step-limit';
-        break;
-      }
-      if ((applied & 255) === 0 && Date.now() > deadline) {
-        stop = 'time-limit';
-        break;
-      }
+    while (!run.exhausted()) {
       let next: Expr | undefined;
       let used: Rule | undefined;
-      for (const rule of byOp.get(current.op) ?? []) {
+      for (const { rule } of ruleSet.at(current)) {
         next = applyRule(rule, current);
         if (next && next !== current) {
           used = rule;
@@ -139,17 +92,16 @@ export function rewriteBottomUp(root: Expr, ruleList: readonly Rule[], limits: L
         next = undefined;
       }
       if (!next || !used) break;
-      applied++;
-      steps.push({ rule: used.name, before: current, after: next });
+      run.record(used, current, next);
       // The result may have new children to simplify; its own node is tried again.
-      const settled: Expr = next.args.length === 0 ? next : rebuild(next, next.args.map(visit));
-      current = settled;
+      current = next.args.length === 0 ? next : rebuild(next, next.args.map(visit));
     }
     memo.set(node.id, current);
     memo.set(current.id, current);
     return current;
   };
+  const before = run.steps.length;
   for (const node of postOrder(root)) visit(node); // children first: shallow recursion
   const expr = visit(root);
-  return { expr, steps, stop };
+  return { expr, steps: run.steps.slice(before), stop: run.stop };
 }

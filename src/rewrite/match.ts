@@ -1,8 +1,10 @@
-// Pattern matching of rule sides against expressions. Knows the operator flags and
-// nothing of the mathematics: `*` and ⊗ are associative (a variable may take a run of
-// factors), `+` and ∘ associative-commutative (a variable may take the rest).
+// Pattern matching of rule sides against expressions. Knows the operator flags (src/ops)
+// and nothing of the mathematics: `*` and ⊗ are associative (a variable may take a run of
+// factors), `+` and ∘ associative-commutative (a variable may take the rest). Classes of
+// pattern variables beyond these (the calculus's d(L): a part that holds the differential)
+// and nodes a pattern may not reach into are declared by the caller, in the context.
 
-import { multiply, add, hadamard, kron, number, isGrouped, isScalar } from '../expr/construct.js';
+import { multiply, add, hadamard, kron, number, isScalar } from '../expr/construct.js';
 import { productDim, type Dim } from '../expr/dims.js';
 import type { Expr, Op } from '../expr/node.js';
 import { isAssociative, isCommutative } from '../ops/table.js';
@@ -15,10 +17,23 @@ export interface Bindings {
   readonly after?: readonly Expr[];
 }
 
+/** A class of pattern variables a caller declares: `wrapper(V)` in a pattern, for a
+ *  variable V, matches any part that `accepts` holds for, binding V to it; a plain variable
+ *  then matches only parts it rejects. Isolation and Jacobians declare d(L), "a part that
+ *  holds the differential", so A and B in tr(G'·(A·d(L)·B)) are the constant parts. */
+export interface MarkedClass {
+  readonly wrapper: Op;
+  readonly accepts: (e: Expr) => boolean;
+  /** Associative operators in which a marked pattern last among the factors takes the whole
+   *  run that remains (A ⊗ d(L) against A ⊗ X ⊗ B), where no rule names the middle. */
+  readonly takesRest?: ReadonlySet<Op>;
+}
+
 export interface MatchContext {
   readonly variables: ReadonlySet<string>;
-  /** What a `d(L)` in a pattern accepts: a part of a differential that holds d(X). */
-  readonly isLinear?: (e: Expr) => boolean;
+  readonly marked?: MarkedClass;
+  /** Nodes no pattern reaches into from outside (a grouped product: see matchAt). */
+  readonly opaque?: (e: Expr) => boolean;
   /** Variables of a `+` or `∘` pattern take halves of the arguments first (d(A + B) on a
    *  k-term sum then costs O(k log k), not O(k²)); for rules where any split will do. */
   readonly halves?: boolean;
@@ -81,6 +96,11 @@ export function isVariable(p: Expr, context: MatchContext): boolean {
   return p.op === 'symbol' && context.variables.has(p.name);
 }
 
+/** A pattern of the caller's marked class: its wrapper around a variable. */
+function isMarked(p: Expr, context: MatchContext): boolean {
+  return context.marked !== undefined && p.op === context.marked.wrapper;
+}
+
 /** Matches a whole expression. */
 export function match(pattern: Expr, actual: Expr, bindings: Bindings, context: MatchContext): Bindings | undefined {
   return matchAt(pattern, actual, bindings, context, false);
@@ -95,13 +115,13 @@ function matchAt(pattern: Expr, actual: Expr, bindings: Bindings, context: Match
     // A scalar variable takes scalars only; a vector variable vectors or scalars.
     if (isScalar(pattern) && !isScalar(actual)) return undefined;
     if (pattern.shape.cols === '1' && actual.shape.cols !== '1') return undefined;
-    if (context.isLinear?.(actual)) return undefined; // pattern variables stand for constants of the differential
+    if (context.marked?.accepts(actual)) return undefined; // plain variables take what the marked class rejects
     const bound = bindVar(pattern.name, actual, bindings);
     return bound && (isScalar(pattern) ? bound : bindShape(pattern, actual, bound));
   }
-  if (pattern.op === 'differential' && context.isLinear) {
+  if (isMarked(pattern, context)) {
     const inner = pattern.args[0]!;
-    if (!context.isLinear(actual) || !isVariable(inner, context)) return undefined;
+    if (!context.marked!.accepts(actual) || !isVariable(inner, context)) return undefined;
     if (isScalar(inner) && !isScalar(actual)) return undefined;
     const bound = bindVar(inner.name, actual, bindings);
     return bound && bindShape(inner, actual, bound);
@@ -115,7 +135,7 @@ function matchAt(pattern: Expr, actual: Expr, bindings: Bindings, context: Match
   }
   if (pattern.value !== actual.value && !(Number.isNaN(pattern.value) && Number.isNaN(actual.value))) return undefined;
   if (pattern.args.length === 0) return bindShape(pattern, actual, bindings);
-  if (nested && isGrouped(actual)) return undefined;
+  if (nested && context.opaque?.(actual)) return undefined;
   if (ASSOCIATIVE.has(pattern.op)) return matchSequence(pattern.op, pattern.args, actual.args, bindings, context);
   if (COMMUTATIVE.has(pattern.op)) return matchUnordered(pattern.op, pattern.args, actual.args, bindings, context);
   if (pattern.args.length !== actual.args.length) return undefined;
@@ -144,19 +164,18 @@ function matchSequence(op: Op, patterns: readonly Expr[], actuals: readonly Expr
     }
     return undefined;
   }
-  // Before a d(L), the run is exactly the factors up to the linear one: no search.
+  // Before a marked pattern, the run is exactly the factors up to the first it accepts: no search.
   const next = rest[0];
-  if (isVariable(first, context) && next?.op === 'differential' && context.isLinear) {
-    const at = actuals.findIndex(context.isLinear);
+  if (isVariable(first, context) && next && isMarked(next, context)) {
+    const at = actuals.findIndex(context.marked!.accepts);
     if (at < 0) return undefined;
     const bound = inner(first, combine(op, actuals.slice(0, at)), bindings, context);
     return bound && matchSequence(op, rest, actuals.slice(at), bound, context);
   }
   if (!isVariable(first, context)) {
     if (actuals.length === 0) return undefined;
-    // A ⊗ d(L) against A ⊗ X ⊗ B: d(L) takes the linear run X ⊗ B (a product has its own
-    // rule for a factor in the middle; a Kronecker product does not need one).
-    if (op === 'kron' && rest.length === 0 && actuals.length > 1 && first.op === 'differential' && context.isLinear) {
+    // A ⊗ d(L) against A ⊗ X ⊗ B: d(L) takes the run X ⊗ B (where the caller says so).
+    if (rest.length === 0 && actuals.length > 1 && isMarked(first, context) && context.marked!.takesRest?.has(op)) {
       return inner(first, combine(op, actuals), bindings, context);
     }
     const head = inner(first, actuals[0]!, bindings, context);
@@ -188,7 +207,7 @@ function matchSequence(op: Op, patterns: readonly Expr[], actuals: readonly Expr
 /** Whether pattern certainly does not match `actual` as a positional factor; only a cheap
  *  look at the operator, so that no run is combined for a split that cannot work. */
 function cannotStart(pattern: Expr, actual: Expr | undefined, op: Op, context: MatchContext): boolean {
-  if (isVariable(pattern, context) || pattern.op === 'differential') return false;
+  if (isVariable(pattern, context) || isMarked(pattern, context)) return false;
   if (op === 'multiply' && isScalar(pattern)) return false; // scalars commute: not positional
   if (!actual) return true;
   if (pattern.op === 'power' || pattern.op === 'matrixPower') return false; // symbolic exponents
@@ -198,8 +217,8 @@ function cannotStart(pattern: Expr, actual: Expr | undefined, op: Op, context: M
 /** Associative-commutative: each non-variable pattern takes one argument; a lone
  *  variable left over takes all the remaining arguments. */
 function matchUnordered(op: Op, patterns: readonly Expr[], actuals: readonly Expr[], bindings: Bindings, context: MatchContext): Bindings | undefined {
-  // d(L) + d(R) against a longer linear sum: halves, so a k-term sum costs O(k log k).
-  if (patterns.length === 2 && context.isLinear && patterns.every((p) => p.op === 'differential') && actuals.length > 2) {
+  // d(L) + d(R) against a longer sum of marked parts: halves, so a k-term sum costs O(k log k).
+  if (patterns.length === 2 && patterns.every((p) => isMarked(p, context)) && actuals.length > 2) {
     const half = Math.floor(actuals.length / 2);
     const left = inner(patterns[0]!, combine(op, actuals.slice(0, half)), bindings, context);
     return left && inner(patterns[1]!, combine(op, actuals.slice(half)), left, context);

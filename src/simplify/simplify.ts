@@ -4,7 +4,7 @@
 
 import * as C from '../expr/construct.js';
 import { type Expr, memoize } from '../expr/node.js';
-import { DEFAULT_LIMITS, type Limits, rewriteBottomUp, type Step, type StopReason } from '../rewrite/engine.js';
+import { DEFAULT_LIMITS, type Limits, rewriteBottomUp, Run, type Step, type StopReason } from '../rewrite/engine.js';
 import { rules } from '../rewrite/library.js';
 import { factorSum } from './factor.js';
 
@@ -29,39 +29,41 @@ function transposeCount(root: Expr): number {
   return count;
 }
 
+/** One run for the whole pass: every rewrite shares its limits, and the steps of the
+ *  passes written as code (transpose-sum, expand-hadamard, collect-common-factors) are
+ *  recorded in it like a rule's. */
 export function simplify(expr: Expr, limits: Limits = DEFAULT_LIMITS): Simplified {
+  const run = new Run('simplification', limits);
   const simplifyRules = rules('simplify');
-  const first = rewriteBottomUp(expr, simplifyRules, limits);
+  const first = rewriteBottomUp(expr, simplifyRules, run);
   // (Σ tᵢ)ᵀ = Σ tᵢᵀ when that leaves fewer transposes: (x'/s - c*x'*A'/s²)' becomes
   // x/s - c*A*x/s², but (A*x - b)' stays as it is.
-  const distributeSteps: Step[] = [];
   const distribute = memoize<Expr>((node, recurse) => {
-    if (node.args.length === 0) return node;
+    if (node.args.length === 0 || run.exhausted()) return node;
     const rebuilt = C.rebuild(node, node.args.map(recurse));
     if (rebuilt.op !== 'transpose' || rebuilt.args[0]!.op !== 'add') return rebuilt;
-    const candidate = rewriteBottomUp(C.add(...rebuilt.args[0]!.args.map(C.transpose)), simplifyRules, limits).expr;
+    const candidate = rewriteBottomUp(C.add(...rebuilt.args[0]!.args.map(C.transpose)), simplifyRules, run).expr;
     if (transposeCount(candidate) >= transposeCount(rebuilt)) return rebuilt;
-    distributeSteps.push({ rule: 'transpose-sum', before: rebuilt, after: candidate });
+    run.record('transpose-sum', rebuilt, candidate);
     return candidate;
   });
   // Within a sum, a ∘ (b + c) is tried expanded: σ∘(1 − y) − (1 − σ)∘y becomes σ − y.
   // Kept only where the sum gets smaller.
   const expand = memoize<Expr>((node, recurse) => {
-    if (node.args.length === 0) return node;
+    if (node.args.length === 0 || run.exhausted()) return node;
     const rebuilt = C.rebuild(node, node.args.map(recurse));
     if (rebuilt.op !== 'add') return rebuilt;
     const candidate = C.add(...rebuilt.args.flatMap(expandTerm));
     if (candidate.size >= rebuilt.size) return rebuilt;
-    distributeSteps.push({ rule: 'expand-hadamard', before: rebuilt, after: candidate });
+    run.record('expand-hadamard', rebuilt, candidate);
     return candidate;
   });
   const distributed = distribute(first.expr);
-  const rewritten = { ...first, expr: distributed, steps: [...first.steps, ...distributeSteps] };
   // Factoring can bring terms together under one product (c*X'*a - c*X'*b → c*X'*(a - b));
   // expansion then gets its chance inside, and factoring runs once more.
-  const factored = factorEverySum()(expand(factorEverySum()(rewritten.expr)));
-  const steps = factored === rewritten.expr ? rewritten.steps : [...rewritten.steps, { rule: 'collect-common-factors', before: rewritten.expr, after: factored }];
-  return { expr: factored, steps, stop: rewritten.stop };
+  const factored = run.exhausted() ? distributed : factorEverySum()(expand(factorEverySum()(distributed)));
+  if (factored !== distributed) run.record('collect-common-factors', distributed, factored);
+  return { expr: factored, steps: run.steps, stop: run.stop };
 }
 
 /** c·(a ∘ (b + d)) → [c·(a ∘ b), c·(a ∘ d)]; other terms as they are. */
