@@ -6,8 +6,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import pc from 'picocolors';
 import { existsSync } from 'node:fs';
-import { CODE_TARGETS, type CodeTarget, check, type CheckResult, type DerivativeResult, differential, evaluate, formatError, grad, hessian, jacobian, MatcalcError, parse, parseBatch } from './src/index.js';
-import { setTimeLimit } from './src/limits.js';
+import { CODE_TARGETS, type CodeTarget, Session, check, type CheckResult, type DerivativeResult, differential, evaluate, formatError, grad, hessian, jacobian, MatcalcError, parse, parseBatch } from './src/index.js';
 import { describeVerification, type Verification } from './src/numeric/verify.js';
 import { stepsLatex, stepsText } from './src/print/steps.js';
 import { FUNCTION_NAMES } from './src/ops/table.js';
@@ -77,7 +76,7 @@ function printValue(value: unknown): string {
 }
 
 function commandParse(expression: string, options: { where?: string; format: Format }): void {
-  const result = parse(expression, { where: options.where });
+  const result = parse(expression, { where: options.where, session });
   const symbols = Object.entries(result.symbols);
   switch (options.format) {
     case 'json':
@@ -100,7 +99,7 @@ function commandParse(expression: string, options: { where?: string; format: For
 
 function commandEval(expression: string, options: { where?: string; format: Format; at?: string }): void {
   if (!options.at) throw new MatcalcError('value', 'eval needs values: --at values.json');
-  const value = evaluate(expression, readValues(options.at), { where: options.where });
+  const value = evaluate(expression, readValues(options.at), { where: options.where, session });
   if (options.format === 'json') console.log(JSON.stringify({ input: expression, value }));
   else console.log(printValue(value));
 }
@@ -125,6 +124,7 @@ type Derive = (expression: string, variable: string, options: DerivativeFlags) =
 
 const deriveGradient: Derive = (expression, variable, options) =>
   grad(expression, variable, {
+    session,
     ...(options.where !== undefined ? { where: options.where } : {}),
     verify: options.verify,
     layout: options.layout,
@@ -132,9 +132,9 @@ const deriveGradient: Derive = (expression, variable, options) =>
     seed: Number(options.seed),
   });
 const deriveJacobian: Derive = (expression, variable, options) =>
-  jacobian(expression, variable, { ...(options.where !== undefined ? { where: options.where } : {}), verify: options.verify, seed: Number(options.seed) });
+  jacobian(expression, variable, { session, ...(options.where !== undefined ? { where: options.where } : {}), verify: options.verify, seed: Number(options.seed) });
 const deriveHessian: Derive = (expression, variable, options) =>
-  hessian(expression, variable, { ...(options.where !== undefined ? { where: options.where } : {}), ...(options.wrt2 !== undefined ? { wrt2: options.wrt2 } : {}), verify: options.verify, seed: Number(options.seed) });
+  hessian(expression, variable, { session, ...(options.where !== undefined ? { where: options.where } : {}), ...(options.wrt2 !== undefined ? { wrt2: options.wrt2 } : {}), verify: options.verify, seed: Number(options.seed) });
 
 function commandDerivative(derive: Derive) {
   return (expression: string, variable: string, options: DerivativeFlags): void => printDerivative(derive(expression, variable, options), options);
@@ -172,7 +172,7 @@ function printDerivative(result: DerivativeResult, options: DerivativeFlags): vo
 }
 
 function commandDiff(expression: string, variable: string, options: { where?: string; format: Format }): void {
-  const result = differential(expression, variable, options.where !== undefined ? { where: options.where } : {});
+  const result = differential(expression, variable, { session, ...(options.where !== undefined ? { where: options.where } : {}) });
   if (options.format === 'json') console.log(JSON.stringify({ input: expression, wrt: variable, result: { text: result.text, unicode: result.unicode, latex: result.latex } }, null, 2));
   else console.log(options.format === 'latex' ? result.latex : options.format === 'unicode' ? result.unicode : result.text);
 }
@@ -194,7 +194,7 @@ function commandCheck(first: string, variable: string | undefined, claim: string
     }
     return checkFile(first, options.format);
   }
-  const result = check(first, variable, claim, { ...(options.where !== undefined ? { where: options.where } : {}), kind });
+  const result = check(first, variable, claim, { session, ...(options.where !== undefined ? { where: options.where } : {}), kind });
   if (options.format === 'json') {
     console.log(JSON.stringify({ input: first, wrt: variable, claim, ...result }, null, 2));
   } else {
@@ -224,7 +224,7 @@ function checkFile(file: string, format: Format): number {
     }
     const text = `${entry.kind} ${entry.expression} wrt ${entry.wrt} = ${entry.claim}`;
     try {
-      const result = check(entry.expression, entry.wrt, entry.claim, { where: entry.where, kind: entry.kind });
+      const result = check(entry.expression, entry.wrt, entry.claim, { session, where: entry.where, kind: entry.kind });
       rows.push({ line: entry.line, ok: result.correct, text, result });
     } catch (error) {
       if (!(error instanceof MatcalcError)) throw error;
@@ -274,7 +274,7 @@ function program(): Command {
     .hook('preAction', (command) => {
       const limit = Number(command.opts<{ timeout: string }>().timeout);
       if (!(limit > 0)) throw new MatcalcError('value', `--timeout takes a number of seconds, got ${command.opts<{ timeout: string }>().timeout}`);
-      setTimeLimit(limit);
+      session = new Session({ timeLimit: limit });
     })
     .exitOverride();
   cli
@@ -327,6 +327,9 @@ function protectExpressions(argv: string[]): string[] {
   const end = argv.indexOf('--');
   return argv.map((arg, i) => ((end < 0 || i < end) && /^-/.test(arg) && !/^--?[A-Za-z][\w-]*(=.*)?$/.test(arg) ? ' ' + arg : arg));
 }
+
+/** The one session of this run: its deadline is --timeout, set before the command runs. */
+let session = new Session();
 
 /** Set by `check`: its verdict is an exit code of its own (3: incorrect). */
 let checkExit: number = EXIT.ok;

@@ -8,12 +8,10 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { canonicalSymbolName } from '../grammar/names.js';
-import { gradient } from '../src/calculus/gradient.js';
+import { derive as runPipeline } from '../src/derive.js';
 import { dagSize } from '../src/expr/node.js';
-import { parseExpression } from '../src/expr/parse.js';
-import { resultForms } from '../src/print/readback.js';
-import { simplify } from '../src/simplify/simplify.js';
+import { grad } from '../src/index.js';
+import { Session, within } from '../src/session.js';
 import { FAMILIES, type Family } from './families.js';
 
 const SIZES = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024];
@@ -57,16 +55,15 @@ function exponent(rows: Row[], pick: (r: Row) => number): number {
   return num / den;
 }
 
-/** One gradient, stage by stage: what `grad(text, wrt, { verify: false })` does. */
-function derive(family: Family, n: number, variant: number): { stages: Stages; dag: number; printed: number } {
-  const t0 = performance.now();
-  const { expr, symbols } = parseExpression(family.text(n, variant));
-  const t1 = performance.now();
-  const result = simplify(gradient(expr, symbols.get(canonicalSymbolName(family.variable(variant)))!).gradient).expr;
-  const t2 = performance.now();
-  const { text } = resultForms(result, [...symbols.values()], undefined);
-  const t3 = performance.now();
-  return { stages: { parse: t1 - t0, derive: t2 - t1, print: t3 - t2, total: t3 - t0 }, dag: dagSize(result), printed: text.length };
+/** One gradient through the pipeline, in a session of its own, as `grad(text, wrt,
+ *  { verify: false })` runs it; the record (and so its session) is returned, so that what it
+ *  holds can be measured while it is alive. */
+function derive(family: Family, n: number, variant: number): { stages: Stages; dag: number; printed: number; kept: unknown } {
+  const session = new Session();
+  const record = within(session, () => runPipeline({ kind: 'grad', text: family.text(n, variant), wrt: family.variable(variant), verify: false }));
+  const t = record.times;
+  const derive = t.derive + t.simplify;
+  return { stages: { parse: t.parse, derive, print: t.print, total: t.parse + derive + t.print }, dag: dagSize(record.result), printed: record.text.length, kept: record };
 }
 
 const sympy = !process.argv.includes('--no-sympy') && hasSympy();
@@ -96,6 +93,7 @@ function runFamily(family: Family): string[] {
       }
     }
     gc();
+    // The records are alive here (measured holds them): what one derivation keeps.
     const retained = (process.memoryUsage().heapUsed - heapBefore) / repeats;
     if (failure) {
       lines.push(`(${family.name}: N = ${n} failed: ${failure})`);
@@ -141,8 +139,40 @@ const lines: string[] = [
   `Node ${process.version}; ${sympy ? 'SymPy comparison on' : 'no SymPy (python3 with sympy not found)'}; verification off; each family in a fresh process.`,
   'Times are medians over repeats, each a first derivation (the symbols renamed, so nothing is interned yet), after the JIT has warmed on small members of the family.',
   "*derive* is differentiation, isolation and simplification — what SymPy's timed `f.diff(v)` does; *total* adds parsing the text and printing the result (with the check that it reads back).",
-  '*heap kept* is what one derivation leaves on the heap after a garbage collection (the intern table grows by its nodes); *peak RSS* is the process\'s high-water mark so far (N grows within a family\'s process, so it is the peak at that N, Node\'s own ~50 MB included).', '',
+  '*heap kept* is what one derivation holds on the heap after a garbage collection while its result is alive (its session: the nodes it built); *peak RSS* is the process\'s high-water mark so far (N grows within a family\'s process, so it is the peak at that N, Node\'s own ~50 MB included).', '',
 ];
+
+/** 100,000 distinct gradients one after another through the library, each in the fresh
+ *  session a call gets: the heap after a garbage collection, every 10,000, must stay flat. */
+function runSessions(): string[] {
+  const total = quick ? 20_000 : 100_000;
+  const rows: { count: number; heapMb: number; ms: number }[] = [];
+  const start = performance.now();
+  for (let i = 1; i <= total; i++) {
+    const result = grad(`sum(tanh(W${i}*x${i})) + x${i}'*A${i}*x${i}`, `x${i}`, { verify: false });
+    if (result.text.length === 0) throw new Error('empty result');
+    if (i % 10_000 === 0) {
+      gc();
+      rows.push({ count: i, heapMb: process.memoryUsage().heapUsed / 2 ** 20, ms: performance.now() - start });
+      process.stderr.write(`sessions: ${i} gradients, heap ${rows[rows.length - 1]!.heapMb.toFixed(1)} MB\n`);
+    }
+  }
+  const first = rows[0]!;
+  const last = rows[rows.length - 1]!;
+  const growth = (100 * (last.heapMb - first.heapMb)) / first.heapMb;
+  return [
+    '## Sessions: one process, distinct gradients one after another', '',
+    `Each \`grad(\"sum(tanh(Wi*xi)) + xi'*Ai*xi\", \"xi\", { verify: false })\` with symbols of its own (i = 1, 2, …), in the fresh session a call gets; the heap after a garbage collection every 10,000.`, '',
+    '| gradients | heap after GC (MB) | elapsed (s) |', '|---:|---:|---:|',
+    ...rows.map((r) => `| ${r.count} | ${r.heapMb.toFixed(1)} | ${(r.ms / 1000).toFixed(1)} |`),
+    '', `Heap growth from ${first.count} to ${last.count}: ${growth.toFixed(1)}% (target: under 10%).`, '',
+  ];
+}
+
+if (process.argv.includes('--sessions')) {
+  process.stdout.write(JSON.stringify(runSessions()));
+  process.exit(0);
+}
 if (only) {
   process.stdout.write(JSON.stringify(runFamily(FAMILIES[Number(only.split('=')[1])]!)));
   process.exit(0);
@@ -154,6 +184,11 @@ FAMILIES.forEach((family, index) => {
   if (child.status === 0) lines.push(...(JSON.parse(child.stdout) as string[]));
   else lines.push(`## ${family.name}`, '', `(the run ended abnormally: exit ${child.status ?? child.signal}; see the log)`, '');
 });
+{
+  const child = spawnSync(process.execPath, ['--expose-gc', script, '--sessions', ...process.argv.slice(2)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 2 ** 20 });
+  if (child.status === 0) lines.push(...(JSON.parse(child.stdout) as string[]));
+  else lines.push('## Sessions', '', `(the run ended abnormally: exit ${child.status ?? child.signal}; see the log)`, '');
+}
 const report = lines.join('\n');
 writeFileSync('bench/results.md', report + '\n');
 console.log(report);

@@ -3,6 +3,7 @@
 // otherwise it is a run of one-letter symbols (so `Ax` is A times x).
 
 import { createToken, Lexer, type TokenType } from 'chevrotain';
+import { currentSession } from '../src/session.js';
 import { FUNCTION_ALIASES, GREEK, GREEK_BY_LETTER } from './names.js';
 
 /** Names that the current parse must read as whole words (declared names, bindings). */
@@ -12,12 +13,14 @@ export interface LexContext {
   differentials: boolean;
 }
 
-let context: LexContext = { declared: new Set(), differentials: false };
+const NO_WORDS: LexContext = { declared: new Set(), differentials: false };
 
-/** Lexing is synchronous, so the context is set just before each call and read by the matchers. */
+/** Lexing is synchronous: the active session's context is set just before each call and
+ *  read by the matchers below (src/session.ts holds it). */
 export function setLexContext(next: LexContext): void {
-  context = next;
+  currentSession().lexer = next;
 }
+const lexContext = (): LexContext => (currentSession().lexer as LexContext | undefined) ?? NO_WORDS;
 
 const wordChar = /[A-Za-z0-9_]/;
 
@@ -56,10 +59,10 @@ function matchFunction(text: string, offset: number): RegExpExecArray | null {
   if (!isWordStart(text, offset)) return null;
   const word = wordAt(text, offset);
   const call = nextNonSpace(text, offset + word.length) === '(';
-  if (context.declared.has(word)) return null;
+  if (lexContext().declared.has(word)) return null;
   if (FUNCTION_ALIASES.has(word)) return matched(word);
   if (call && FUNCTION_ALIASES.has(word.toLowerCase())) return matched(word);
-  if (call && context.differentials && word === 'd') return matched(word);
+  if (call && lexContext().differentials && word === 'd') return matched(word);
   return null;
 }
 
@@ -99,9 +102,9 @@ const greekWord = /^([a-z]+)(?:_\{[^}]*\}|_[A-Za-z0-9]+)?$/;
 
 export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /\s+/, group: Lexer.SKIPPED });
 export const NumberLiteral = createToken({ name: 'NumberLiteral', pattern: /\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?/ });
-export const Where = createToken({ name: 'Where', pattern: matchWholeWord((w) => w === 'where' && !context.declared.has(w)), line_breaks: false });
+export const Where = createToken({ name: 'Where', pattern: matchWholeWord((w) => w === 'where' && !lexContext().declared.has(w)), line_breaks: false });
 /** `ones`, `𝟙`, and with a size: `ones_n`, `𝟙_n`, `ones_{m·n}`, `𝟙₃`. */
-const matchOnesWord = matchWholeWord((w) => /^ones(?:_[A-Za-z0-9]+|_\{[^}]*\})?$/.test(w) && !context.declared.has(w));
+const matchOnesWord = matchWholeWord((w) => /^ones(?:_[A-Za-z0-9]+|_\{[^}]*\})?$/.test(w) && !lexContext().declared.has(w));
 const sizedOnesSymbol = /𝟙(?:_\{[^}]*\}|_[A-Za-z0-9]+|[₀-₉]+)?/y;
 export const Ones = createToken({
   name: 'Ones',
@@ -113,7 +116,7 @@ export const Ones = createToken({
   line_breaks: false,
 });
 export const FunctionName = createToken({ name: 'FunctionName', pattern: matchFunction, line_breaks: false });
-export const DeclaredName = createToken({ name: 'DeclaredName', pattern: matchWholeWord((w) => context.declared.has(w)), line_breaks: false });
+export const DeclaredName = createToken({ name: 'DeclaredName', pattern: matchWholeWord((w) => lexContext().declared.has(w)), line_breaks: false });
 export const GreekName = createToken({
   name: 'GreekName',
   pattern: matchWholeWord((w) => GREEK.has(greekWord.exec(w)?.[1] ?? '')),

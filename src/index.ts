@@ -8,6 +8,7 @@ import type { Layout, SymmetricConvention } from './calculus/gradient.js';
 import { type CheckResult, checkGradient } from './check/check.js';
 import { derive, type Derivation, type DeriveRequest, differentialOf, type Stop } from './derive.js';
 import { MatcalcError } from './errors.js';
+import { Session, within } from './session.js';
 import { shapeText } from './expr/dims.js';
 import type { Expr } from './expr/node.js';
 import { parseExpression } from './expr/parse.js';
@@ -20,7 +21,7 @@ import { render } from './print/render.js';
 import type { StepLine } from './print/steps.js';
 
 export { MatcalcError, formatError } from './errors.js';
-export { setTimeLimit } from './limits.js';
+export { Session, type SessionOptions } from './session.js';
 export type { ErrorKind, Span } from './errors.js';
 export type { Expr } from './expr/node.js';
 export type { PlainValue } from './numeric/values.js';
@@ -42,6 +43,11 @@ export interface PassLimitsOption {
 export interface Options {
   /** Declarations, e.g. "A: n×n symmetric; a: scalar; X: 3×4". */
   where?: string;
+  /** The session the work runs in (a caller may keep one to share work across calls, and
+   *  its time limit). Default: a fresh one per call, freed with the result. */
+  session?: Session;
+  /** Seconds after which the work stops with a 'limit' error (for a fresh session). */
+  timeLimit?: number;
 }
 
 export interface Parsed {
@@ -58,9 +64,9 @@ export interface Parsed {
 
 /** Turns anything a lower layer threw into a MatcalcError: the API throws nothing else.
  *  What is not already a MatcalcError is a bug of ours, reported as one — not as bad input. */
-export function guard<T>(source: string, run: () => T): T {
+export function guard<T>(source: string, run: () => T, session: Session = new Session()): T {
   try {
-    return run();
+    return within(session, run);
   } catch (error) {
     if (error instanceof MatcalcError) throw error.source === undefined && error.kind !== 'argument' ? error.withSource(source) : error;
     if (error instanceof RangeError && /call stack/i.test(error.message)) {
@@ -92,6 +98,11 @@ function requireLimits(api: string, what: string, value: unknown, nested: boolea
   }
 }
 
+/** The session a call runs in: the caller's, or a fresh one with the call's time limit. */
+function sessionOf(options: Options): Session {
+  return options.session ?? new Session(options.timeLimit !== undefined ? { timeLimit: options.timeLimit } : {});
+}
+
 function requireOptions(api: string, options: unknown): Record<string, unknown> {
   if (options === undefined) return {};
   if (options === null || typeof options !== 'object' || Array.isArray(options)) throw argumentError(api, 'the options', 'an object', options);
@@ -103,6 +114,8 @@ function requireOptions(api: string, options: unknown): Record<string, unknown> 
   if (o.symmetricConvention !== undefined && o.symmetricConvention !== 'symmetric' && o.symmetricConvention !== 'entries') throw argumentError(api, 'options.symmetricConvention', "'symmetric' or 'entries'", o.symmetricConvention);
   if (o.kind !== undefined && o.kind !== 'grad' && o.kind !== 'jacobian' && o.kind !== 'hessian') throw argumentError(api, 'options.kind', "'grad', 'jacobian' or 'hessian'", o.kind);
   if (o.wrt2 !== undefined && typeof o.wrt2 !== 'string') throw argumentError(api, 'options.wrt2', 'a string', o.wrt2);
+  if (o.session !== undefined && !(o.session instanceof Session)) throw argumentError(api, 'options.session', 'a Session', o.session);
+  if (o.timeLimit !== undefined && !(typeof o.timeLimit === 'number' && o.timeLimit > 0)) throw argumentError(api, 'options.timeLimit', 'a number of seconds > 0', o.timeLimit);
   if (o.limits !== undefined) requireLimits(api, 'options.limits', o.limits, true);
   return o;
 }
@@ -122,7 +135,7 @@ export function parse(text: string, options: Options = {}): Parsed {
       shape: shapeText(expr.shape),
       symbols: Object.fromEntries([...symbols].map(([name, node]) => [name, shapeText(node.shape)])),
     };
-  });
+  }, sessionOf(options));
 }
 
 /** Evaluates text on values: scalars as numbers, vectors as flat arrays, matrices as rows. */
@@ -134,7 +147,7 @@ export function evaluate(text: string, values: Record<string, unknown>, options:
     const { expr, symbols, declaredOnly } = parseExpression(text, { where: options.where });
     const bound = bindValues(symbols.values(), values, declaredOnly?.values());
     return toPlain(evaluateExpr(expr, bound.values, bound.sizes), expr.shape);
-  });
+  }, sessionOf(options));
 }
 
 export interface DerivativeOptions extends Options {
@@ -176,7 +189,7 @@ export interface DerivativeResult {
 
 /** A derivative's result from the pipeline's record; a failed verification is not a
  *  result: a MatcalcError of kind 'verification' is thrown instead. */
-function resultOf(derivation: Derivation, what: string): DerivativeResult {
+function resultOf(derivation: Derivation, what: string, session: Session): DerivativeResult {
   const v = derivation.verification;
   if (v.status === 'failed') {
     throw new MatcalcError('verification', `the derived ${what} failed numerical verification (${v.reason ?? `max rel. error ${v.maxRelError.toExponential(1)}`}); this is a bug in matcalc, please report it`, { report: v });
@@ -186,16 +199,17 @@ function resultOf(derivation: Derivation, what: string): DerivativeResult {
     input: request.text,
     wrt: x.name,
     text: derivation.text,
+    // Rendered when read, in the session the result was derived in.
     get unicode() {
-      return derivation.unicode;
+      return within(session, () => derivation.unicode);
     },
     get latex() {
-      return derivation.latex;
+      return within(session, () => derivation.latex);
     },
     expr: derivation.result,
     verification: v,
     get steps() {
-      return derivation.steps();
+      return within(session, () => derivation.steps());
     },
     layout: derivation.layout,
     ...(derivation.convention ? { convention: derivation.convention } : {}),
@@ -207,7 +221,7 @@ function resultOf(derivation: Derivation, what: string): DerivativeResult {
         kind: request.kind, value: derivation.f, derivative: derivation.result, symbols: [...derivation.symbols.values()],
         wrt: first === x ? x.name : `${first.name} and ${x.name}`,
         note: codeNote(v, request.kind === 'grad' ? derivation.layout : 'denominator', derivation.convention),
-      }));
+      }), session);
     },
   };
 }
@@ -238,13 +252,15 @@ function request(api: DeriveRequest['kind'], text: unknown, wrt: unknown, option
 /** ∂f/∂X of a scalar expression, simplified and (unless verify: false) verified. */
 export function grad(text: string, wrt: string, options: DerivativeOptions = {}): DerivativeResult {
   const r = request('grad', text, wrt, options);
-  return guard(text, () => resultOf(derive(r), 'gradient'));
+  const session = sessionOf(options);
+  return guard(text, () => resultOf(derive(r), 'gradient', session), session);
 }
 
 /** J = ∂vec(F)/∂vec(X)ᵀ (|F| × |X|, column-major vec): for vectors the usual Jacobian. */
 export function jacobian(text: string, wrt: string, options: DerivativeOptions = {}): DerivativeResult {
   const r = request('jacobian', text, wrt, options);
-  return guard(text, () => resultOf(derive(r), 'Jacobian'));
+  const session = sessionOf(options);
+  return guard(text, () => resultOf(derive(r), 'Jacobian', session), session);
 }
 
 /** H = ∂²f/∂vec(X)∂vec(X)ᵀ of a scalar f: the Jacobian of its gradient; with `wrt2`, the
@@ -252,7 +268,8 @@ export function jacobian(text: string, wrt: string, options: DerivativeOptions =
  *  the gradient against f, and H against the gradient. */
 export function hessian(text: string, wrt: string, options: DerivativeOptions & { wrt2?: string } = {}): DerivativeResult {
   const r = request('hessian', text, wrt, options);
-  return guard(text, () => resultOf(derive(r), 'Hessian'));
+  const session = sessionOf(options);
+  return guard(text, () => resultOf(derive(r), 'Hessian', session), session);
 }
 
 /** df: the differential of an expression w.r.t. a symbol, with d(X) for the variable. */
@@ -263,7 +280,7 @@ export function differential(text: string, wrt: string, options: Options = {}): 
   return guard(text, () => {
     const { df } = differentialOf(text, wrt, options.where);
     return { text: render(df, 'text', { share: true }), unicode: render(df, 'unicode', { share: true }), latex: render(df, 'latex', { share: true }), expr: df };
-  });
+  }, sessionOf(options));
 }
 
 export interface CheckOptions extends Options {
@@ -278,5 +295,5 @@ export function check(text: string, wrt: string, claim: string, options: CheckOp
   requireText('check', 'the variable', wrt);
   requireText('check', 'the claim', claim);
   requireOptions('check', options);
-  return guard(`${text} ; ${claim}`, () => checkGradient(text, canonicalSymbolName(wrt.trim()), claim, options.where, options.seed ?? 1, options.kind ?? 'grad'));
+  return guard(`${text} ; ${claim}`, () => checkGradient(text, canonicalSymbolName(wrt.trim()), claim, options.where, options.seed ?? 1, options.kind ?? 'grad'), sessionOf(options));
 }

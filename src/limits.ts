@@ -1,22 +1,15 @@
-// A deadline for runaway work. Everything heavy builds nodes, so node creation checks the
-// clock every few thousand nodes and stops the work with a MatcalcError('limit').
+// The deadline for runaway work is the active session's (src/session.ts). Everything heavy
+// builds nodes, so node creation checks the clock every few thousand nodes and stops the
+// work with a MatcalcError('limit'); rewriting passes also have their own limits (src/rewrite/run.ts).
 
 import { MatcalcError } from './errors.js';
-
-let deadline = Infinity;
-let seconds = 0;
-let counter = 0;
-
-/** Work started after this call stops after `limit` seconds (Infinity: never). */
-export function setTimeLimit(limit: number): void {
-  seconds = limit;
-  deadline = Number.isFinite(limit) ? Date.now() + limit * 1000 : Infinity;
-}
+import { currentSession } from './session.js';
 
 /** Called on hot paths; cheap except every 4,096th call. */
 export function checkDeadline(): void {
-  if ((++counter & 4095) !== 0 || deadline === Infinity) return;
-  if (Date.now() > deadline) {
-    throw new MatcalcError('limit', `stopped after the time limit of ${seconds} s`, { expected: 'give more time with --timeout SECONDS, or a smaller expression' });
+  const session = currentSession();
+  if ((++session.ticks & 4095) !== 0 || session.deadline === Infinity) return;
+  if (Date.now() > session.deadline) {
+    throw new MatcalcError('limit', `stopped after the time limit of ${session.timeLimit} s`, { expected: 'give more time with --timeout SECONDS, or a smaller expression' });
   }
 }

@@ -7,7 +7,7 @@ import { dirname, join, normalize, relative } from 'node:path';
 import { expect, test } from '@jest/globals';
 
 const LAYERS: [string, number][] = [
-  ['src/errors.ts', 0], ['src/limits.ts', 0], ['src/rules.d.ts', 0], ['src/numeric/linalg.ts', 0], ['src/ops/', 0.5], ['grammar/', 1], ['src/expr/', 2], ['src/rewrite/', 3], ['src/calculus/', 4],
+  ['src/session.ts', 0], ['src/errors.ts', 0], ['src/limits.ts', 0], ['src/rules.d.ts', 0], ['src/numeric/linalg.ts', 0], ['src/ops/', 0.5], ['grammar/', 1], ['src/expr/', 2], ['src/rewrite/', 3], ['src/calculus/', 4],
   ['src/simplify/', 5], ['src/print/', 6], ['src/numeric/', 6], ['src/derive.ts', 6.5], ['src/check/', 7], ['src/index.ts', 8], ['cli.ts', 9],
 ];
 const layerOf = (file: string): number | undefined => LAYERS.find(([prefix]) => file.startsWith(prefix))?.[1];

@@ -7,7 +7,7 @@ import { isShapeOnly, operationTitle } from '../ops/table.js';
 import * as C from '../expr/construct.js';
 import { type Expr, warm } from '../expr/node.js';
 import { instantiate } from '../rewrite/instantiate.js';
-import { rules } from '../rewrite/library.js';
+import { prepared, rules } from '../rewrite/library.js';
 import { EMPTY_BINDINGS, type MatchContext } from '../rewrite/match.js';
 import { distributesOverSum } from '../rewrite/rule.js';
 import { contextFor, RuleSet, search, type Searcher } from '../rewrite/ruleset.js';
@@ -31,8 +31,7 @@ export function dependence(x: Expr): (e: Expr) => boolean {
 }
 
 /** A differential rule is searched for inside its d(…): `d(A * B) = …` matches A * B. */
-let ruleSet: RuleSet<Searcher> | undefined;
-const differentialRules = (): RuleSet<Searcher> => (ruleSet ??= new RuleSet(rules('differential').map((rule) => ({ rule, pattern: rule.lhs.args[0]! }))));
+const differentialRules = prepared(() => new RuleSet<Searcher>(rules('differential').map((rule) => ({ rule, pattern: rule.lhs.args[0]! }))));
 
 export interface Differential {
   readonly df: Expr;

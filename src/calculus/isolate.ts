@@ -8,7 +8,7 @@ import { operationTitle } from '../ops/table.js';
 import * as C from '../expr/construct.js';
 import type { Expr } from '../expr/node.js';
 import { instantiate } from '../rewrite/instantiate.js';
-import { rules } from '../rewrite/library.js';
+import { prepared, rules } from '../rewrite/library.js';
 import { combine, EMPTY_BINDINGS, type MatchContext } from '../rewrite/match.js';
 import { contextFor, RuleSet, search } from '../rewrite/ruleset.js';
 import { DEFAULT_LIMITS, type Limits, Run, type RunReport, type Step } from '../rewrite/run.js';
@@ -61,9 +61,8 @@ function prepare(rule: Rule): Isolation {
   return { rule, adjoint, pattern, outputs, ...(termwise ? { termwise } : {}) };
 }
 
-let prepared: RuleSet<Isolation> | undefined;
 /** The isolation rules, indexed by the head of the node they pass an adjoint through. */
-const isolationRules = (): RuleSet<Isolation> => (prepared ??= new RuleSet(rules('isolation').map(prepare)));
+const isolationRules = prepared(() => new RuleSet(rules('isolation').map(prepare)));
 
 export interface Isolated {
   /** G with df = tr(Gᵀ dX), X's shape; zero when df does not hold dX. */

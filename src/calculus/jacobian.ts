@@ -6,7 +6,7 @@ import { operationTitle } from '../ops/table.js';
 import * as C from '../expr/construct.js';
 import { type Expr, postOrder } from '../expr/node.js';
 import { instantiate } from '../rewrite/instantiate.js';
-import { rules } from '../rewrite/library.js';
+import { prepared, rules } from '../rewrite/library.js';
 import { combine, type MatchContext } from '../rewrite/match.js';
 import { contextFor, RuleSet, search } from '../rewrite/ruleset.js';
 import { DEFAULT_LIMITS, type Limits, Run, type RunReport, type Step } from '../rewrite/run.js';
@@ -35,9 +35,8 @@ function prepare(rule: Rule): Forward {
   return { rule, pattern, outputs };
 }
 
-let prepared: RuleSet<Forward> | undefined;
 /** The Jacobian rules, indexed by the head of the node whose Jacobian they compose. */
-const forwardRules = (): RuleSet<Forward> => (prepared ??= new RuleSet(rules('jacobian').map(prepare)));
+const forwardRules = prepared(() => new RuleSet(rules('jacobian').map(prepare)));
 
 export interface Jacobian {
   readonly f: Expr;

@@ -4,6 +4,7 @@
 // from text, when src/expr/build.ts installs union-find over the variables.
 
 import { MatcalcError } from '../errors.js';
+import { currentSession } from '../session.js';
 
 export type Dim = string;
 
@@ -27,24 +28,27 @@ export const strictUnifier: Unifier = {
   },
 };
 
-let current: Unifier = strictUnifier;
+/** The unifier in force is the active session's (src/session.ts); strict outside a build. */
+const current = (): Unifier => (currentSession().unifier as Unifier | undefined) ?? strictUnifier;
 
 export function withUnifier<T>(unifier: Unifier, run: () => T): T {
-  const saved = current;
-  current = unifier;
+  const session = currentSession();
+  const saved = session.unifier;
+  session.unifier = unifier;
   try {
     return run();
   } finally {
-    current = saved;
+    session.unifier = saved;
   }
 }
 
 export function findDim(dim: Dim): Dim {
-  if (current === strictUnifier && !dim.includes('·')) return dim; // outside unification: as is
-  const root = dim.includes('·') ? dim : current.find(dim);
+  const unifier = current();
+  if (unifier === strictUnifier && !dim.includes('·')) return dim; // outside unification: as is
+  const root = dim.includes('·') ? dim : unifier.find(dim);
   return root.includes('·') ? productDim(root.split('·')) : root;
 }
-export const unifyDims = (a: Dim, b: Dim, describe: () => string): void => current.unify(findDim(a), findDim(b), describe);
+export const unifyDims = (a: Dim, b: Dim, describe: () => string): void => current().unify(findDim(a), findDim(b), describe);
 
 export function isScalarShape(shape: Shape): boolean {
   return findDim(shape.rows) === '1' && findDim(shape.cols) === '1';
@@ -57,9 +61,10 @@ export function isVectorShape(shape: Shape): boolean {
 export function productDim(factors: readonly Dim[]): Dim {
   let number = 1;
   const names: string[] = [];
+  const unifier = current();
   for (const factor of factors) {
-    for (const part of current.find(factor).split('·')) {
-      const resolved = current.find(part);
+    for (const part of unifier.find(factor).split('·')) {
+      const resolved = unifier.find(part);
       if (/^\d+$/.test(resolved)) number *= Number(resolved);
       else names.push(...resolved.split('·'));
     }

@@ -3,6 +3,7 @@
 // any memo keyed by node stays valid. Nodes are immutable.
 
 import { checkDeadline } from '../limits.js';
+import { BASE, currentSession, type Session } from '../session.js';
 import type { Shape } from './dims.js';
 
 /** A node's operation. The algebra's own operators (src/ops/core.ts): 'symbol' (name),
@@ -40,15 +41,19 @@ export interface Expr {
   readonly lead: string;
 }
 
-/** The intern table: buckets of nodes by a hash of their identity (op, name, value, shape,
- *  props and the ids of their arguments), compared field by field — no key strings. */
-const table = new Map<number, Expr[]>();
+/** The intern table is the active session's (src/session.ts): buckets of nodes by a hash of
+ *  their identity (op, name, value, shape, props and the ids of their arguments), compared
+ *  field by field — no key strings. A session's table extends the base session's (the
+ *  rules), so a node equal to one of the rules is the rules' node. Ids are unique across
+ *  sessions (a counter, never reused), so memos keyed by id never confuse two nodes. */
 let nextId = 1;
+const tableOf = (session: Session): Map<number, Expr[]> => session.nodes as Map<number, Expr[]>;
 
 function mix(hash: number, value: number): number {
   return Math.imul(hash ^ value, 0x9e3779b1) >>> 0;
 }
 
+/** A cache with a stated bound (100,000 strings): names and ops recur across sessions. */
 const stringHashes = new Map<string, number>();
 function stringHash(text: string): number {
   let known = stringHashes.get(text);
@@ -82,6 +87,12 @@ export function intern(op: Op, args: readonly Expr[], shape: Shape, name = '', v
   // independent of build order and orders commutative arguments.
   let key = mix(mix(mix(stringHash(op), stringHash(name)), numberHash(value)), mix(stringHash(shape.rows), stringHash(shape.cols)) ^ props);
   for (const arg of args) key = mix(key, arg.id);
+  const session = currentSession();
+  const table = tableOf(session);
+  if (session !== BASE) {
+    const shared = tableOf(BASE).get(key);
+    if (shared) for (const node of shared) if (sameNode(node, op, args, shape, name, value, props)) return node;
+  }
   const bucket = table.get(key);
   if (bucket) for (const node of bucket) if (sameNode(node, op, args, shape, name, value, props)) return node;
   checkDeadline();

@@ -7,7 +7,7 @@ import { MatcalcError } from '../../src/errors.js';
 import type { Expr } from '../../src/expr/node.js';
 import { postOrder } from '../../src/expr/node.js';
 import { parseExpression } from '../../src/expr/parse.js';
-import { type DerivativeResult, evaluate, grad, hessian, jacobian, parse } from '../../src/index.js';
+import { type DerivativeResult, evaluate, grad, hessian, jacobian, parse, Session } from '../../src/index.js';
 import { evaluateExpr } from '../../src/numeric/evaluate.js';
 import * as L from '../../src/numeric/linalg.js';
 import { dimsOf, drawSizes, drawValue, needsOf, Random } from '../../src/numeric/random.js';
@@ -68,14 +68,17 @@ describe('shapes declared in the where clause', () => {
   });
 
   test('a ; between bindings reads as a comma, with or without declarations', () => {
-    expect(parse('h + g where h = W*x; g = tr(A)').expr).toBe(parse('h + g where h = W*x, g = tr(A)').expr);
+    // Equal expressions are one node within a session: compare in one.
+    const session = new Session();
+    expect(parse('h + g where h = W*x; g = tr(A)', { session }).expr).toBe(parse('h + g where h = W*x, g = tr(A)', { session }).expr);
     expect(parse('h + g where h = W*x; g = tr(A); x: 3').symbols).toEqual({ W: 'n×3', x: '3×1', A: 'm×m' });
   });
 
   test("parse's text reads back too: a size the text alone would not fix stays written", () => {
-    const parsed = parse('2*sum(x)*ones_n where x: n');
+    const session = new Session();
+    const parsed = parse('2*sum(x)*ones_n where x: n', { session });
     expect(parsed.text).toBe('2*sum(x)*ones_n where x: n');
-    expect(parse(parsed.text).expr).toBe(parsed.expr);
+    expect(parse(parsed.text, { session }).expr).toBe(parsed.expr);
     expect(parse("(A + I)*x").text).toBe('(A + I)*x');
   });
 
