@@ -1,5 +1,7 @@
-// The --where declaration language: "a, c: scalar; X: m×n; y: m; A: n×n symmetric; S: spd".
-// Sizes may be omitted, written m×n, mxn, m x n, m*n, or be numbers.
+// The declaration language (--where, rule files' `where` lines, and the shapes after a `;` in
+// a where clause): "a, c: scalar; X: m×n; y: m; A: n×n symmetric; S: spd". The grammar
+// (grammar/parser.ts) reads the names and the tokens of each spec; this module says what
+// those tokens mean. Sizes may be omitted, written m×n, mxn, m x n, m*n, or be numbers.
 
 import { MatcalcError, type Span } from '../src/errors.js';
 import { canonicalSymbolName, GREEK } from './names.js';
@@ -15,85 +17,91 @@ export interface Declaration {
   readonly properties: readonly Property[];
 }
 
+/** A token of a declaration's spec, as the grammar read it. */
+export interface SpecToken {
+  readonly image: string;
+  /** `word` (letters), `number`, `times` (×), `star` (* · ⋅), `minus`. */
+  readonly type: 'word' | 'number' | 'times' | 'star' | 'minus';
+  readonly span: Span;
+}
+
+export interface DeclaredName {
+  readonly text: string;
+  readonly span: Span;
+}
+
 const PROPERTIES: ReadonlyMap<string, Property> = new Map([
   ['symmetric', 'symmetric'], ['sym', 'symmetric'], ['spd', 'spd'], ['pd', 'spd'], ['positive-definite', 'spd'],
   ['diagonal', 'diagonal'], ['diag', 'diagonal'], ['orthogonal', 'orthogonal'],
 ]);
+const KINDS = new Set(['scalar', 'vector', 'matrix']);
 
-// A size: a name or a number, or a product of them (m·n, the length of vec of an m×n).
-const DIM = '(?:(?:[A-Za-z][A-Za-z0-9_]*|\\d+)(?:·(?:[A-Za-z][A-Za-z0-9_]*|\\d+))*)';
-const sizePattern = new RegExp(`^(${DIM})\\s*[×x*]\\s*(${DIM})$`);
-const compactSize = /^([A-Za-z]\d*|\d+)x([A-Za-z]\d*|\d+)$/;
+/** One letter with digits, or a number: the halves of a compact size written as one word, mxn, 3x4. */
+const isCompactHalf = (text: string): boolean => /^(?:[A-Za-z]\d*|\d+)$/.test(text);
 
 function fail(message: string, source: string, span: Span, expected?: string): never {
-  throw new MatcalcError('declaration', message, { source, span, expected });
+  throw new MatcalcError('declaration', message, { source, span, ...(expected ? { expected } : {}) });
 }
 
-/** Parses a declaration string into one entry per declared name. */
-export function parseDeclarations(source: string): Declaration[] {
-  const declarations: Declaration[] = [];
-  const entryPattern = /[^;\n]+/g;
-  for (const entryMatch of source.matchAll(entryPattern)) {
-    const entryStart = entryMatch.index!;
-    // "A: symmetric, B: spd" holds two entries in one; "a, c: scalar" holds one. A comma
-    // starts a new entry only when the entry so far already has its ':'.
-    const chunks = entryMatch[0].split(',');
-    let entry = '';
-    let entryOffset = entryStart;
-    let offset = entryStart;
-    for (const chunk of chunks) {
-      if (entry.includes(':') && chunk.includes(':')) {
-        declarations.push(...parseEntry(entry, entryOffset, source));
-        entry = chunk;
-        entryOffset = offset;
-      } else entry = entry === '' ? chunk : `${entry},${chunk}`;
-      offset += chunk.length + 1;
-    }
-    if (entry.trim() !== '') declarations.push(...parseEntry(entry, entryOffset, source));
-  }
-  return declarations;
-}
-
-function parseEntry(text: string, offset: number, source: string): Declaration[] {
-  const colon = text.indexOf(':');
-  const span = { start: offset + (text.length - text.trimStart().length), end: offset + text.trimEnd().length };
-  if (colon < 0) fail(`declaration '${text.trim()}' has no ':'`, source, span, "write it as 'name: kind', e.g. 'X: m×n' or 'a: scalar'");
-  const names = text.slice(0, colon).split(',').map((n) => n.trim());
-  const spec = text.slice(colon + 1).trim();
-  const specStart = offset + colon + 1 + (text.slice(colon + 1).length - text.slice(colon + 1).trimStart().length);
-  for (const name of names) {
-    if (!/^(?:[A-Za-z][A-Za-z0-9_{}]*|[^\x00-\x7f][0-9_{}A-Za-z]*)$/u.test(name)) {
-      const at = offset + text.indexOf(name);
-      fail(`'${name}' is not a name that can be declared`, source, { start: at, end: at + Math.max(1, name.length) }, 'names are letters with an optional subscript, e.g. X, W_1, sigma, Wx');
-    }
-  }
+/** The declarations one entry makes: its names, and what its spec tokens say. */
+export function declarationOf(names: readonly DeclaredName[], spec: readonly SpecToken[], source: string, span: Span): Declaration[] {
+  const list = names.map((n) => n.text).join(', ');
   let kind: Kind | undefined;
   let rows: string | undefined;
   let cols: string | undefined;
   const properties: Property[] = [];
-  // Take the size first (it may contain spaces: "m x n"), then the words.
-  let rest = spec;
-  const sizeInSpec = new RegExp(`(?:^|\\s)(${DIM}\\s*[×*]\\s*${DIM}|${DIM}\\s+x\\s+${DIM}|[A-Za-z]\\d*x[A-Za-z0-9]\\d*|\\d+x\\d+)(?=\\s|$)`).exec(spec);
-  if (sizeInSpec) {
-    const size = sizeInSpec[1]!.trim();
-    const match = sizePattern.exec(size) ?? compactSize.exec(size);
-    if (match) {
-      rows = match[1]!;
-      cols = match[2]!;
-      rest = spec.replace(sizeInSpec[1]!, ' ');
+  const isDimToken = (t: SpecToken | undefined): boolean =>
+    t !== undefined && (t.type === 'number' || (t.type === 'word' && !KINDS.has(t.image.toLowerCase()) && !PROPERTIES.has(t.image.toLowerCase())));
+  /** A size factor, or a product of them joined by · (m·n): its text and where it ends. */
+  const dimAt = (i: number): [string, number] => {
+    let text = spec[i]!.image;
+    let j = i + 1;
+    while (spec[j]?.type === 'star' && spec[j]!.image !== '*' && isDimToken(spec[j + 1])) {
+      text += '·' + spec[j + 1]!.image;
+      j += 2;
     }
-  }
-  for (const word of rest.split(/[\s,]+/).filter((w) => w !== '')) {
-    const lower = word.toLowerCase();
-    const at = specStart + spec.indexOf(word);
-    if (lower === 'scalar' || lower === 'vector' || lower === 'matrix') kind = lower;
-    else if (PROPERTIES.has(lower)) properties.push(PROPERTIES.get(lower)!);
-    else if (new RegExp(`^${DIM}$`).test(word) && rows === undefined) {
-      rows = word; // a vector's length
-      kind ??= 'vector';
+    return [text, j];
+  };
+  const setSize = (r: string, c: string, at: SpecToken): void => {
+    if (rows !== undefined) fail(`two sizes in the declaration of ${list}`, source, at.span);
+    [rows, cols] = [r, c];
+  };
+  for (let i = 0; i < spec.length; ) {
+    const token = spec[i]!;
+    const lower = token.image.toLowerCase();
+    if (token.type === 'word' && KINDS.has(lower)) {
+      kind = lower as Kind;
+      i++;
+    } else if (token.type === 'word' && lower === 'positive' && spec[i + 1]?.type === 'minus' && spec[i + 2]?.image.toLowerCase() === 'definite') {
+      properties.push('spd');
+      i += 3;
+    } else if (token.type === 'word' && PROPERTIES.has(lower)) {
+      properties.push(PROPERTIES.get(lower)!);
+      i++;
+    } else if (isDimToken(token)) {
+      const [first, next] = dimAt(i);
+      const separator = spec[next];
+      const isSeparator = separator !== undefined && (separator.type === 'times' || (separator.type === 'star' && separator.image === '*') || (separator.type === 'word' && separator.image === 'x'));
+      if (isSeparator && isDimToken(spec[next + 1])) {
+        const [second, end] = dimAt(next + 1);
+        setSize(first, second, token);
+        i = end;
+      } else if (token.type === 'number' && next === i + 1 && separator?.type === 'word' && /^x/.test(separator.image) && isCompactHalf(separator.image.slice(1))) {
+        setSize(first, separator.image.slice(1), token); // 3x4: a number, then the word x4
+        i = next + 1;
+      } else if (token.type === 'word' && next === i + 1 && /^.+x.+$/.test(token.image) && compactSize(token.image)) {
+        const [r, c] = compactSize(token.image)!;
+        setSize(r, c, token);
+        i++;
+      } else if (rows === undefined) {
+        rows = first; // a vector's length
+        kind ??= 'vector';
+        i = next;
+      } else {
+        fail(`unknown word '${token.image}' in the declaration of ${list}`, source, token.span, EXPECTED_WORDS);
+      }
     } else {
-      fail(`unknown word '${word}' in the declaration of ${names.join(', ')}`, source, { start: at, end: at + word.length },
-        'expected a size (m×n, mxn, 3×4), a kind (scalar, vector, matrix) or a property (symmetric, spd, diagonal, orthogonal)');
+      fail(`unknown word '${token.image}' in the declaration of ${list}`, source, token.span, EXPECTED_WORDS);
     }
   }
   if (rows !== undefined && cols !== undefined) {
@@ -103,19 +111,30 @@ function parseEntry(text: string, offset: number, source: string): Declaration[]
   }
   if (properties.length > 0) {
     kind ??= 'matrix';
-    if (kind !== 'matrix') fail(`${properties[0]} applies to matrices, but ${names.join(', ')} ${names.length > 1 ? 'are' : 'is'} a ${kind}`, source, span);
+    if (kind !== 'matrix') fail(`${properties[0]} applies to matrices, but ${list} ${names.length > 1 ? 'are' : 'is'} a ${kind}`, source, span);
     if (rows !== undefined && cols !== undefined && rows !== cols) fail(`${properties[0]} matrices are square, but the size is ${rows}×${cols}`, source, span);
   }
-  if (kind === undefined) fail(`the declaration of ${names.join(', ')} says nothing`, source, span, 'give a size or a kind, e.g. X: m×n, a: scalar');
-  if (kind === 'scalar' && (rows ?? '1') !== '1') fail(`a scalar has no size, but ${names.join(', ')} was given ${rows}`, source, span);
+  if (kind === undefined) fail(`the declaration of ${list} says nothing`, source, span, 'give a size or a kind, e.g. X: m×n, a: scalar');
+  if (kind === 'scalar' && (rows ?? '1') !== '1') fail(`a scalar has no size, but ${list} was given ${rows}`, source, span);
   return names.map((name) => ({
-    name: canonicalSymbolName(name),
+    name: canonicalSymbolName(name.text),
     kind: kind!,
     ...(kind === 'scalar' ? { rows: '1', cols: '1' } : {}),
     ...(kind === 'vector' ? { rows, cols: '1' } : {}),
     ...(kind === 'matrix' ? { rows, cols } : {}),
     properties,
   }));
+}
+
+const EXPECTED_WORDS = 'expected a size (m×n, mxn, 3×4), a kind (scalar, vector, matrix) or a property (symmetric, spd, diagonal, orthogonal)';
+
+/** mxn, m1xn2, 3x4 written as one word: its two halves. */
+function compactSize(word: string): [string, string] | undefined {
+  for (let at = word.indexOf('x'); at > 0; at = word.indexOf('x', at + 1)) {
+    const [r, c] = [word.slice(0, at), word.slice(at + 1)];
+    if (isCompactHalf(r) && isCompactHalf(c)) return [r, c];
+  }
+  return undefined;
 }
 
 /** Names the lexer must read as whole words: declared multi-letter names such as `Wx`. */

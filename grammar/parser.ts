@@ -1,13 +1,17 @@
 // The notation's grammar (NOTATION.md, precedence tightest first: postfix, power, product
-// level, unary minus, sum) as one chevrotain parser that builds the AST directly. Syntax
-// errors become MatcalcError with the offending span and what was expected there.
+// level, unary minus, sum) as one chevrotain parser with an entry point for everything
+// matcalc reads: expressions with their where clauses (bindings and shape declarations),
+// declarations (--where), rule-file lines and batch-file lines. It builds a raw tree whose
+// words grammar/resolve.ts reads once the names are known. Syntax errors become
+// MatcalcError with the offending span and what was expected there.
 
 import { EmbeddedActionsParser, type IRecognitionException, type IToken, type TokenType } from 'chevrotain';
 import { MatcalcError, type Span } from '../src/errors.js';
 import type { Ast, Binding, ProductFactor, ProductOperator, SumTerm } from './ast.js';
 import { spanOf } from './ast.js';
-import { type Declaration, parseDeclarations, wholeWordNames } from './declarations.js';
-import { canonicalSymbolName, FUNCTION_ALIASES, FUNCTION_ARITY, FUNCTION_NAMES, GREEK_BY_LETTER, nearestName, subscriptSize } from './names.js';
+import { type Declaration, type DeclaredName, declarationOf, type SpecToken } from './declarations.js';
+import { canonicalSymbolName, FUNCTION_ALIASES, FUNCTION_ARITY, FUNCTION_NAMES, nearestName, subscriptSize } from './names.js';
+import { resolveWords, wordPieces } from './resolve.js';
 import * as T from './tokens.js';
 
 const tokenSpan = (token: IToken): Span => ({ start: token.startOffset, end: token.startOffset + token.image.length });
@@ -16,9 +20,31 @@ const PRODUCT_OPERATORS: ReadonlyMap<TokenType, ProductOperator> = new Map([
   [T.Star, '*'], [T.Slash, '/'], [T.DotStar, '.*'], [T.DotSlash, './'], [T.Hadamard, '.*'], [T.Kron, '⊗'],
 ]);
 
+const NAME_TOKENS = [T.Word, T.GreekName, T.GreekLetter];
+const isName = (token: IToken): boolean => NAME_TOKENS.includes(token.tokenType);
+const SPEC_TYPES: ReadonlyMap<TokenType, SpecToken['type']> = new Map([
+  [T.Word, 'word'], [T.FunctionName, 'word'], [T.GreekName, 'word'], [T.UnknownCall, 'word'],
+  [T.NumberLiteral, 'number'], [T.Times, 'times'], [T.Star, 'star'], [T.Minus, 'minus'],
+]);
+
+/** A rule line: `name: lhs = rhs [if condition(X), …]`. */
+export interface RuleLine {
+  readonly name: string;
+  readonly lhs: Ast;
+  readonly rhs: Ast;
+  readonly conditions: readonly { readonly predicate: string; readonly variable: string; readonly span: Span }[];
+}
+
+/** A batch-file line: a derivation to check, or declarations for the lines after it. */
+export type BatchLine =
+  | { readonly kind: 'derivation'; readonly derivative: 'grad' | 'jacobian' | 'hessian'; readonly expression: Span; readonly wrt: string; readonly claim: Span }
+  | { readonly kind: 'where'; readonly declarations: Span };
+
 class NotationParser extends EmbeddedActionsParser {
   /** Inside ‖…‖ a bar closes the norm instead of starting a juxtaposed factor. */
   private normDepth = 0;
+  /** The text being parsed: a newline in it separates declarations. */
+  private text = '';
 
   constructor() {
     // The grammar's validations run in the tests; a user's run skips them (start-up time).
@@ -26,32 +52,210 @@ class NotationParser extends EmbeddedActionsParser {
     this.performSelfAnalysis();
   }
 
-  resetNormDepth(): void {
+  begin(text: string): void {
     this.normDepth = 0;
+    this.text = text;
   }
 
+  /** Whether a line break stands before the token (declarations end at one). */
+  private newlineBefore(token: IToken): boolean {
+    if (token.tokenType.name === 'EOF') return false;
+    let i = token.startOffset - 1;
+    while (i >= 0 && /[ \t\r]/.test(this.text[i]!)) i--;
+    return i >= 0 && this.text[i] === '\n';
+  }
+
+  /** Whether the tokens from LA(k) on start a where-clause entry: `name =` or `names :`. */
+  private entryStartsAt(k: number): boolean {
+    if (!isName(this.LA(k))) return false;
+    if (this.LA(k + 1).tokenType === T.Equals || this.LA(k + 1).tokenType === T.Colon) return true;
+    for (let i = k + 1; this.LA(i).tokenType === T.Comma && isName(this.LA(i + 1)); i += 2) if (this.LA(i + 2).tokenType === T.Colon) return true;
+    return false;
+  }
+
+  /** An expression and its where clause. */
   public expression = this.RULE('expression', (): Ast => {
     const body = this.SUBRULE(this.sum);
-    const bindings: Binding[] = [];
+    let clause: { bindings: Binding[]; declarations: Declaration[]; span: Span } | undefined;
     this.OPTION(() => {
-      this.CONSUME(T.Where);
-      this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => bindings.push(this.SUBRULE(this.binding)) });
+      clause = this.SUBRULE(this.whereClause);
     });
-    return this.ACTION(() =>
-      bindings.length === 0 ? body : { kind: 'where', body, bindings, span: spanOf(body.span, bindings[bindings.length - 1]!.span) },
-    );
+    return this.ACTION((): Ast => {
+      if (!clause) return body;
+      const { bindings, declarations, span } = clause;
+      return { kind: 'where', body, bindings, ...(declarations.length > 0 ? { declarations } : {}), span: spanOf(body.span, span) };
+    });
   });
 
+  /** `where t1 = W*x, t2 = …; x: n; X: n×m`: bindings and shape declarations, in any order,
+   *  separated by commas or semicolons. */
+  private whereClause = this.RULE('whereClause', (): { bindings: Binding[]; declarations: Declaration[]; span: Span } => {
+    const where = this.CONSUME(T.Where);
+    const bindings: Binding[] = [];
+    const declarations: Declaration[] = [];
+    let end = tokenSpan(where);
+    const take = (entry: Binding | { declarations: Declaration[]; span: Span }): void => {
+      if ('value' in entry) bindings.push(entry);
+      else declarations.push(...entry.declarations);
+      end = entry.span;
+    };
+    const first = this.SUBRULE(this.whereEntry);
+    this.ACTION(() => take(first));
+    this.MANY(() => {
+      this.OR([{ ALT: () => this.CONSUME(T.Comma) }, { ALT: () => this.CONSUME(T.Semicolon) }]);
+      const next = this.SUBRULE2(this.whereEntry);
+      this.ACTION(() => take(next));
+    });
+    return { bindings, declarations, span: spanOf(tokenSpan(where), end) };
+  });
+
+  /** A binding `t1 = W*x`, or a declaration `x: n`. */
+  private whereEntry = this.RULE('whereEntry', (): Binding | { declarations: Declaration[]; span: Span } =>
+    this.OR([
+      { GATE: () => this.LA(2).tokenType === T.Equals, ALT: () => this.SUBRULE(this.binding) },
+      { ALT: () => this.SUBRULE(this.declaration) },
+    ]),
+  );
+
   private binding = this.RULE('binding', (): Binding => {
-    const name = this.OR([
-      { ALT: () => this.CONSUME(T.Symbol) },
-      { ALT: () => this.CONSUME(T.DeclaredName) },
-      { ALT: () => this.CONSUME(T.GreekName) },
-      { ALT: () => this.CONSUME(T.GreekLetter) },
-    ]);
+    const name = this.SUBRULE(this.name);
     this.CONSUME(T.Equals);
     const value = this.SUBRULE(this.sum);
     return this.ACTION(() => ({ name: canonicalSymbolName(name.image), value, span: spanOf(tokenSpan(name), value.span) }));
+  });
+
+  private name = this.RULE('name', (): IToken => this.OR(NAME_TOKENS.map((type) => ({ ALT: () => this.CONSUME(type) }))));
+
+  /** `a, c: scalar`, `X: m×n symmetric`: names, a colon, and the tokens of the spec. */
+  private declaration = this.RULE('declaration', (): { declarations: Declaration[]; span: Span } => {
+    const names: IToken[] = [this.SUBRULE(this.name)];
+    this.MANY({
+      GATE: () => this.LA(1).tokenType === T.Comma && isName(this.LA(2)),
+      DEF: () => {
+        this.CONSUME(T.Comma);
+        names.push(this.SUBRULE2(this.name));
+      },
+    });
+    let colon: IToken | undefined;
+    this.OPTION(() => {
+      colon = this.CONSUME(T.Colon);
+    });
+    const spec: IToken[] = [];
+    this.MANY2({
+      GATE: () => !this.newlineBefore(this.LA(1)) && (SPEC_TYPES.has(this.LA(1).tokenType) || (this.LA(1).tokenType === T.Comma && !this.entryStartsAt(2))),
+      DEF: () => {
+        const token = this.OR2([...SPEC_TYPES.keys(), T.Comma].map((type) => ({ ALT: () => this.CONSUME2(type) })));
+        this.ACTION(() => {
+          if (token.tokenType !== T.Comma) spec.push(token);
+        });
+      },
+    });
+    return this.ACTION(() => {
+      const last = spec[spec.length - 1] ?? colon ?? names[names.length - 1]!;
+      const span = spanOf(tokenSpan(names[0]!), tokenSpan(last));
+      if (!colon) {
+        throw new MatcalcError('declaration', `declaration '${this.text.slice(span.start, span.end)}' has no ':'`, {
+          span, expected: "write it as 'name: kind', e.g. 'X: m×n' or 'a: scalar'",
+        });
+      }
+      const declared: DeclaredName[] = names.map((n) => ({ text: n.image, span: tokenSpan(n) }));
+      const tokens: SpecToken[] = spec.map((t) => ({ image: t.image, type: SPEC_TYPES.get(t.tokenType)!, span: tokenSpan(t) }));
+      return { declarations: declarationOf(declared, tokens, this.text, span), span };
+    });
+  });
+
+  /** Declarations alone (--where, a rule file's where line), separated by commas, semicolons or line breaks. */
+  public declarations = this.RULE('declarations', (): Declaration[] => {
+    const all: Declaration[] = [];
+    this.OPTION(() => {
+      const first = this.SUBRULE(this.declaration);
+      this.ACTION(() => all.push(...first.declarations));
+      this.MANY(() => {
+        this.OPTION2(() => this.SUBRULE(this.separator));
+        const next = this.SUBRULE2(this.declaration);
+        this.ACTION(() => all.push(...next.declarations));
+      });
+      this.MANY2(() => this.SUBRULE2(this.separator));
+    });
+    return all;
+  });
+
+  private separator = this.RULE('separator', (): void => {
+    this.OR([{ ALT: () => this.CONSUME(T.Comma) }, { ALT: () => this.CONSUME(T.Semicolon) }]);
+  });
+
+  /** A line of a rule file: `where` declarations, or `name: lhs = rhs [if condition(X), …]`. */
+  public ruleFileLine = this.RULE('ruleFileLine', (): RuleLine | Declaration[] => {
+    return this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Where);
+          return this.SUBRULE(this.declarations);
+        },
+      },
+      { ALT: () => this.SUBRULE(this.rule) },
+    ]);
+  });
+
+  private rule = this.RULE('rule', (): RuleLine => {
+    const parts: IToken[] = [this.SUBRULE(this.ruleWord)];
+    this.MANY(() => {
+      this.CONSUME(T.Minus);
+      parts.push(this.SUBRULE2(this.ruleWord));
+    });
+    this.CONSUME(T.Colon);
+    const lhs = this.SUBRULE(this.sum);
+    this.CONSUME(T.Equals);
+    const rhs = this.SUBRULE2(this.sum);
+    const conditions: RuleLine['conditions'][number][] = [];
+    this.OPTION(() => {
+      this.CONSUME(T.If);
+      this.AT_LEAST_ONE_SEP({
+        SEP: T.Comma,
+        DEF: () => {
+          const predicate = this.OR([{ ALT: () => this.CONSUME(T.UnknownCall) }, { ALT: () => this.CONSUME(T.Word) }, { ALT: () => this.CONSUME(T.FunctionName) }]);
+          this.CONSUME(T.LParen);
+          const variable = this.SUBRULE3(this.name);
+          const close = this.CONSUME(T.RParen);
+          this.ACTION(() => conditions.push({ predicate: predicate.image, variable: canonicalSymbolName(variable.image), span: spanOf(tokenSpan(predicate), tokenSpan(close)) }));
+        },
+      });
+    });
+    return { name: parts.map((p) => p.image).join('-'), lhs, rhs, conditions };
+  });
+
+  private ruleWord = this.RULE('ruleWord', (): IToken =>
+    this.OR([T.Word, T.FunctionName, T.GreekName, T.UnknownCall].map((type) => ({ ALT: () => this.CONSUME(type) }))),
+  );
+
+  /** A line of a batch file: `grad EXPR wrt VAR = CLAIM`, or `where[:] declarations`. */
+  public batchLine = this.RULE('batchLine', (): BatchLine => {
+    return this.OR([
+      {
+        ALT: () => {
+          const where = this.CONSUME(T.Where);
+          this.OPTION(() => this.CONSUME(T.Colon));
+          const start = this.LA(1);
+          this.SUBRULE(this.declarations);
+          // To the end of the line, without a closing code quote.
+          const end = this.text.replace(/[\s`]+$/, '').length;
+          return this.ACTION((): BatchLine => ({ kind: 'where', declarations: { start: start.tokenType.name === 'EOF' ? tokenSpan(where).end : start.startOffset, end } }));
+        },
+      },
+      {
+        ALT: () => {
+          const kind = this.CONSUME(T.DerivationKind);
+          const expression = this.SUBRULE(this.expression);
+          this.CONSUME(T.Wrt);
+          const variable = this.SUBRULE(this.name);
+          this.CONSUME(T.Equals);
+          const claim = this.SUBRULE2(this.expression);
+          return this.ACTION((): BatchLine => {
+            return { kind: 'derivation', derivative: kind.image as 'grad', expression: expression.span, wrt: variable.image, claim: claim.span };
+          });
+        },
+      },
+    ]);
   });
 
   private sum = this.RULE('sum', (): Ast => {
@@ -126,7 +330,7 @@ class NotationParser extends EmbeddedActionsParser {
         ALT: () => {
           const minus = this.CONSUME(T.Minus);
           const operand = this.SUBRULE(this.signedOperand);
-          return this.ACTION((): Ast => ({ kind: 'negate', operand, span: spanOf(tokenSpan(minus), operand.span) }));
+          return this.ACTION((): Ast => ({ kind: 'negate', operand, tight: true, span: spanOf(tokenSpan(minus), operand.span) }));
         },
       },
       { ALT: () => this.SUBRULE(this.power) },
@@ -160,7 +364,7 @@ class NotationParser extends EmbeddedActionsParser {
         ALT: () => {
           const minus = this.CONSUME(T.Minus);
           const operand = this.SUBRULE(this.exponent);
-          return this.ACTION((): Ast => ({ kind: 'negate', operand, span: spanOf(tokenSpan(minus), operand.span) }));
+          return this.ACTION((): Ast => ({ kind: 'negate', operand, tight: true, span: spanOf(tokenSpan(minus), operand.span) }));
         },
       },
       { ALT: () => this.SUBRULE(this.power) },
@@ -212,21 +416,22 @@ class NotationParser extends EmbeddedActionsParser {
       },
       {
         ALT: () => {
-          const token = this.CONSUME(T.Symbol);
-          let result: Ast | undefined;
-          // `K(X)` is the commutation matrix of X's shape (NOTATION.md).
+          const token = this.CONSUME(T.Word);
+          let commutation: Ast | undefined;
+          let close: IToken | undefined;
+          // `K(X)` is the commutation matrix of X's shape (NOTATION.md), also after other letters: AK(X).
           this.OPTION({
-            GATE: () => token.image === 'K',
+            GATE: () => wordPieces(token.image).at(-1) === 'K',
             DEF: () => {
               this.CONSUME(T.LParen);
-              const argument = this.SUBRULE(this.sum);
-              const close = this.CONSUME(T.RParen);
-              this.ACTION(() => {
-                result = { kind: 'call', name: 'K', args: [argument], span: spanOf(tokenSpan(token), tokenSpan(close)), nameSpan: tokenSpan(token) };
-              });
+              commutation = this.SUBRULE(this.sum);
+              close = this.CONSUME(T.RParen);
             },
           });
-          return this.ACTION((): Ast => result ?? { kind: 'symbol', name: canonicalSymbolName(token.image), span: tokenSpan(token) });
+          return this.ACTION((): Ast => {
+            const span = close ? spanOf(tokenSpan(token), tokenSpan(close)) : tokenSpan(token);
+            return commutation ? { kind: 'word', text: token.image, span, commutation } : { kind: 'word', text: token.image, span };
+          });
         },
       },
       {
@@ -234,12 +439,8 @@ class NotationParser extends EmbeddedActionsParser {
           const token = this.OR2([
             { ALT: () => this.CONSUME(T.GreekName) },
             { ALT: () => this.CONSUME(T.GreekLetter) },
-            { ALT: () => this.CONSUME(T.DeclaredName) },
           ]);
-          return this.ACTION((): Ast => {
-            const name = token.tokenType === T.DeclaredName ? token.image : canonicalSymbolName(token.image);
-            return { kind: 'symbol', name: GREEK_BY_LETTER.get(name) ?? name, span: tokenSpan(token) };
-          });
+          return this.ACTION((): Ast => ({ kind: 'symbol', name: canonicalSymbolName(token.image), span: tokenSpan(token) }));
         },
       },
       {
@@ -256,8 +457,9 @@ class NotationParser extends EmbeddedActionsParser {
           const open = this.CONSUME2(T.LParen);
           const inner = this.SUBRULE2(this.sum);
           const close = this.CONSUME2(T.RParen);
-          // Parentheses only group; the span widens so errors point at the whole group.
-          return this.ACTION((): Ast => ({ ...inner, span: spanOf(tokenSpan(open), tokenSpan(close)) }));
+          // Parentheses only group; the span widens so errors point at the whole group. A
+          // group is a product of one factor, so that a word inside stays one factor: (By)'.
+          return this.ACTION((): Ast => ({ kind: 'product', first: { ...inner, span: spanOf(tokenSpan(open), tokenSpan(close)) }, rest: [], span: spanOf(tokenSpan(open), tokenSpan(close)) }));
         },
       },
       {
@@ -320,7 +522,7 @@ class NotationParser extends EmbeddedActionsParser {
           expected: `write ${name}(${arity === 1 ? 'X' : 'A, B'})`,
         });
       }
-      return { kind: 'call', name, args, span, nameSpan };
+      return close ? { kind: 'call', name, args, span, nameSpan } : { kind: 'call', name, args, span, nameSpan, bare: true };
     });
   });
 }
@@ -334,6 +536,8 @@ export function sizeOf(token: IToken): string | undefined {
   }
 }
 
+/** A cache of one: the parser holds the grammar (built once, ~ms) and nothing of a parse
+ *  that outlives it (reset and input are set at the start of each). */
 let parserInstance: NotationParser | undefined;
 function parserSingleton(): NotationParser {
   return (parserInstance ??= new NotationParser());
@@ -349,19 +553,9 @@ export interface ParseOptions {
 /** Deeper nesting is refused before parsing: recursion depth is the parser's stack. */
 export const MAX_NESTING = 200;
 
-/** Parses notation text into an AST; throws MatcalcError (kind 'syntax' …) for bad input. */
-export function parseAst(text: string, options: ParseOptions = {}): Ast {
-  if (text.trim() === '') {
-    throw new MatcalcError('syntax', 'empty expression', { span: { start: 0, end: Math.max(1, text.length) }, source: text, expected: 'expected an expression, e.g. "x\'*A*x"' });
-  }
-  checkNesting(text);
-  const source = text;
-  const cut = cutDeclarations(text);
-  text = cut.text;
-  const declared = new Set(options.declared ?? []);
-  for (const name of wholeWordNames(cut.declarations)) declared.add(name);
-  for (const name of bindingNames(text)) declared.add(name);
-  T.setLexContext({ declared, differentials: options.differentials ?? false });
+/** Runs one entry point of the grammar on a text, with spans into it for every error. */
+function run<R>(text: string, entry: (parser: NotationParser) => R, context: T.LexContext): R {
+  T.setLexContext(context);
   const lexed = T.lexer.tokenize(text);
   if (lexed.errors.length > 0) {
     const error = lexed.errors[0]!;
@@ -369,80 +563,71 @@ export function parseAst(text: string, options: ParseOptions = {}): Ast {
     throw new MatcalcError('syntax', `unexpected character '${character}' at column ${error.offset + 1}`, {
       span: { start: error.offset, end: error.offset + 1 },
       source: text,
-      expected: 'expected a symbol, a number, an operator or a parenthesis (see NOTATION.md)',
+      expected: 'expected a symbol, a number, an operator or a parenthesis (see "Notation in short" in README.md)',
     });
   }
   const parser = parserSingleton();
-  parser.resetNormDepth();
+  parser.begin(text);
   parser.input = lexed.tokens;
-  let ast: Ast;
+  let result: R;
   try {
-    ast = parser.expression();
+    result = entry(parser);
   } catch (error) {
-    if (error instanceof MatcalcError) throw error.withSource(text);
+    if (error instanceof MatcalcError) throw error.source === undefined ? error.withSource(text) : error;
     throw error;
   }
-  if (parser.errors.length > 0) throw syntaxError(parser.errors[0]!, source);
-  if (cut.declarations.length === 0) return ast;
-  return ast.kind === 'where'
-    ? { ...ast, declarations: cut.declarations }
-    : { kind: 'where', body: ast, bindings: [], declarations: cut.declarations, span: ast.span };
+  if (parser.errors.length > 0) throw syntaxError(parser.errors[0]!, text);
+  return result;
 }
 
-/** `… where t1 = …; x: n; X: n×m`: the shape declarations of a where clause (entries after
- *  a `;` that hold a ':'), read by the --where language and blanked out of the text, so
- *  that every offset stays where it was. A `;` between bindings reads as a comma. */
-function cutDeclarations(text: string): { text: string; declarations: Declaration[] } {
-  const at = topLevelWhere(text);
-  if (at < 0) return { text, declarations: [] };
-  const isDeclaration = (segment: string): boolean => segment.includes(':') && !segment.includes('=');
-  const segments = text.slice(at + 5).split(';');
-  const declarations: Declaration[] = [];
-  let clause = '';
-  let offset = at + 5;
-  let bindings = false;
-  segments.forEach((segment, index) => {
-    const declaration = isDeclaration(segment);
-    if (declaration) declarations.push(...declarationsAt(segment, offset, text));
-    else if (segment.trim() !== '') bindings = true;
-    const next = segments[index + 1];
-    const separator = next === undefined ? '' : declaration || isDeclaration(next) ? ' ' : ',';
-    clause += (declaration ? segment.replace(/[^\n]/g, ' ') : segment) + separator;
-    offset += segment.length + 1;
-  });
-  // Declarations alone: the `where` goes too.
-  return { text: text.slice(0, at) + (bindings || declarations.length === 0 ? 'where' : '     ') + clause, declarations };
+/** The names a text knows as whole words: the caller's, and those its where clause declares or binds. */
+function knownNames(ast: Ast, declared: Iterable<string>): Set<string> {
+  const known = new Set([...declared].map(canonicalSymbolName));
+  if (ast.kind === 'where') {
+    for (const binding of ast.bindings) known.add(binding.name);
+    for (const declaration of ast.declarations ?? []) known.add(declaration.name);
+  }
+  return known;
 }
 
-/** One `;`-separated entry's declarations, their error spans moved to where it stands. */
-function declarationsAt(segment: string, offset: number, text: string): Declaration[] {
+/** Parses notation text into an AST; throws MatcalcError (kind 'syntax' …) for bad input. */
+export function parseAst(text: string, options: ParseOptions = {}): Ast {
+  if (text.trim() === '') {
+    throw new MatcalcError('syntax', 'empty expression', { span: { start: 0, end: Math.max(1, text.length) }, source: text, expected: 'expected an expression, e.g. "x\'*A*x"' });
+  }
+  checkNesting(text);
+  const declared = new Set(options.declared ?? []);
+  const raw = run(text, (p) => p.expression(), { declared, differentials: options.differentials ?? false });
+  return resolveWords(raw, knownNames(raw, declared));
+}
+
+/** The declaration language (--where): "a, c: scalar; X: m×n; A: n×n symmetric". */
+export function parseDeclarations(text: string): Declaration[] {
+  if (text.trim() === '') return [];
+  const declarations = run(text, (p) => p.declarations(), { declared: new Set(), differentials: false });
+  return declarations;
+}
+
+/** One line of a rule file: undefined when it is blank or a comment. */
+export function parseRuleLine(text: string, declared: Iterable<string>): RuleLine | Declaration[] | undefined {
+  T.setLexContext({ declared: new Set(), differentials: true, mode: 'rules' });
+  if (T.lexer.tokenize(text).tokens.length === 0) return undefined;
+  checkNesting(text);
+  const known = new Set(declared);
+  const line = run(text, (p) => p.ruleFileLine(), { declared: known, differentials: true, mode: 'rules' });
+  if (Array.isArray(line)) return line;
+  return { ...line, lhs: resolveWords(line.lhs, known), rhs: resolveWords(line.rhs, known) };
+}
+
+/** One line of a batch file: undefined when it is prose (no derivation, no declarations). */
+export function parseBatchLine(text: string): BatchLine | undefined {
   try {
-    return parseDeclarations(segment);
+    checkNesting(text);
+    return run(text, (p) => p.batchLine(), { declared: new Set(), differentials: false, mode: 'batch' });
   } catch (error) {
-    if (!(error instanceof MatcalcError) || !error.span) throw error;
-    throw new MatcalcError(error.kind, error.message, {
-      span: { start: error.span.start + offset, end: error.span.end + offset }, source: text, ...(error.expected ? { expected: error.expected } : {}),
-    });
+    if (error instanceof MatcalcError) return undefined;
+    throw error;
   }
-}
-
-/** The offset of the `where` keyword outside parentheses, or -1. */
-function topLevelWhere(text: string): number {
-  let depth = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '(' || c === '{') depth++;
-    else if (c === ')' || c === '}') depth--;
-    else if (depth === 0 && c === 'w' && text.startsWith('where', i) && !/[A-Za-z0-9_]/.test(text[i - 1] ?? ' ') && !/[A-Za-z0-9_]/.test(text[i + 5] ?? ' ')) return i;
-  }
-  return -1;
-}
-
-/** Binding names after `where` are whole words in the body too (`t1`, `hidden`). */
-function bindingNames(text: string): string[] {
-  const at = topLevelWhere(text);
-  if (at < 0) return [];
-  return [...text.slice(at + 5).matchAll(/(?:^|,)\s*([A-Za-z][A-Za-z0-9_]*)\s*=/g)].map((m) => m[1]!).filter((name) => name.length > 1);
 }
 
 function checkNesting(text: string): void {

@@ -1,19 +1,26 @@
-// Every accepted spelling of every token, as chevrotain token definitions. Words are cut
-// here: a word is a function, a Greek name, a declared name or `where` only as a whole;
-// otherwise it is a run of one-letter symbols (so `Ax` is A times x).
+// Every accepted spelling of every token, as chevrotain token definitions. A run of letters
+// is one Word token (`Ax`, `hidden`, `W_{12}x`): whether it is one declared or bound name
+// or a product of one-letter symbols is decided after parsing (grammar/resolve.ts), when the
+// where clause has been read. Functions, Greek names, `where` and `ones` are whole words
+// here. Rule files (`if`, `#` comments) and batch files (`grad … wrt …`, list markers,
+// backticks) have a few keywords of their own, active only in their mode.
 
 import { createToken, Lexer, type TokenType } from 'chevrotain';
 import { currentSession } from '../src/session.js';
 import { FUNCTION_ALIASES, GREEK, GREEK_BY_LETTER } from './names.js';
 
-/** Names that the current parse must read as whole words (declared names, bindings). */
+export type LexMode = 'expression' | 'rules' | 'batch';
+
+/** What the current lexing needs to know beyond the text. */
 export interface LexContext {
+  /** Names declared by the caller (--where) that are function spellings too: read as names. */
   declared: ReadonlySet<string>;
   /** Rule files write the differential as `d(…)`. */
   differentials: boolean;
+  mode?: LexMode;
 }
 
-const NO_WORDS: LexContext = { declared: new Set(), differentials: false };
+const NO_WORDS: LexContext = { declared: new Set(), differentials: false, mode: 'expression' };
 
 /** Lexing is synchronous: the active session's context is set just before each call and
  *  read by the matchers below (src/session.ts holds it). */
@@ -21,6 +28,7 @@ export function setLexContext(next: LexContext): void {
   currentSession().lexer = next;
 }
 const lexContext = (): LexContext => (currentSession().lexer as LexContext | undefined) ?? NO_WORDS;
+const mode = (): LexMode => lexContext().mode ?? 'expression';
 
 const wordChar = /[A-Za-z0-9_]/;
 
@@ -46,8 +54,7 @@ function nextNonSpace(text: string, offset: number): string | undefined {
 }
 
 function matched(image: string): RegExpExecArray {
-  const result = [image] as unknown as RegExpExecArray;
-  return result;
+  return [image] as unknown as RegExpExecArray;
 }
 
 function isWordStart(text: string, offset: number): boolean {
@@ -59,16 +66,17 @@ function matchFunction(text: string, offset: number): RegExpExecArray | null {
   if (!isWordStart(text, offset)) return null;
   const word = wordAt(text, offset);
   const call = nextNonSpace(text, offset + word.length) === '(';
-  if (lexContext().declared.has(word)) return null;
+  const context = lexContext();
+  if (context.declared.has(word)) return null;
   if (FUNCTION_ALIASES.has(word)) return matched(word);
   if (call && FUNCTION_ALIASES.has(word.toLowerCase())) return matched(word);
-  if (call && lexContext().differentials && word === 'd') return matched(word);
+  if (call && context.differentials && word === 'd') return matched(word);
   return null;
 }
 
-function matchWholeWord(test: (word: string) => boolean) {
+function matchWholeWord(test: (word: string) => boolean, only?: LexMode) {
   return (text: string, offset: number): RegExpExecArray | null => {
-    if (!isWordStart(text, offset)) return null;
+    if ((only && mode() !== only) || !isWordStart(text, offset)) return null;
     const word = wordAt(text, offset);
     return test(word) ? matched(word) : null;
   };
@@ -80,15 +88,15 @@ function matchUnknownCall(text: string, offset: number): RegExpExecArray | null 
   const word = wordAt(text, offset);
   // All-capital runs stay products (`ABC(D)` is A*B*C*(D)); words with lower case are names.
   if (!/^[A-Za-z]{3,}$/.test(word) || !/[a-z]/.test(word)) return null;
-  if (nextNonSpace(text, offset + word.length) !== '(') return null;
+  if (lexContext().declared.has(word) || nextNonSpace(text, offset + word.length) !== '(') return null;
   return matched(word);
 }
 
-/** One letter (Latin) with an optional subscript: `W1`, `b_2`, `W_{12}`, `x_i`, `W₁`. */
-const symbolPattern = /[A-Za-z](?:_\{[^}]*\}|_[A-Za-z0-9]+|[0-9]+|[₀-₉]+)?/y;
-function matchSymbol(text: string, offset: number): RegExpExecArray | null {
-  symbolPattern.lastIndex = offset;
-  return symbolPattern.exec(text);
+/** A run of one-letter symbols, each with an optional subscript: `W1x`, `b_2`, `W_{12}`, `W₁`. */
+const wordPattern = /(?:[A-Za-z](?:_\{[^}]*\}|_[A-Za-z0-9]+|[0-9]+|[₀-₉]+)?)+/y;
+function matchWord(text: string, offset: number): RegExpExecArray | null {
+  wordPattern.lastIndex = offset;
+  return wordPattern.exec(text);
 }
 
 /** A Greek letter, optionally with a subscript: `λ`, `σ`, `θ_1`. */
@@ -100,7 +108,23 @@ function matchGreekLetter(text: string, offset: number): RegExpExecArray | null 
 
 const greekWord = /^([a-z]+)(?:_\{[^}]*\}|_[A-Za-z0-9]+)?$/;
 
+/** Batch files: a Markdown list marker or quote at the start of a line (`- `, `* `, `> `, `1. `). */
+const markerPattern = /(?:[-*>][ \t]+|\d+[.)][ \t]+)+/y;
+function matchListMarker(text: string, offset: number): RegExpExecArray | null {
+  if (mode() !== 'batch' || text.slice(0, offset).trim() !== '') return null;
+  markerPattern.lastIndex = offset;
+  return markerPattern.exec(text);
+}
+
 export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /\s+/, group: Lexer.SKIPPED });
+export const Comment = createToken({
+  name: 'Comment',
+  pattern: (text: string, offset: number) => (mode() === 'rules' && text[offset] === '#' ? matched(text.slice(offset).split('\n')[0]!) : null),
+  line_breaks: false,
+  group: Lexer.SKIPPED,
+});
+export const ListMarker = createToken({ name: 'ListMarker', pattern: matchListMarker, line_breaks: false, group: Lexer.SKIPPED });
+export const Backtick = createToken({ name: 'Backtick', pattern: (text: string, offset: number) => (mode() === 'batch' && text[offset] === '`' ? matched('`') : null), line_breaks: false, group: Lexer.SKIPPED });
 export const NumberLiteral = createToken({ name: 'NumberLiteral', pattern: /\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?/ });
 export const Where = createToken({ name: 'Where', pattern: matchWholeWord((w) => w === 'where' && !lexContext().declared.has(w)), line_breaks: false });
 /** `ones`, `𝟙`, and with a size: `ones_n`, `𝟙_n`, `ones_{m·n}`, `𝟙₃`. */
@@ -115,8 +139,10 @@ export const Ones = createToken({
   },
   line_breaks: false,
 });
+export const If = createToken({ name: 'If', pattern: matchWholeWord((w) => w === 'if', 'rules'), line_breaks: false });
+export const Wrt = createToken({ name: 'Wrt', pattern: matchWholeWord((w) => w === 'wrt', 'batch'), line_breaks: false });
+export const DerivationKind = createToken({ name: 'DerivationKind', pattern: matchWholeWord((w) => w === 'grad' || w === 'jacobian' || w === 'hessian', 'batch'), line_breaks: false });
 export const FunctionName = createToken({ name: 'FunctionName', pattern: matchFunction, line_breaks: false });
-export const DeclaredName = createToken({ name: 'DeclaredName', pattern: matchWholeWord((w) => lexContext().declared.has(w)), line_breaks: false });
 export const GreekName = createToken({
   name: 'GreekName',
   pattern: matchWholeWord((w) => GREEK.has(greekWord.exec(w)?.[1] ?? '')),
@@ -124,7 +150,7 @@ export const GreekName = createToken({
 });
 export const UnknownCall = createToken({ name: 'UnknownCall', pattern: matchUnknownCall, line_breaks: false });
 export const GreekLetter = createToken({ name: 'GreekLetter', pattern: matchGreekLetter, line_breaks: false });
-export const Symbol = createToken({ name: 'Symbol', pattern: matchSymbol, line_breaks: false });
+export const Word = createToken({ name: 'Word', pattern: matchWord, line_breaks: false });
 export const Transpose = createToken({ name: 'Transpose', pattern: /'|ᵀ|⊤|\^\s*(?:\{\s*(?:T|\\top|\\intercal|\\mathsf\{T\}|⊤)\s*\}|T|\\top|\\intercal|⊤)/ });
 export const Inverse = createToken({ name: 'Inverse', pattern: /⁻¹|\^\s*(?:\{\s*-\s*1\s*\}|\(\s*-\s*1\s*\)|-\s*1(?![0-9.]))/ });
 export const Superscript = createToken({ name: 'Superscript', pattern: /[²³]/ });
@@ -135,6 +161,8 @@ export const Caret = createToken({ name: 'Caret', pattern: '^' });
 export const Hadamard = createToken({ name: 'Hadamard', pattern: /[∘⊙]/ });
 export const Kron = createToken({ name: 'Kron', pattern: '⊗' });
 export const Star = createToken({ name: 'Star', pattern: /[*·⋅]/ });
+/** Only in declarations, between a size's rows and columns: m×n. */
+export const Times = createToken({ name: 'Times', pattern: '×' });
 export const Slash = createToken({ name: 'Slash', pattern: '/' });
 export const Plus = createToken({ name: 'Plus', pattern: '+' });
 export const Minus = createToken({ name: 'Minus', pattern: /[-−]/ });
@@ -142,13 +170,15 @@ export const LParen = createToken({ name: 'LParen', pattern: '(' });
 export const RParen = createToken({ name: 'RParen', pattern: ')' });
 export const NormBar = createToken({ name: 'NormBar', pattern: /‖|\|\|/ });
 export const Comma = createToken({ name: 'Comma', pattern: ',' });
+export const Semicolon = createToken({ name: 'Semicolon', pattern: ';' });
+export const Colon = createToken({ name: 'Colon', pattern: ':' });
 export const Equals = createToken({ name: 'Equals', pattern: '=' });
 
 /** Order matters: chevrotain takes the first definition that matches. */
 export const allTokens: TokenType[] = [
-  WhiteSpace, NumberLiteral, Where, Ones, FunctionName, DeclaredName, GreekName, UnknownCall,
-  GreekLetter, Symbol, Transpose, Inverse, Superscript, DotCaret, DotStar, DotSlash, Caret,
-  Hadamard, Kron, Star, Slash, Plus, Minus, LParen, RParen, NormBar, Comma, Equals,
+  WhiteSpace, Comment, ListMarker, Backtick, NumberLiteral, Where, Ones, If, Wrt, DerivationKind, FunctionName, GreekName,
+  UnknownCall, GreekLetter, Word, Transpose, Inverse, Superscript, DotCaret, DotStar, DotSlash, Caret, Hadamard, Kron, Star,
+  Times, Slash, Plus, Minus, LParen, RParen, NormBar, Comma, Semicolon, Colon, Equals,
 ];
 
 // Validations of the token definitions run in the tests; a user's run skips them.

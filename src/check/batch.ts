@@ -6,6 +6,8 @@
 //
 // A line may start with a list marker or a quote (-, *, >, 1.) and sit in a code block.
 
+import { parseBatchLine } from '../../grammar/parser.js';
+
 export interface BatchEntry {
   /** 1-based line number in the file. */
   readonly line: number;
@@ -16,23 +18,16 @@ export interface BatchEntry {
   readonly where: string;
 }
 
-const PREFIX = /^\s*(?:[-*>]\s+|\d+[.)]\s+)*/;
-const DERIVATION = /^(grad|jacobian|hessian)\s+(.+?)\s+wrt\s+(\S+)\s*=\s*(.+?)\s*$/;
-const WHERE = /^where\s*:?\s+(.+?)\s*$/;
-
+/** Each line read by the grammar's batch-line entry point; a line it does not read is prose. */
 export function parseBatch(text: string): BatchEntry[] {
   const entries: BatchEntry[] = [];
   let where = '';
   text.split(/\r?\n/).forEach((raw, index) => {
-    const line = raw.replace(PREFIX, '').replace(/^`+|`+$/g, '').trim();
-    const declaration = WHERE.exec(line);
-    if (declaration) {
-      where = declaration[1]!;
-      return;
-    }
-    const match = DERIVATION.exec(line);
-    if (!match) return;
-    entries.push({ line: index + 1, kind: match[1] as BatchEntry['kind'], expression: match[2]!, wrt: match[3]!, claim: match[4]!, where });
+    const line = parseBatchLine(raw);
+    if (!line) return;
+    const slice = (span: { start: number; end: number }): string => raw.slice(span.start, span.end).trim();
+    if (line.kind === 'where') where = slice(line.declarations);
+    else entries.push({ line: index + 1, kind: line.derivative, expression: slice(line.expression), wrt: line.wrt, claim: slice(line.claim), where });
   });
   return entries;
 }

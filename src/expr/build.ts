@@ -213,6 +213,8 @@ export function buildExpressions(asts: readonly Ast[], source: string, given: re
         const operands = ast.args.map((a, i): [Ast, Expr] => [a, args[i]!]);
         return located(ast.name === 'K' ? 'K(…)' : `${ast.name}(…)`, ast.nameSpan, operands, () => applyFunction(ast.name, args));
       }
+      case 'word':
+        throw new Error('an unresolved word reached the builder (grammar/resolve.ts reads every word)');
       case 'where': {
         for (const binding of ast.bindings) {
           if (bindings.has(binding.name)) throw new MatcalcError('syntax', `${binding.name} is bound twice`, { span: binding.span, source });

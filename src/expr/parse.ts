@@ -1,7 +1,7 @@
 // Text (and a --where declaration string) to a typed expression: grammar, then build.
 
-import { type Declaration, parseDeclarations, wholeWordNames } from '../../grammar/declarations.js';
-import { parseAst } from '../../grammar/parser.js';
+import { type Declaration, wholeWordNames } from '../../grammar/declarations.js';
+import { parseAst, parseDeclarations } from '../../grammar/parser.js';
 import { MatcalcError } from '../errors.js';
 import { type Built, buildExpression } from './build.js';
 

@@ -2,8 +2,8 @@
 // itself. A rule file may begin with `where …` declaring its pattern variables' kinds
 // (the --where language); every symbol in a rule is a pattern variable.
 
-import { parseDeclarations, wholeWordNames } from '../../grammar/declarations.js';
-import { parseAst } from '../../grammar/parser.js';
+import type { Declaration } from '../../grammar/declarations.js';
+import { parseRuleLine } from '../../grammar/parser.js';
 import { MatcalcError } from '../errors.js';
 import { buildExpressions } from '../expr/build.js';
 import { rebuild } from '../expr/construct.js';
@@ -33,45 +33,43 @@ function symbolNames(e: Expr, into = new Set<string>()): Set<string> {
   return into;
 }
 
-/** Parses one rule file; a bad rule is an error that names FILE:LINE. */
+/** Parses one rule file, line by line, with the grammar's rule-file entry point; a bad
+ *  rule is an error that names FILE:LINE. */
 export function loadRules(text: string, file: string): Rule[] {
-  const lines = text.split('\n');
-  let where = '';
+  const declarations: Declaration[] = [];
   const rules: Rule[] = [];
-  lines.forEach((raw, index) => {
+  text.split('\n').forEach((raw, index) => {
     const origin = `rules/${file}:${index + 1}`;
-    const line = raw.replace(/#.*$/, '').trim();
-    if (line === '') return;
     const fail = (message: string): never => {
       throw new MatcalcError('syntax', `${origin}: ${message}`, { source: raw });
     };
-    if (line.startsWith('where ')) {
-      where += (where ? '; ' : '') + line.slice(6);
+    let line: ReturnType<typeof parseRuleLine>;
+    try {
+      line = parseRuleLine(raw, declarations.map((d) => d.name));
+    } catch (error) {
+      if (error instanceof MatcalcError) fail(error.message + (error.expected ? ` (${error.expected})` : ''));
+      throw error;
+    }
+    if (line === undefined) return;
+    if (Array.isArray(line)) {
+      declarations.push(...line);
       return;
     }
-    const match = /^([A-Za-z][\w-]*)\s*:\s*(.+?)\s*=\s*(.+?)(?:\s+if\s+(.+))?$/.exec(line);
-    if (!match) fail("expected 'name: lhs = rhs [if condition(X), …]'");
-    const [, name, lhsText, rhsText, conditionText] = match as unknown as [string, string, string, string, string | undefined];
-    const declarations = parseDeclarations(where);
-    const options = { declared: wholeWordNames(declarations), differentials: true };
+    const { name } = line;
     let lhs: Expr;
     let rhs: Expr;
     try {
       // Both sides in one build, so a variable has one shape on the left and the right.
-      const built = buildExpressions([parseAst(lhsText, options), parseAst(rhsText, options)], `${lhsText} = ${rhsText}`, declarations, { patterns: true });
+      const built = buildExpressions([line.lhs, line.rhs], raw, declarations, { patterns: true });
       [lhs, rhs] = built.exprs as [Expr, Expr];
     } catch (error) {
       if (error instanceof MatcalcError) fail(error.message);
       throw error;
     }
-    const conditions = (conditionText ?? '')
-      .split(/,\s*(?![^()]*\))/)
-      .filter((c) => c.trim() !== '')
-      .map((c) => {
-        const parts = /^(\w+)\((\w+)\)$/.exec(c.trim());
-        if (!parts || !(PREDICATES as readonly string[]).includes(parts[1]!)) fail(`unknown condition '${c.trim()}'; known: ${PREDICATES.join(', ')}`);
-        return { predicate: parts![1]!, variable: parts![2]! };
-      });
+    const conditions = line.conditions.map((c) => {
+      if (!(PREDICATES as readonly string[]).includes(c.predicate)) fail(`unknown condition '${raw.slice(c.span.start, c.span.end)}'; known: ${PREDICATES.join(', ')}`);
+      return { predicate: c.predicate, variable: c.variable };
+    });
     const variables = symbolNames(lhs!);
     for (const name of symbolNames(rhs!)) if (!variables.has(name)) fail(`${name} appears on the right but not on the left`);
     for (const condition of conditions) if (!variables.has(condition.variable)) fail(`the condition names ${condition.variable}, which is not in the rule`);

@@ -1,8 +1,7 @@
 // Verification is honest: right gradients verify; wrong ones (transposed, a factor off,
 // a sign, a missing term) fail; points outside the domain are reported, not verified.
 import { describe, expect, test } from '@jest/globals';
-import { parseDeclarations } from '../../grammar/declarations.js';
-import { parseAst } from '../../grammar/parser.js';
+import { parseAst, parseDeclarations } from '../../grammar/parser.js';
 import { buildExpressions } from '../../src/expr/build.js';
 import { verifyGradient } from '../../src/numeric/verify.js';
 
