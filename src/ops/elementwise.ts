@@ -171,6 +171,20 @@ export const ELEMENTWISE: readonly ElementwiseDefinition[] = [
     },
     summary: 'x·Φ(x), the Gaussian error linear unit (exact, not the tanh approximation)',
   },
+  {
+    family: 'elementwise', name: 'silu', read: ['silu', 'swish', 'SiLU'], latexRead: ['\\operatorname{SiLU}', '\\operatorname{silu}'],
+    write: { text: 'silu', latex: operator('SiLU') }, folds: { transpose: 'commutes' },
+    scalar: (x) => x / (1 + Math.exp(-x)),
+    code: {
+      numpy: template((z) => `${z} * np.exp(-np.logaddexp(0, -${z}))`),
+      torch: call('torch.nn.functional.silu'),
+      ts: call('silu', {
+        silu: { source: 'function silu(x: number): number {\n  return x * sigmoid(x);\n}', needs: ['sigmoid'] },
+        sigmoid: { source: 'function sigmoid(x: number): number {\n  return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));\n}' },
+      }),
+    },
+    summary: 'x·sigmoid(x), the sigmoid linear unit (swish)',
+  },
   // The derivatives of relu and abs: results contain them, so they must parse back.
   {
     family: 'elementwise', name: 'step', read: ['step'], latexRead: [],
