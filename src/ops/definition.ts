@@ -48,12 +48,13 @@ export interface Folds {
 
 /** How a target language writes the operation. `call` names a function applied to the
  *  argument; `template` writes the whole expression (`z` is the argument's code,
- *  parenthesized unless it is atomic, so it is safe beside any operator or postfix).
+ *  parenthesized unless it is atomic, so it is safe beside any operator or postfix; `raw`
+ *  the same without parentheses, for where it stands as a call's argument).
  *  `helpers` are function definitions the spelling needs, written out beside the generated
  *  code only when used. */
 export interface Spelling {
   readonly call?: string;
-  readonly template?: (z: string) => string;
+  readonly template?: (z: string, raw: string) => string;
   readonly helpers?: Readonly<Record<string, Helper>>;
 }
 

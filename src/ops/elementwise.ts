@@ -5,7 +5,7 @@ import type { ElementwiseDefinition, Helper, Spelling } from './definition.js';
 import { erf, normcdf, normpdf } from './special.js';
 
 const call = (name: string, helpers?: Record<string, Helper>): Spelling => (helpers ? { call: name, helpers } : { call: name });
-const template = (write: (z: string) => string, helpers?: Record<string, Helper>): Spelling => (helpers ? { template: write, helpers } : { template: write });
+const template = (write: (z: string, raw: string) => string, helpers?: Record<string, Helper>): Spelling => (helpers ? { template: write, helpers } : { template: write });
 
 /** A LaTeX command applied with parentheses: \exp\left(x\right). */
 const command = (name: string) => (argument: string): string => `\\${name}\\left(${argument}\\right)`;
@@ -114,7 +114,7 @@ export const ELEMENTWISE: readonly ElementwiseDefinition[] = [
     write: { text: 'relu', latex: operator('relu') }, folds: { transpose: 'commutes' },
     scalar: (x) => (x > 0 ? x : 0),
     code: {
-      numpy: template((z) => `np.maximum(${z}, 0.0)`),
+      numpy: template((_, z) => `np.maximum(${z}, 0.0)`),
       torch: call('torch.relu'),
       ts: call('relu', { relu: { source: 'function relu(x: number): number {\n  return x > 0 ? x : 0;\n}' } }),
     },
@@ -125,7 +125,7 @@ export const ELEMENTWISE: readonly ElementwiseDefinition[] = [
     write: { text: 'softplus', latex: operator('softplus') }, folds: { transpose: 'commutes' },
     scalar: (x) => (x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x))),
     code: {
-      numpy: template((z) => `np.logaddexp(0.0, ${z})`),
+      numpy: template((_, z) => `np.logaddexp(0.0, ${z})`),
       torch: call('torch.nn.functional.softplus'),
       ts: call('softplus', { softplus: { source: 'function softplus(x: number): number {\n  return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));\n}' } }),
     },
@@ -191,8 +191,8 @@ export const ELEMENTWISE: readonly ElementwiseDefinition[] = [
     write: { text: 'step', latex: operator('step') }, folds: { transpose: 'commutes' },
     scalar: (x) => (x > 0 ? 1 : 0),
     code: {
-      numpy: template((z) => `np.heaviside(${z}, 0.0)`),
-      torch: template((z) => `torch.heaviside(${z}, torch.zeros_like(${z}))`),
+      numpy: template((_, z) => `np.heaviside(${z}, 0.0)`),
+      torch: template((_, z) => `torch.heaviside(${z}, torch.zeros_like(${z}))`),
       ts: call('step', { step: { source: 'function step(x: number): number {\n  return x > 0 ? 1 : 0;\n}' } }),
     },
     summary: '1 where x > 0, else 0 (the derivative of relu)',

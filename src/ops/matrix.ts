@@ -7,7 +7,7 @@ import { DomainError, type Matrix } from '../numeric/linalg.js';
 import type { Helper, MatrixFunctionDefinition, Spelling } from './definition.js';
 
 const call = (name: string, helpers?: Record<string, Helper>): Spelling => (helpers ? { call: name, helpers } : { call: name });
-const template = (write: (z: string) => string, helpers?: Record<string, Helper>): Spelling => (helpers ? { template: write, helpers } : { template: write });
+const template = (write: (z: string, raw: string) => string, helpers?: Record<string, Helper>): Spelling => (helpers ? { template: write, helpers } : { template: write });
 const operator = (name: string) => (argument: string): string => `\\operatorname{${name}}\\left(${argument}\\right)`;
 const tsHelper = (source: string, needs: string[] = []): Helper => ({ source, needs });
 const scalar = (x: number): Matrix => [[x]];
@@ -61,8 +61,8 @@ export const MATRIX_FUNCTIONS: readonly MatrixFunctionDefinition[] = [
     },
     // log det through slogdet: no overflow of det itself.
     code: {
-      numpy: template((z) => `np.linalg.slogdet(${z})[1]`),
-      torch: template((z) => `torch.linalg.slogdet(${z})[1]`),
+      numpy: template((_, z) => `np.linalg.slogdet(${z})[1]`),
+      torch: template((_, z) => `torch.linalg.slogdet(${z})[1]`),
       ts: call('logdet', {
         logdet: tsHelper([
           '/** log(det(a)) from the LU factors: no overflow of det itself; NaN when det ≤ 0. */',
@@ -128,7 +128,7 @@ export const MATRIX_FUNCTIONS: readonly MatrixFunctionDefinition[] = [
     folds: { scalar: { apply: 'abs' }, zero: 0, transpose: 'invariant' },
     evaluate: (a) => scalar(entries(a).reduce((s, x) => s + Math.abs(x), 0)),
     code: {
-      numpy: template((z) => `np.sum(np.abs(${z}))`), torch: template((z) => `torch.sum(torch.abs(${z}))`),
+      numpy: template((_, z) => `np.sum(np.abs(${z}))`), torch: template((_, z) => `torch.sum(torch.abs(${z}))`),
       ts: call('norm1', { norm1: tsHelper('function norm1(a: Vector | Matrix): number {\n  return (a as (number | number[])[]).flat().reduce((s, v) => s + Math.abs(v), 0);\n}') }),
     },
     summary: 'sum of absolute values of the entries',
@@ -183,7 +183,7 @@ export const MATRIX_FUNCTIONS: readonly MatrixFunctionDefinition[] = [
     },
     code: {
       numpy: call('_softmax', { _softmax: { source: 'def _softmax(z):\n    e = np.exp(z - np.max(z))\n    return e / np.sum(e)' } }),
-      torch: template((z) => `torch.softmax(${z}, 0)`),
+      torch: template((_, z) => `torch.softmax(${z}, 0)`),
       ts: call('softmax', { softmax: tsHelper('function softmax(z: Vector): Vector {\n  const top = Math.max(...z);\n  const e = z.map((v) => Math.exp(v - top));\n  const s = e.reduce((a, b) => a + b, 0);\n  return e.map((v) => v / s);\n}') }),
     },
     summary: 'exp(x)/sum(exp(x)) of a vector',
@@ -198,8 +198,8 @@ export const MATRIX_FUNCTIONS: readonly MatrixFunctionDefinition[] = [
       return scalar(top + Math.log(v.reduce((s, x) => s + Math.exp(x - top), 0)));
     },
     code: {
-      numpy: template((z) => `np.logaddexp.reduce(${z})`),
-      torch: template((z) => `torch.logsumexp(${z}, 0)`),
+      numpy: template((_, z) => `np.logaddexp.reduce(${z})`),
+      torch: template((_, z) => `torch.logsumexp(${z}, 0)`),
       ts: call('logsumexp', { logsumexp: tsHelper('function logsumexp(z: Vector): number {\n  const top = Math.max(...z);\n  return top + Math.log(z.reduce((s, v) => s + Math.exp(v - top), 0));\n}') }),
     },
     summary: 'log(sum(exp(x))) of a vector, computed stably',

@@ -149,7 +149,7 @@ class PythonDialect implements Dialect {
   /** A function's spelling from its definition; its helpers are written out with the code. */
   private spell(spelling: Spelling, arg: Piece, kind: Kind): Piece {
     for (const [name, helper] of Object.entries(spelling.helpers ?? {})) this.tableHelpers.set(name, helper.source);
-    if (spelling.template) return { code: spelling.template(wrap(arg, PREC.atom)), kind, prec: PREC.multiply };
+    if (spelling.template) return { code: spelling.template(wrap(arg, PREC.atom), arg.code), kind, prec: PREC.multiply };
     return this.call(spelling.call!, kind, arg.code);
   }
   /** Helpers of functions the code uses, in the order first used. */

@@ -110,7 +110,7 @@ class TypeScriptDialect implements Dialect {
         if (!definition) throw new Error(`no TypeScript code for the operation ${node.op}`);
         const spelling = definition.code.ts;
         for (const [name, helper] of Object.entries(spelling.helpers ?? {})) this.tableHelpers.set(name, helper);
-        if (spelling.template) return { code: spelling.template(wrap(arg, PREC.atom)), kind, prec: PREC.multiply };
+        if (spelling.template) return { code: spelling.template(wrap(arg, PREC.atom), arg.code), kind, prec: PREC.multiply };
         const f = spelling.call!;
         // An elementwise function is a scalar function, mapped over arrays.
         if (definition.family === 'elementwise') {
