@@ -240,7 +240,7 @@ export function divide(a: Expr, b: Expr): Expr {
 export function transpose(a: Expr): Expr {
   if (isScalar(a)) return a;
   if (a.op === 'transpose') return a.args[0]!;
-  if (a.props & SYMMETRIC || a.op === 'diagMatrix') return a;
+  if (a.props & SYMMETRIC) return a; // symmetric, spd and diagonal nodes (diag(v) among them: its table entry gives them)
   if (a.op === 'zero') return zero(shape(a.shape.cols, a.shape.rows));
   // (Σ tᵢᵀ)ᵀ = Σ tᵢ, like Aᵀᵀ = A: it removes every transpose, so there is nothing to choose.
   // (Isolation builds it: the adjoint of d(x)ᵀ summed over many terms, then transposed.)

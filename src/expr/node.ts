@@ -39,6 +39,8 @@ export interface Expr {
   readonly size: number;
   /** The first symbol name in reading order, for textbook-like term order. */
   readonly lead: string;
+  /** Built in the base session (the rules): only such nodes can be found in its table. */
+  readonly base: boolean;
 }
 
 /** The intern table is the active session's (src/session.ts): buckets of nodes by a hash of
@@ -89,7 +91,8 @@ export function intern(op: Op, args: readonly Expr[], shape: Shape, name = '', v
   for (const arg of args) key = mix(key, arg.id);
   const session = currentSession();
   const table = tableOf(session);
-  if (session !== BASE) {
+  // A node with an argument of this session's cannot be one of the base's.
+  if (session !== BASE && args.every((arg) => arg.base)) {
     const shared = tableOf(BASE).get(key);
     if (shared) for (const node of shared) if (sameNode(node, op, args, shape, name, value, props)) return node;
   }
@@ -103,7 +106,7 @@ export function intern(op: Op, args: readonly Expr[], shape: Shape, name = '', v
     size = Math.min(size + arg.size, 2 ** 30);
   }
   const lead = op === 'symbol' ? name : (args.find((arg) => arg.lead !== '')?.lead ?? '');
-  const node: Expr = Object.freeze({ id: nextId++, op, args: Object.freeze([...args]), name, value, shape, props, hash, size, lead });
+  const node: Expr = Object.freeze({ id: nextId++, op, args: Object.freeze([...args]), name, value, shape, props, hash, size, lead, base: session === BASE });
   if (bucket) bucket.push(node);
   else table.set(key, [node]);
   return node;

@@ -1,15 +1,13 @@
 // The elementwise functions: one entry each. Its differential is in rules/differential.rules;
 // everything else about it is here. Adding one is an entry here plus its rule and tests.
 
-import type { ElementwiseDefinition, Helper, Spelling } from './definition.js';
+import type { ElementwiseDefinition, Helper } from './definition.js';
+import { call, operator, template } from './spelling.js';
 import { erf, normcdf, normpdf } from './special.js';
 
-const call = (name: string, helpers?: Record<string, Helper>): Spelling => (helpers ? { call: name, helpers } : { call: name });
-const template = (write: (z: string, raw: string) => string, helpers?: Record<string, Helper>): Spelling => (helpers ? { template: write, helpers } : { template: write });
 
 /** A LaTeX command applied with parentheses: \exp\left(x\right). */
 const command = (name: string) => (argument: string): string => `\\${name}\\left(${argument}\\right)`;
-const operator = (name: string) => (argument: string): string => `\\operatorname{${name}}\\left(${argument}\\right)`;
 
 /** An entry whose spellings follow the common pattern: np.NAME, torch.NAME, Math.NAME. */
 function standard(name: string, scalar: (x: number) => number, rest: Partial<ElementwiseDefinition> & Pick<ElementwiseDefinition, 'summary'>): ElementwiseDefinition {

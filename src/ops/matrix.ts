@@ -4,11 +4,9 @@
 
 import * as L from '../numeric/linalg.js';
 import { DomainError, type Matrix } from '../numeric/linalg.js';
-import type { Helper, MatrixFunctionDefinition, Spelling } from './definition.js';
+import type { Helper, MatrixFunctionDefinition } from './definition.js';
+import { call, operator, template } from './spelling.js';
 
-const call = (name: string, helpers?: Record<string, Helper>): Spelling => (helpers ? { call: name, helpers } : { call: name });
-const template = (write: (z: string, raw: string) => string, helpers?: Record<string, Helper>): Spelling => (helpers ? { template: write, helpers } : { template: write });
-const operator = (name: string) => (argument: string): string => `\\operatorname{${name}}\\left(${argument}\\right)`;
 const tsHelper = (source: string, needs: string[] = []): Helper => ({ source, needs });
 const scalar = (x: number): Matrix => [[x]];
 const entries = (a: Matrix): number[] => a.flat();
