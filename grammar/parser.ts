@@ -45,11 +45,14 @@ class NotationParser extends EmbeddedActionsParser {
   private normDepth = 0;
   /** The text being parsed: a newline in it separates declarations. */
   private text = '';
+  protected get source(): string {
+    return this.text;
+  }
 
-  constructor() {
+  constructor(analyse = true) {
     // The grammar's validations run in the tests; a user's run skips them (start-up time).
     super(T.allTokens, { recoveryEnabled: false, maxLookahead: 2, skipValidations: process.env.JEST_WORKER_ID === undefined });
-    this.performSelfAnalysis();
+    if (analyse) this.performSelfAnalysis();
   }
 
   begin(text: string): void {
@@ -124,7 +127,7 @@ class NotationParser extends EmbeddedActionsParser {
     return this.ACTION(() => ({ name: canonicalSymbolName(name.image), value, span: spanOf(tokenSpan(name), value.span) }));
   });
 
-  private name = this.RULE('name', (): IToken => this.OR(NAME_TOKENS.map((type) => ({ ALT: () => this.CONSUME(type) }))));
+  protected name = this.RULE('name', (): IToken => this.OR(NAME_TOKENS.map((type) => ({ ALT: () => this.CONSUME(type) }))));
 
   /** `a, c: scalar`, `X: m×n symmetric`: names, a colon, and the tokens of the spec. */
   private declaration = this.RULE('declaration', (): { declarations: Declaration[]; span: Span } => {
@@ -184,81 +187,7 @@ class NotationParser extends EmbeddedActionsParser {
     this.OR([{ ALT: () => this.CONSUME(T.Comma) }, { ALT: () => this.CONSUME(T.Semicolon) }]);
   });
 
-  /** A line of a rule file: `where` declarations, or `name: lhs = rhs [if condition(X), …]`. */
-  public ruleFileLine = this.RULE('ruleFileLine', (): RuleLine | Declaration[] => {
-    return this.OR([
-      {
-        ALT: () => {
-          this.CONSUME(T.Where);
-          return this.SUBRULE(this.declarations);
-        },
-      },
-      { ALT: () => this.SUBRULE(this.rule) },
-    ]);
-  });
-
-  private rule = this.RULE('rule', (): RuleLine => {
-    const parts: IToken[] = [this.SUBRULE(this.ruleWord)];
-    this.MANY(() => {
-      this.CONSUME(T.Minus);
-      parts.push(this.SUBRULE2(this.ruleWord));
-    });
-    this.CONSUME(T.Colon);
-    const lhs = this.SUBRULE(this.sum);
-    this.CONSUME(T.Equals);
-    const rhs = this.SUBRULE2(this.sum);
-    const conditions: RuleLine['conditions'][number][] = [];
-    this.OPTION(() => {
-      this.CONSUME(T.If);
-      this.AT_LEAST_ONE_SEP({
-        SEP: T.Comma,
-        DEF: () => {
-          const predicate = this.OR([{ ALT: () => this.CONSUME(T.UnknownCall) }, { ALT: () => this.CONSUME(T.Word) }, { ALT: () => this.CONSUME(T.FunctionName) }]);
-          this.CONSUME(T.LParen);
-          const variable = this.SUBRULE3(this.name);
-          const close = this.CONSUME(T.RParen);
-          this.ACTION(() => conditions.push({ predicate: predicate.image, variable: canonicalSymbolName(variable.image), span: spanOf(tokenSpan(predicate), tokenSpan(close)) }));
-        },
-      });
-    });
-    return { name: parts.map((p) => p.image).join('-'), lhs, rhs, conditions };
-  });
-
-  private ruleWord = this.RULE('ruleWord', (): IToken =>
-    this.OR([T.Word, T.FunctionName, T.GreekName, T.UnknownCall].map((type) => ({ ALT: () => this.CONSUME(type) }))),
-  );
-
-  /** A line of a batch file: `grad EXPR wrt VAR = CLAIM`, or `where[:] declarations`. */
-  public batchLine = this.RULE('batchLine', (): BatchLine => {
-    return this.OR([
-      {
-        ALT: () => {
-          const where = this.CONSUME(T.Where);
-          this.OPTION(() => this.CONSUME(T.Colon));
-          const start = this.LA(1);
-          this.SUBRULE(this.declarations);
-          // To the end of the line, without a closing code quote.
-          const end = this.text.replace(/[\s`]+$/, '').length;
-          return this.ACTION((): BatchLine => ({ kind: 'where', declarations: { start: start.tokenType.name === 'EOF' ? tokenSpan(where).end : start.startOffset, end } }));
-        },
-      },
-      {
-        ALT: () => {
-          const kind = this.CONSUME(T.DerivationKind);
-          const expression = this.SUBRULE(this.expression);
-          this.CONSUME(T.Wrt);
-          const variable = this.SUBRULE(this.name);
-          this.CONSUME(T.Equals);
-          const claim = this.SUBRULE2(this.expression);
-          return this.ACTION((): BatchLine => {
-            return { kind: 'derivation', derivative: kind.image as 'grad', expression: expression.span, wrt: variable.image, claim: claim.span };
-          });
-        },
-      },
-    ]);
-  });
-
-  private sum = this.RULE('sum', (): Ast => {
+  protected sum = this.RULE('sum', (): Ast => {
     const first = this.SUBRULE(this.negation);
     const terms: SumTerm[] = [];
     this.MANY(() => {
@@ -527,6 +456,91 @@ class NotationParser extends EmbeddedActionsParser {
   });
 }
 
+/** The same grammar with the entry points of rule files and batch files: a subclass, so
+ *  that a run which reads neither (the CLI's usual one: its rules are compiled at build time)
+ *  does not pay for analysing them. */
+class FileLineParser extends NotationParser {
+  constructor() {
+    super(false);
+    this.performSelfAnalysis();
+  }
+
+  /** A line of a rule file: `where` declarations, or `name: lhs = rhs [if condition(X), …]`. */
+  public ruleFileLine = this.RULE('ruleFileLine', (): RuleLine | Declaration[] => {
+    return this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Where);
+          return this.SUBRULE(this.declarations);
+        },
+      },
+      { ALT: () => this.SUBRULE(this.rule) },
+    ]);
+  });
+
+  private rule = this.RULE('rule', (): RuleLine => {
+    const parts: IToken[] = [this.SUBRULE(this.ruleWord)];
+    this.MANY(() => {
+      this.CONSUME(T.Minus);
+      parts.push(this.SUBRULE2(this.ruleWord));
+    });
+    this.CONSUME(T.Colon);
+    const lhs = this.SUBRULE(this.sum);
+    this.CONSUME(T.Equals);
+    const rhs = this.SUBRULE2(this.sum);
+    const conditions: RuleLine['conditions'][number][] = [];
+    this.OPTION(() => {
+      this.CONSUME(T.If);
+      this.AT_LEAST_ONE_SEP({
+        SEP: T.Comma,
+        DEF: () => {
+          const predicate = this.OR([{ ALT: () => this.CONSUME(T.UnknownCall) }, { ALT: () => this.CONSUME(T.Word) }, { ALT: () => this.CONSUME(T.FunctionName) }]);
+          this.CONSUME(T.LParen);
+          const variable = this.SUBRULE3(this.name);
+          const close = this.CONSUME(T.RParen);
+          this.ACTION(() => conditions.push({ predicate: predicate.image, variable: canonicalSymbolName(variable.image), span: spanOf(tokenSpan(predicate), tokenSpan(close)) }));
+        },
+      });
+    });
+    return { name: parts.map((p) => p.image).join('-'), lhs, rhs, conditions };
+  });
+
+  private ruleWord = this.RULE('ruleWord', (): IToken =>
+    this.OR([T.Word, T.FunctionName, T.GreekName, T.UnknownCall].map((type) => ({ ALT: () => this.CONSUME(type) }))),
+  );
+
+  /** A line of a batch file: `grad EXPR wrt VAR = CLAIM`, or `where[:] declarations`. */
+  public batchLine = this.RULE('batchLine', (): BatchLine => {
+    return this.OR([
+      {
+        ALT: () => {
+          const where = this.CONSUME(T.Where);
+          this.OPTION(() => this.CONSUME(T.Colon));
+          const start = this.LA(1);
+          this.SUBRULE(this.declarations);
+          // To the end of the line, without a closing code quote.
+          const end = this.source.replace(/[\s`]+$/, '').length;
+          return this.ACTION((): BatchLine => ({ kind: 'where', declarations: { start: start.tokenType.name === 'EOF' ? tokenSpan(where).end : start.startOffset, end } }));
+        },
+      },
+      {
+        ALT: () => {
+          const kind = this.CONSUME(T.DerivationKind);
+          const expression = this.SUBRULE(this.expression);
+          this.CONSUME(T.Wrt);
+          const variable = this.SUBRULE(this.name);
+          this.CONSUME(T.Equals);
+          const claim = this.SUBRULE2(this.expression);
+          return this.ACTION((): BatchLine => {
+            return { kind: 'derivation', derivative: kind.image as 'grad', expression: expression.span, wrt: variable.image, claim: claim.span };
+          });
+        },
+      },
+    ]);
+  });
+
+}
+
 /** The size a token's subscript states (`ones_n`); a subscript that is not a size is an error. */
 export function sizeOf(token: IToken): string | undefined {
   try {
@@ -539,8 +553,12 @@ export function sizeOf(token: IToken): string | undefined {
 /** A cache of one: the parser holds the grammar (built once, ~ms) and nothing of a parse
  *  that outlives it (reset and input are set at the start of each). */
 let parserInstance: NotationParser | undefined;
+let fileParserInstance: FileLineParser | undefined;
 function parserSingleton(): NotationParser {
   return (parserInstance ??= new NotationParser());
+}
+function fileParser(): FileLineParser {
+  return (fileParserInstance ??= new FileLineParser());
 }
 
 export interface ParseOptions {
@@ -554,7 +572,7 @@ export interface ParseOptions {
 export const MAX_NESTING = 200;
 
 /** Runs one entry point of the grammar on a text, with spans into it for every error. */
-function run<R>(text: string, entry: (parser: NotationParser) => R, context: T.LexContext): R {
+function run<R, P extends NotationParser = NotationParser>(text: string, entry: (parser: P) => R, context: T.LexContext, parser: P = parserSingleton() as P): R {
   T.setLexContext(context);
   const lexed = T.lexer.tokenize(text);
   if (lexed.errors.length > 0) {
@@ -566,7 +584,6 @@ function run<R>(text: string, entry: (parser: NotationParser) => R, context: T.L
       expected: 'expected a symbol, a number, an operator or a parenthesis (see "Notation in short" in README.md)',
     });
   }
-  const parser = parserSingleton();
   parser.begin(text);
   parser.input = lexed.tokens;
   let result: R;
@@ -614,7 +631,7 @@ export function parseRuleLine(text: string, declared: Iterable<string>): RuleLin
   if (T.lexer.tokenize(text).tokens.length === 0) return undefined;
   checkNesting(text);
   const known = new Set(declared);
-  const line = run(text, (p) => p.ruleFileLine(), { declared: known, differentials: true, mode: 'rules' });
+  const line = run(text, (p: FileLineParser) => p.ruleFileLine(), { declared: known, differentials: true, mode: 'rules' }, fileParser());
   if (Array.isArray(line)) return line;
   return { ...line, lhs: resolveWords(line.lhs, known), rhs: resolveWords(line.rhs, known) };
 }
@@ -623,7 +640,7 @@ export function parseRuleLine(text: string, declared: Iterable<string>): RuleLin
 export function parseBatchLine(text: string): BatchLine | undefined {
   try {
     checkNesting(text);
-    return run(text, (p) => p.batchLine(), { declared: new Set(), differentials: false, mode: 'batch' });
+    return run(text, (p: FileLineParser) => p.batchLine(), { declared: new Set(), differentials: false, mode: 'batch' }, fileParser());
   } catch (error) {
     if (error instanceof MatcalcError) return undefined;
     throw error;
