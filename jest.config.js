@@ -1,6 +1,6 @@
 // jest in ESM mode (chevrotain is ESM-only), TypeScript through swc; type checking is
-// done once by `tsc --noEmit` in `npm test`. mathjs and chevrotain map to their prebuilt
-// single-file builds, which load several times faster per test file.
+// done once by `tsc --noEmit` in `npm test`. chevrotain maps to its prebuilt single-file
+// build, which loads several times faster per test file.
 export default {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts', '.rules'],
@@ -11,7 +11,6 @@ export default {
   },
   moduleNameMapper: {
     '^(\\.{1,2}/.*)\\.js$': '$1',
-    '^mathjs$': '<rootDir>/test/support/mathjs.mjs',
     '^chevrotain$': '<rootDir>/node_modules/chevrotain/lib/chevrotain.mjs',
   },
   testMatch: ['<rootDir>/test/**/*.test.ts'],

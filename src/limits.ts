@@ -13,3 +13,12 @@ export function checkDeadline(): void {
     throw new MatcalcError('limit', `stopped after the time limit of ${session.timeLimit} s`, { expected: 'give more time with --timeout SECONDS, or a smaller expression' });
   }
 }
+
+/** The same check, reading the clock now: for loops whose every step is heavy (a row of a
+ *  large product, a step of an LU factorisation). */
+export function checkDeadlineNow(): void {
+  const session = currentSession();
+  if (session.deadline !== Infinity && Date.now() > session.deadline) {
+    throw new MatcalcError('limit', `stopped after the time limit of ${session.timeLimit} s`, { expected: 'give more time with --timeout SECONDS, or a smaller expression' });
+  }
+}

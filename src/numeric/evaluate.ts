@@ -2,6 +2,7 @@
 // values given (or from a random instance); every node is evaluated once per call.
 
 import { MatcalcError } from '../errors.js';
+import { checkDeadline } from '../limits.js';
 import { isScalar } from '../expr/construct.js';
 import type { Dim } from '../expr/dims.js';
 import { type Expr, postOrder } from '../expr/node.js';
@@ -81,12 +82,7 @@ export function evaluateExpr(root: Expr, values: Values, sizes: Sizes): Matrix {
           return Math.pow(x, p);
         });
       }
-      case 'matrixPower': {
-        const a = arg();
-        let result = a;
-        for (let k = 1; k < e.value; k++) result = L.multiply(result, a);
-        return result;
-      }
+      case 'matrixPower': return L.power(arg(), e.value);
       case 'apply': {
         const f = elementwise(e.name);
         if (!f) throw new Error(`no numeric definition for the function ${e.name}`);
@@ -108,6 +104,9 @@ export function evaluateExpr(root: Expr, values: Values, sizes: Sizes): Matrix {
       }
     }
   };
-  for (const node of postOrder(root)) evaluate(node); // children first: shallow recursion
+  for (const node of postOrder(root)) {
+    checkDeadline();
+    evaluate(node); // children first: shallow recursion
+  }
   return evaluate(root);
 }

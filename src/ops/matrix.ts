@@ -52,10 +52,11 @@ export const MATRIX_FUNCTIONS: readonly MatrixFunctionDefinition[] = [
     family: 'matrix', name: 'logdet', op: 'logdet', read: ['logdet'], latexRead: [],
     write: { text: 'logdet', latex: (z) => `\\log\\det\\left(${z}\\right)` }, argument: 'square', result: 'scalar', domain: 'invertible',
     folds: { scalar: { apply: 'log' }, identity: 0, transpose: 'invariant' },
+    // From the LU factors' log-magnitude: right where det itself would overflow or underflow.
     evaluate: (a) => {
-      const d = L.determinant(a);
-      if (!(d > 0)) throw new DomainError('logdet of a matrix whose determinant is not positive');
-      return scalar(Math.log(d));
+      const { sign, logAbs } = L.logAbsDeterminant(a);
+      if (sign <= 0) throw new DomainError('logdet of a matrix whose determinant is not positive');
+      return scalar(logAbs);
     },
     // log det through slogdet: no overflow of det itself.
     code: {
