@@ -31,8 +31,9 @@ Examples:
   $ matcalc parse "x'Ax"
   $ matcalc parse "tr(AB) + ‖Ax − b‖²" --format latex
   $ matcalc parse "x'A" --where "A: m×n; x: n"        (a shape error, with the position marked)
-  $ matcalc eval "x'Ax" --at values.json              (values.json: {"x": [1, 2], "A": [[1, 2], [3, 4]]})
-  $ matcalc eval "-x'x" --at values.json              (an expression may start with '-')
+  $ matcalc eval "x'Ax" --at examples/values.json     (values: {"x": [1, 2], "A": [[1, 2], [3, 4]]})
+  $ matcalc eval "x'x" --at '{"x": [1, 2]}'           (the values inline, or - for standard input)
+  $ matcalc eval "-x'x" --at examples/values.json     (an expression may start with '-')
   $ matcalc grad -- "-x'x" x                          (… or stand after --, with no options after it)
 
 Notation (README.md, "Notation in short"): x' A^T Aᵀ transpose; inv(A) A^-1 A⁻¹ inverse; A*B, AB, A B
@@ -53,19 +54,26 @@ function formatOption(withCode = false): Option {
   return new Option('-f, --format <format>', description).choices(choices).default('text');
 }
 
-function readValues(file: string): Record<string, unknown> {
+/** Values from `--at`: a JSON file, `-` for standard input, or the JSON object itself. */
+function readValues(argument: string): Record<string, unknown> {
+  const file = argument.trim(); // `-` arrives as ' -' (see protectExpressions)
   let content: string;
-  try {
-    content = readFileSync(file, 'utf8');
-  } catch {
-    throw new MatcalcError('value', `cannot read the values file ${file}`);
+  if (file.trimStart().startsWith('{')) content = file;
+  else {
+    try {
+      content = readFileSync(file === '-' ? 0 : file, 'utf8');
+    } catch {
+      throw new MatcalcError('value', file === '-' ? 'cannot read values from standard input' : `cannot read the values file ${file}`);
+    }
   }
+  content = content.replace(/^\uFEFF/, ''); // a byte-order mark is not part of the JSON
   try {
     const parsed: unknown = JSON.parse(content);
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
     return parsed as Record<string, unknown>;
   } catch {
-    throw new MatcalcError('value', `${file} is not a JSON object of values such as {"x": [1, 2], "A": [[1, 2], [3, 4]]}`);
+    const what = file.trimStart().startsWith('{') ? 'the --at text' : file === '-' ? 'standard input' : file;
+    throw new MatcalcError('value', `${what} is not a JSON object of values such as {"x": [1, 2], "A": [[1, 2], [3, 4]]}`);
   }
 }
 
@@ -98,7 +106,7 @@ function commandParse(expression: string, options: { where?: string; format: For
 }
 
 function commandEval(expression: string, options: { where?: string; format: Format; at?: string }): void {
-  if (!options.at) throw new MatcalcError('value', 'eval needs values: --at values.json');
+  if (!options.at) throw new MatcalcError('value', 'eval needs values: --at FILE.json, --at - (standard input) or --at \'{"x": [1, 2]}\'');
   const value = evaluate(expression, readValues(options.at), { where: options.where, session });
   if (options.format === 'json') console.log(JSON.stringify({ input: expression, value }));
   else console.log(printValue(value));
@@ -115,6 +123,13 @@ interface DerivativeFlags {
   wrt2?: string;
 }
 
+/** --seed: an integer (every redraw derives from it; NaN would make them all the same). */
+function seedOf(text: string): number {
+  const seed = Number(text.trim());
+  if (!/^-?\d+$/.test(text.trim()) || !Number.isSafeInteger(seed)) throw new MatcalcError('value', `--seed takes an integer, got ${JSON.stringify(text.trim())}`);
+  return seed;
+}
+
 function verificationLine(v: Verification, format: Format): string {
   const line = describeVerification(v);
   return format === 'latex' ? `% ${line}` : line;
@@ -129,12 +144,12 @@ const deriveGradient: Derive = (expression, variable, options) =>
     verify: options.verify,
     layout: options.layout,
     symmetricConvention: options.symmetricConvention,
-    seed: Number(options.seed),
+    seed: seedOf(options.seed),
   });
 const deriveJacobian: Derive = (expression, variable, options) =>
-  jacobian(expression, variable, { session, ...(options.where !== undefined ? { where: options.where } : {}), verify: options.verify, seed: Number(options.seed) });
+  jacobian(expression, variable, { session, ...(options.where !== undefined ? { where: options.where } : {}), verify: options.verify, seed: seedOf(options.seed) });
 const deriveHessian: Derive = (expression, variable, options) =>
-  hessian(expression, variable, { session, ...(options.where !== undefined ? { where: options.where } : {}), ...(options.wrt2 !== undefined ? { wrt2: options.wrt2 } : {}), verify: options.verify, seed: Number(options.seed) });
+  hessian(expression, variable, { session, ...(options.where !== undefined ? { where: options.where } : {}), ...(options.wrt2 !== undefined ? { wrt2: options.wrt2 } : {}), verify: options.verify, seed: seedOf(options.seed) });
 
 function commandDerivative(derive: Derive) {
   return (expression: string, variable: string, options: DerivativeFlags): void => printDerivative(derive(expression, variable, options), options);
@@ -186,15 +201,19 @@ function formatPlain(value: unknown): string {
   return JSON.stringify(value);
 }
 
-function commandCheck(first: string, variable: string | undefined, claim: string | undefined, options: { where?: string; format: Format; jacobian?: boolean; hessian?: boolean }): number {
+interface CheckFlags { where?: string; format: Format; jacobian?: boolean; hessian?: boolean; seed: string }
+
+function commandCheck(first: string, variable: string | undefined, claim: string | undefined, options: CheckFlags): number {
   const kind = options.jacobian ? 'jacobian' : options.hessian ? 'hessian' : 'grad';
+  const seed = seedOf(options.seed);
   if (variable === undefined || claim === undefined) {
     if (variable !== undefined || !existsSync(first)) {
       throw new MatcalcError('value', variable === undefined ? `no file ${first}; to check one derivation give EXPR VAR CLAIM` : 'check needs EXPR VAR CLAIM, or one FILE');
     }
-    return checkFile(first, options.format);
+    if (options.jacobian || options.hessian) throw new MatcalcError('value', "--jacobian and --hessian are for one claim; a file's lines say their own kind (grad, jacobian, hessian)");
+    return checkFile(first, options.format, options.where, seed);
   }
-  const result = check(first, variable, claim, { session, ...(options.where !== undefined ? { where: options.where } : {}), kind });
+  const result = check(first, variable, claim, { session, ...(options.where !== undefined ? { where: options.where } : {}), kind, seed });
   if (options.format === 'json') {
     console.log(JSON.stringify({ input: first, wrt: variable, claim, ...result }, null, 2));
   } else {
@@ -212,7 +231,9 @@ function commandCheck(first: string, variable: string | undefined, claim: string
   return result.correct ? EXIT.ok : EXIT.incorrect;
 }
 
-function checkFile(file: string, format: Format): number {
+/** Each line in a session of its own, with the whole --timeout: one slow line does not use
+ *  up the others' time; --where gives declarations every line starts with. */
+function checkFile(file: string, format: Format, where: string | undefined, seed: number): number {
   const entries = parseBatch(readFileSync(file, 'utf8'));
   if (entries.length === 0) throw new MatcalcError('value', `${file} holds no derivation lines such as "grad x'*A*x wrt x = (A + A')*x"`);
   const rows: { line: number; ok: boolean | undefined; text: string; result?: CheckResult; error?: string }[] = [];
@@ -224,7 +245,8 @@ function checkFile(file: string, format: Format): number {
     }
     const text = `${entry.kind} ${entry.expression} wrt ${entry.wrt} = ${entry.claim}`;
     try {
-      const result = check(entry.expression, entry.wrt, entry.claim, { session, where: entry.where, kind: entry.kind });
+      const declarations = [where, entry.where].filter((w) => w !== undefined && w.trim() !== '').join('; ');
+      const result = check(entry.expression, entry.wrt, entry.claim, { session: new Session({ timeLimit: session.timeLimit }), where: declarations, kind: entry.kind, seed });
       rows.push({ line: entry.line, ok: result.correct, text, result });
     } catch (error) {
       if (!(error instanceof MatcalcError)) throw error;
@@ -249,13 +271,18 @@ function checkFile(file: string, format: Format): number {
   return rows.every((r) => r.ok === true) ? EXIT.ok : rows.some((r) => r.ok === undefined) && rows.every((r) => r.ok !== false) ? EXIT.input : EXIT.incorrect;
 }
 
+/** A second --where adds to the first (a name declared twice is then an error of its own). */
+function mergeWhere(value: string, previous: string | undefined): string {
+  return previous === undefined ? value : `${previous}; ${value}`;
+}
+
 function derivativeCommand(cli: Command, name: string, description: string): Command {
   return cli
     .command(name)
     .description(description)
     .argument('<expression>')
     .argument('<variable>')
-    .option('-w, --where <declarations>', 'declare kinds, sizes and assumptions, e.g. "A: n×n symmetric; a: scalar"')
+    .option('-w, --where <declarations>', 'declare kinds, sizes and assumptions, e.g. "A: n×n symmetric; a: scalar" (given twice: both, merged)', mergeWhere)
     .addOption(formatOption(true))
     .option('--steps', 'print the derivation step by step, with the rule used at each step')
     .option('--no-verify', 'skip the numerical check against finite differences')
@@ -273,7 +300,7 @@ function program(): Command {
     .option('--timeout <seconds>', 'stop work that runs longer than this', '60')
     .hook('preAction', (command) => {
       const limit = Number(command.opts<{ timeout: string }>().timeout);
-      if (!(limit > 0)) throw new MatcalcError('value', `--timeout takes a number of seconds, got ${command.opts<{ timeout: string }>().timeout}`);
+      if (!(limit > 0) || !Number.isFinite(limit)) throw new MatcalcError('value', `--timeout takes a number of seconds > 0, got ${command.opts<{ timeout: string }>().timeout.trim()}`);
       session = new Session({ timeLimit: limit });
     })
     .exitOverride();
@@ -281,7 +308,7 @@ function program(): Command {
     .command('parse')
     .description('print an expression in canonical text, Unicode and LaTeX, with the shape of every symbol')
     .argument('<expression>')
-    .option('-w, --where <declarations>', 'declare kinds, sizes and assumptions, e.g. "A: n×n symmetric; a: scalar"')
+    .option('-w, --where <declarations>', 'declare kinds, sizes and assumptions, e.g. "A: n×n symmetric; a: scalar" (given twice: both, merged)', mergeWhere)
     .addOption(formatOption())
     .action(commandParse);
   derivativeCommand(cli, 'grad', 'the gradient ∂f/∂X of a scalar expression, simplified and verified numerically').action(commandDerivative(deriveGradient));
@@ -295,11 +322,12 @@ function program(): Command {
     .argument('<expression-or-file>')
     .argument('[variable]')
     .argument('[claim]')
-    .option('-w, --where <declarations>', 'declare kinds, sizes and assumptions')
+    .option('-w, --where <declarations>', 'declare kinds, sizes and assumptions (given twice: both, merged)', mergeWhere)
     .addOption(formatOption())
-    .option('--jacobian', 'CLAIM is the Jacobian ∂vec(F)/∂vec(X)ᵀ')
+    .addOption(new Option('--jacobian', 'CLAIM is the Jacobian ∂vec(F)/∂vec(X)ᵀ (for a FILE: its lines without a kind… all have one)').conflicts('hessian'))
     .option('--hessian', 'CLAIM is the Hessian ∂²f/∂vec(X)∂vec(X)ᵀ')
-    .action((first: string, variable: string | undefined, claim: string | undefined, options: { where?: string; format: Format; jacobian?: boolean; hessian?: boolean }) => {
+    .option('--seed <n>', 'seed of the random instances the numeric decision uses', '1')
+    .action((first: string, variable: string | undefined, claim: string | undefined, options: CheckFlags) => {
       checkExit = commandCheck(first, variable, claim, options);
     });
   cli
@@ -307,15 +335,15 @@ function program(): Command {
     .description('the differential df of an expression w.r.t. a variable')
     .argument('<expression>')
     .argument('<variable>')
-    .option('-w, --where <declarations>', 'declare kinds, sizes and assumptions')
+    .option('-w, --where <declarations>', 'declare kinds, sizes and assumptions (given twice: both, merged)', mergeWhere)
     .addOption(formatOption())
     .action(commandDiff);
   cli
     .command('eval')
     .description('evaluate an expression on values from a JSON file')
     .argument('<expression>')
-    .option('-w, --where <declarations>', 'declare kinds, sizes and assumptions')
-    .option('--at <file>', 'JSON object of values: scalars as numbers, vectors as flat arrays, matrices as arrays of rows')
+    .option('-w, --where <declarations>', 'declare kinds, sizes and assumptions (given twice: both, merged)', mergeWhere)
+    .option('--at <values>', 'a JSON object of values (a file, - for standard input, or the JSON itself): scalars as numbers, vectors as flat arrays, matrices as arrays of rows')
     .addOption(formatOption())
     .action(commandEval);
   return cli;

@@ -9,6 +9,7 @@ import { differentiate } from './calculus/differential.js';
 import { canonicalSymbolName } from '../grammar/names.js';
 import { MatcalcError } from './errors.js';
 import * as C from './expr/construct.js';
+import { shapeText } from './expr/dims.js';
 import type { Expr } from './expr/node.js';
 import { parseExpression } from './expr/parse.js';
 import { SKIPPED, type Verification, verifyGradient, verifyJacobian } from './numeric/verify.js';
@@ -128,6 +129,9 @@ export function derivativeOf(kind: DerivativeKind, f: Expr, first: Expr, x: Expr
     };
   }
   let target = f;
+  if (kind === 'hessian' && !C.isScalar(f)) {
+    throw new MatcalcError('shape', `hessian needs a scalar expression, but this one is ${shapeText(f.shape)}; for vector or matrix expressions use jacobian`);
+  }
   if (kind === 'hessian') {
     const g = gradient(f, first, { limits });
     reports.push(...g.reports);

@@ -248,12 +248,12 @@ export function checkGradient(fText: string, wrt: string, claimText: string, whe
   // Symbolically: the same canonical form, or a difference that simplifies to zero.
   const claimSimplified = simplify(claim).expr;
   if (claimSimplified === truth || C.isZero(simplify(C.subtract(claim, truth)).expr)) {
-    return result(true, 'symbolic', 'correct', `correct: the claim simplifies to the ${noun} ${truthText}`);
+    return result(true, 'symbolic', 'correct', `the claim simplifies to the ${noun} ${truthText}`);
   }
 
   const verification = verifyClaim(built, claim, seed);
   if (verification.status === 'verified') {
-    return result(true, 'numeric', 'correct', `correct: the claim agrees with finite differences (max rel. error ${verification.maxRelError.toExponential(1)}); the simplified ${noun} is ${truthText}`, { verification });
+    return result(true, 'numeric', 'correct', `the claim agrees with finite differences (max rel. error ${verification.maxRelError.toExponential(1)}); the simplified ${noun} is ${truthText}`, { verification });
   }
   if (verification.status === 'unverifiable') {
     return result(false, 'numeric', 'other', `undecided: ${verification.reason ?? 'no point in the domain'}; the ${noun} is ${truthText}`, { verification });

@@ -150,3 +150,42 @@ describe('code formats', () => {
     expect(err).toMatch(/numpy/);
   });
 });
+
+describe('the small things a user trips on (issue 18, items 8 and 9)', () => {
+  const runWith = (input: string, ...args: string[]) => {
+    const result = spawnSync(process.execPath, ['bin/matcalc.js', ...args], { encoding: 'utf8', input, env: { ...process.env, NO_COLOR: '1' } });
+    return { code: result.status, out: result.stdout, err: result.stderr };
+  };
+  test('--at takes a file, - for standard input, or the JSON itself; a byte-order mark is fine', () => {
+    expect(run('eval', "x'Ax", '--at', 'examples/values.json').out.trim()).toBe('27');
+    expect(runWith('{"x": [1, 2], "A": [[1, 2], [3, 4]]}', 'eval', "x'Ax", '--at', '-').out.trim()).toBe('27');
+    expect(run('eval', "x'x", '--at', '{"x": [3, 4]}').out.trim()).toBe('25');
+    const bom = join(dir, 'bom.json');
+    writeFileSync(bom, '\uFEFF{"x": [3, 4]}');
+    expect(run('eval', "x'x", '--at', bom).out.trim()).toBe('25');
+  });
+  test('--seed takes integers only; --timeout a positive number, and its message is clean', () => {
+    const seed = run('grad', "x'x", 'x', '--seed', 'abc');
+    expect([seed.code, seed.err.trim()]).toEqual([1, 'error: --seed takes an integer, got "abc"']);
+    expect(run('grad', "x'x", 'x', '--seed', 'NaN').code).toBe(1);
+    expect(run('--timeout', '-5', 'grad', "x'x", 'x').err.trim()).toBe('error: --timeout takes a number of seconds > 0, got -5');
+    expect(run('--timeout', '0.5', 'grad', "x'x", 'x').code).toBe(0);
+  });
+  test('a second --where adds to the first; conflicting kinds are refused', () => {
+    expect(run('parse', "x'A", '--where', 'x: n', '--where', 'A: n×m').out).toContain('symbols: x: n×1, A: n×m');
+    const both = run('check', "x'Ax", 'x', '2*A*x', '--jacobian', '--hessian');
+    expect(both.code).toBe(1);
+    expect(both.err).toContain("cannot be used with option '--hessian'");
+  });
+  test('check says "correct" once, takes --seed, and a hessian of a vector says hessian', () => {
+    expect(run('check', "x'Ax", 'x', "(A + A')*x").out.trim()).toBe("✓ correct (decided symbolically): the claim simplifies to the gradient (A + A')*x");
+    expect(run('check', "x'Ax", 'x', '2*A*x', '--seed', '7').out).toContain('seed 7');
+    expect(run('hessian', 'A*x', 'x').err).toContain('hessian needs a scalar expression');
+  });
+  test('check FILE takes --where as declarations for every line', () => {
+    const file = join(dir, 'claims.md');
+    writeFileSync(file, "grad x'*A*x wrt x = 2*A*x\n");
+    expect(run('check', file).out).toContain('0 of 1 derivations hold');
+    expect(run('check', file, '--where', 'A: symmetric').out).toContain('1 of 1 derivations hold');
+  });
+});
