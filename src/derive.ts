@@ -162,13 +162,13 @@ export function verifyDerivation(kind: DerivativeKind, f: Expr, first: Expr, x: 
     // G is verified in denominator layout, as the symmetric part when x is symmetric.
     let checked = layout === 'numerator' ? C.transpose(derived.result) : derived.result;
     if (derived.convention === 'entries') checked = C.multiply(C.number(0.5), C.add(checked, C.hadamard(checked, C.identity(x.shape.rows))));
-    return verifyGradient(f, x, checked, { seed });
+    return verifyGradient(f, x, checked, { seed, derivedSymbolically: true });
   }
-  if (kind === 'jacobian') return verifyJacobian(f, x, derived.result, { seed });
+  if (kind === 'jacobian') return verifyJacobian(f, x, derived.result, { seed, derivedSymbolically: true });
   // The Hessian is the Jacobian of the gradient: both links are checked, the gradient
   // against f (as grad does) and H against the gradient.
-  const gradientCheck = verifyGradient(f, first, derived.gradient!, { seed });
-  return worse(gradientCheck, verifyJacobian(derived.gradient!, x, derived.result, { seed }));
+  const gradientCheck = verifyGradient(f, first, derived.gradient!, { seed, derivedSymbolically: true });
+  return worse(gradientCheck, verifyJacobian(derived.gradient!, x, derived.result, { seed, derivedSymbolically: true }));
 }
 
 function notesOf(derived: Derived, x: Expr): string[] {

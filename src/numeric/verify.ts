@@ -4,6 +4,7 @@
 // number of times and then say so ("unverifiable"); they never count as verified.
 
 import { findDim, isScalarShape, shapeText } from '../expr/dims.js';
+import { isZero } from '../expr/construct.js';
 import { DIAGONAL, type Expr, postOrder, SYMMETRIC } from '../expr/node.js';
 import { DomainError, evaluateExpr, type Sizes, sizeOf } from './evaluate.js';
 import * as L from './linalg.js';
@@ -26,6 +27,10 @@ export interface Verification {
 
 export interface VerifyOptions {
   seed?: number;
+  /** The derivative was derived symbolically: if it is zero as an expression, that is a
+   *  symbolic fact, and zero differences are its evidence. (Never for a claim being checked:
+   *  a claimed 0 needs a point where something changes.) */
+  derivedSymbolically?: boolean;
   draws?: number;
   directions?: number;
 }
@@ -113,6 +118,9 @@ function verifyDirectional(f: Expr, x: Expr, derived: readonly Expr[], analyticA
   let maxRelError = 0;
   let firstSizes: Record<string, number> = {};
   let lastReason = '';
+  // A derivative that is zero as an expression has no informative point to find: zero
+  // differences at rounding level are then its evidence, and the report says so.
+  const identicallyZero = options.derivedSymbolically === true && derived.every(isZero);
   for (let draw = 0; draw < drawCount; draw++) {
     const sizes = drawSizes(dims, draw);
     if (draw === 0) firstSizes = Object.fromEntries(sizes);
@@ -134,6 +142,7 @@ function verifyDirectional(f: Expr, x: Expr, derived: readonly Expr[], analyticA
           moved.set(x.name, L.zip(x0, v, (a, b) => a + step * b));
           return vecOf(safeEvaluate(f, moved, sizes));
         };
+        let informative = 0;
         for (let k = 0; k < directionCount; k++) {
           let v: Matrix = x0.map((row) => row.map(() => random.normal()));
           if (x.props & SYMMETRIC) v = v.map((row, i) => row.map((a, j) => (a + v[j]![i]!) / 2));
@@ -183,8 +192,12 @@ function verifyDirectional(f: Expr, x: Expr, derived: readonly Expr[], analyticA
             const change = norm2(fine.map((a, i) => a - coarse[i]!));
             if (change > TOLERANCE * Math.max(norm2(coarse), norm2(fine)) + noise * 16) throw new Redraw('the finite differences do not settle at the drawn points (a kink, or rounding larger than the derivative)');
           }
+          // Evidence only where something changes: both the derivative and the differences at
+          // rounding level (every relu unit inactive, say) agree whatever the derivative is.
+          if (Math.max(norm2(numeric), norm2(analytic)) > Math.max(noise, 1e-12 * Math.max(1, largest))) informative++;
           maxRelError = Math.max(maxRelError, error);
         }
+        if (informative === 0 && !identicallyZero) throw new Redraw('the derivative and the finite differences are zero along every direction at the drawn points (every relu unit inactive, say), which says nothing about the derivative');
         done = true;
       } catch (error) {
         if (error instanceof WrongShape) return { status: 'failed', maxRelError: Infinity, sizes: firstSizes, seed, draws: draw, directions: directionCount, reason: error.message };
@@ -197,7 +210,8 @@ function verifyDirectional(f: Expr, x: Expr, derived: readonly Expr[], analyticA
     }
   }
   const status: VerificationStatus = maxRelError <= TOLERANCE ? 'verified' : 'failed';
-  return { status, maxRelError, sizes: firstSizes, seed, draws: drawCount, directions: directionCount };
+  const zero = identicallyZero && status === 'verified' ? { reason: 'the derivative is identically zero; f does not change along the drawn directions (finite differences at rounding level)' } : {};
+  return { status, maxRelError, sizes: firstSizes, seed, draws: drawCount, directions: directionCount, ...zero };
 }
 
 export function describeVerification(v: Verification): string {
@@ -205,6 +219,7 @@ export function describeVerification(v: Verification): string {
   const where = `${sizes ? ` at ${sizes}` : ''}, seed ${v.seed}`;
   switch (v.status) {
     case 'verified':
+      if (v.reason) return `verified: ${v.reason}${where}`;
       return `verified: finite differences agree (max rel. error ${v.maxRelError.toExponential(1)}${where}; ${v.draws} draws × ${v.directions} directions)`;
     case 'failed':
       return v.reason ? `FAILED: ${v.reason}` : `FAILED: finite differences disagree (max rel. error ${v.maxRelError.toExponential(1)}${where})`;
