@@ -17,6 +17,8 @@ export type Ast =
   | { readonly kind: 'word'; readonly text: string; readonly span: Span; readonly commutation?: Ast }
   // `size`: what a subscript states (`ones_n`, `𝟙_{m·n}`); without one it is inferred.
   | { readonly kind: 'ones'; readonly size?: string; readonly span: Span }
+  // A zero with its shape, as written: `0_n` (n×1), `0_{n×m}`.
+  | { readonly kind: 'zero'; readonly rows: string; readonly cols: string; readonly span: Span }
   // `bare`: applied without parentheses (`log det X`): to the next factor only.
   | { readonly kind: 'call'; readonly name: string; readonly args: readonly Ast[]; readonly span: Span; readonly nameSpan: Span; readonly bare?: boolean }
   // Sums and products are flat lists, so a 50,000-term input does not nest 50,000 deep.

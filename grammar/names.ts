@@ -75,3 +75,14 @@ export function nearestName(word: string, names: readonly string[]): string | un
   }
   return bestDistance <= Math.max(1, Math.floor(word.length / 3)) ? best : undefined;
 }
+
+/** The shape a sized zero states: `0_n` is n×1, `0_{n×m}` n×m, `0_{m·n}` (m·n)×1. Throws a
+ *  message (a string) when it is not a shape. */
+export function zeroShape(image: string): { rows: string; cols: string } {
+  const inner = image.slice(2).replace(/^\{|\}$/g, '');
+  const parts = inner.split(/\s*×\s*/);
+  if (parts.length > 2) throw `'${inner}' is not a shape: write 0_n or 0_{n×m}`;
+  const dims = parts.map((p) => subscriptSize(`I_{${p}}`));
+  if (dims.some((d) => d === undefined)) throw `'${inner}' is not a shape: write 0_n or 0_{n×m}`;
+  return { rows: dims[0]!, cols: dims[1] ?? '1' };
+}

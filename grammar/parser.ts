@@ -10,7 +10,7 @@ import { MatcalcError, type Span } from '../src/errors.js';
 import type { Ast, Binding, ProductFactor, ProductOperator, SumTerm } from './ast.js';
 import { spanOf } from './ast.js';
 import { type Declaration, type DeclaredName, declarationOf, type SpecToken } from './declarations.js';
-import { canonicalSymbolName, FUNCTION_ALIASES, FUNCTION_ARITY, FUNCTION_NAMES, nearestName, subscriptSize } from './names.js';
+import { canonicalSymbolName, FUNCTION_ALIASES, FUNCTION_ARITY, FUNCTION_NAMES, nearestName, subscriptSize, zeroShape } from './names.js';
 import { resolveWords, wordPieces } from './resolve.js';
 import * as T from './tokens.js';
 
@@ -370,6 +370,18 @@ class NotationParser extends EmbeddedActionsParser {
             { ALT: () => this.CONSUME(T.GreekLetter) },
           ]);
           return this.ACTION((): Ast => ({ kind: 'symbol', name: canonicalSymbolName(token.image), span: tokenSpan(token) }));
+        },
+      },
+      {
+        ALT: () => {
+          const token = this.CONSUME(T.SizedZero);
+          return this.ACTION((): Ast => {
+            try {
+              return { kind: 'zero', ...zeroShape(token.image), span: tokenSpan(token) };
+            } catch (message) {
+              throw new MatcalcError('syntax', String(message), { span: tokenSpan(token), expected: 'e.g. 0_n, 0_{n×m}' });
+            }
+          });
         },
       },
       {

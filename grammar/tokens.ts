@@ -125,6 +125,8 @@ export const Comment = createToken({
 });
 export const ListMarker = createToken({ name: 'ListMarker', pattern: matchListMarker, line_breaks: false, group: Lexer.SKIPPED });
 export const Backtick = createToken({ name: 'Backtick', pattern: (text: string, offset: number) => (mode() === 'batch' && text[offset] === '`' ? matched('`') : null), line_breaks: false, group: Lexer.SKIPPED });
+/** A zero with its shape: `0_n` (a column), `0_{n×m}`, `0_{m·n}`, as results print it. */
+export const SizedZero = createToken({ name: 'SizedZero', pattern: /0_(?:\{[^}]*\}|[A-Za-z][A-Za-z0-9]*|\d+)/ });
 export const NumberLiteral = createToken({ name: 'NumberLiteral', pattern: /\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?/ });
 export const Where = createToken({ name: 'Where', pattern: matchWholeWord((w) => w === 'where' && !lexContext().declared.has(w)), line_breaks: false });
 /** `ones`, `𝟙`, and with a size: `ones_n`, `𝟙_n`, `ones_{m·n}`, `𝟙₃`. */
@@ -176,7 +178,7 @@ export const Equals = createToken({ name: 'Equals', pattern: '=' });
 
 /** Order matters: chevrotain takes the first definition that matches. */
 export const allTokens: TokenType[] = [
-  WhiteSpace, Comment, ListMarker, Backtick, NumberLiteral, Where, Ones, If, Wrt, DerivationKind, FunctionName, GreekName,
+  WhiteSpace, Comment, ListMarker, Backtick, SizedZero, NumberLiteral, Where, Ones, If, Wrt, DerivationKind, FunctionName, GreekName,
   UnknownCall, GreekLetter, Word, Transpose, Inverse, Superscript, DotCaret, DotStar, DotSlash, Caret, Hadamard, Kron, Star,
   Times, Slash, Plus, Minus, LParen, RParen, NormBar, Comma, Semicolon, Colon, Equals,
 ];

@@ -135,6 +135,8 @@ export function buildExpressions(asts: readonly Ast[], source: string, given: re
         return symbolFor(ast.name, ast.span);
       case 'ones':
         return C.ones(ast.size !== undefined ? size(ast.size) : unifier.fresh());
+      case 'zero':
+        return C.zero({ rows: size(ast.rows), cols: size(ast.cols) });
       case 'negate':
         return C.negate(build(ast.operand));
       case 'transpose':

@@ -109,7 +109,7 @@ export class Renderer {
       case 'ones':
         return atom(this.options.sizes ? s.sized(s.ones, findDim(e.shape.rows)) : s.ones);
       case 'zero':
-        return atom('0');
+        return atom(this.options.sizes ? s.sizedZero(findDim(e.shape.rows), findDim(e.shape.cols)) : '0');
       case 'commutation': {
         const x = e.args[0]!;
         return atom(s.commutation(this.print(x).text, findDim(x.shape.rows), findDim(x.shape.cols)));

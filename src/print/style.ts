@@ -29,6 +29,8 @@ export interface Style {
   ones: string;
   /** A constant with its size written: I_n, 𝟙_{m·n} (the size as a dimension, m·n). */
   sized(constant: string, size: string): string;
+  /** A zero with its shape written: 0_n, 0_{n×m}. */
+  sizedZero(rows: string, cols: string): string;
   /** The declaration of a symbol's shape after `where`: x: n, X: n×m symmetric. */
   declaration(symbol: string, rows: string, cols: string, properties: readonly string[]): string;
   commutation(argument: string, rows: string, cols: string): string;
@@ -65,6 +67,7 @@ export const TEXT: Style = {
   identity: 'I',
   ones: 'ones',
   sized: (constant, size) => `${constant}_${/^(?:[A-Za-z]|\d+)$/.test(size) ? size : `{${size}}`}`,
+  sizedZero: (rows, cols) => (cols === '1' ? TEXT.sized('0', rows) : `0_{${rows}×${cols}}`),
   declaration: (symbol, rows, cols, properties) => `${symbol}: ${cols === '1' ? rows : `${rows}×${cols}`}${properties.map((p) => ` ${p}`).join('')}`,
   commutation: (argument) => `K(${argument})`,
   differential: (argument) => `d(${argument})`,
@@ -113,6 +116,7 @@ export const LATEX: Style = {
   identity: 'I',
   ones: '\\mathbf{1}',
   sized: (constant, size) => `${constant}_{${size.split('·').join('')}}`,
+  sizedZero: (rows, cols) => `\\mathbf{0}_{${rows.split('·').join('')}${cols === '1' ? '' : ` \\times ${cols.split('·').join('')}`}}`,
   declaration: (symbol, rows, cols, properties) => {
     const size = (d: string): string => d.split('·').join('');
     const space = cols === '1' ? size(rows) : `${size(rows)} \\times ${size(cols)}`;
