@@ -3,7 +3,7 @@
 // reason, the notes a reader needs and the time each stage took. The library, the CLI,
 // `check` and the benchmark are thin callers; nothing else composes these stages.
 
-import { type Gradient, gradient, type Layout, type SymmetricConvention } from './calculus/gradient.js';
+import { type Gradient, gradient, type Layout, type Structure, type SymmetricConvention } from './calculus/gradient.js';
 import { jacobian } from './calculus/jacobian.js';
 import { differentiate } from './calculus/differential.js';
 import { canonicalSymbolName } from '../grammar/names.js';
@@ -62,6 +62,8 @@ export interface Derived {
   /** For a Hessian: the (simplified) gradient whose Jacobian it is. */
   readonly gradient?: Expr;
   readonly convention?: SymmetricConvention;
+  /** For a variable declared diagonal or orthogonal: what the gradient is on it. */
+  readonly structure?: Structure;
   readonly stops: readonly Stop[];
   /** What every pass did: its rule applications (per rule) and why it stopped. */
   readonly reports: readonly RunReport[];
@@ -124,6 +126,7 @@ export function derivativeOf(kind: DerivativeKind, f: Expr, first: Expr, x: Expr
     return {
       df: result.df, raw: result.gradient, result: simplified, reports, stops: stopsOf(reports),
       ...(result.convention ? { convention: result.convention } : {}),
+      ...(result.structure ? { structure: result.structure } : {}),
       timing: { derive: performance.now() - start - simplifying, simplify: simplifying },
       steps: () => gradientSteps(result, simplified, simplification),
     };
@@ -175,6 +178,8 @@ function notesOf(derived: Derived, x: Expr): string[] {
   const notes: string[] = [];
   if (derived.convention === 'symmetric') notes.push(`${x.name} is symmetric: this is the gradient for the trace inner product on symmetric matrices, (G + Gᵀ)/2`);
   if (derived.convention === 'entries') notes.push(`${x.name} is symmetric: this is the Matrix Cookbook's entrywise form G + Gᵀ − G∘I`);
+  if (derived.structure === 'diagonal') notes.push(`${x.name} is diagonal: this is the gradient on diagonal matrices, G ∘ I (only the diagonal entries are free)`);
+  if (derived.structure === 'orthogonal') notes.push(`${x.name} is orthogonal: this is the Euclidean gradient, which does not use the constraint (on the orthogonal group the Riemannian gradient is ${x.name}·skew(${x.name}ᵀG), skew(M) = (M − Mᵀ)/2)`);
   for (const stop of derived.stops) {
     const limit = stop.reason === 'step-limit' ? 'its step limit' : stop.reason === 'time-limit' ? 'its time limit' : 'its node limit';
     notes.push(`${stop.pass} stopped at ${limit}; the result is correct but may not be in simplest form`);

@@ -36,3 +36,20 @@ describe('the record', () => {
     expect(grad('tr(A*X)', 'X', { where: 'X: symmetric' }).notes).toEqual(d.notes);
   });
 });
+
+describe('structured variables mean what they say (issue 18, item 5)', () => {
+  test('a diagonal variable: the gradient lives on the diagonal, and the note names that convention', () => {
+    const result = grad("x'*D*x", 'D', { where: 'D: diagonal' });
+    expect(result.text).toBe("(x*x') ∘ I");
+    expect(result.notes).toEqual(['D is diagonal: this is the gradient on diagonal matrices, G ∘ I (only the diagonal entries are free)']);
+    expect(result.verification.status).toBe('verified');
+  });
+  test('an orthogonal variable: the Euclidean gradient, said so', () => {
+    const result = grad('tr(A*Q)', 'Q', { where: 'Q: orthogonal' });
+    expect(result.text).toBe("A'");
+    expect(result.notes[0]).toMatch(/^Q is orthogonal: this is the Euclidean gradient, which does not use the constraint/);
+  });
+  test('no structure, no note', () => {
+    expect(grad('tr(A*X)', 'X').notes).toEqual([]);
+  });
+});

@@ -5,7 +5,7 @@
 import { MatcalcError } from '../errors.js';
 import * as C from '../expr/construct.js';
 import { shapeText } from '../expr/dims.js';
-import { type Expr, postOrder, SYMMETRIC } from '../expr/node.js';
+import { DIAGONAL, type Expr, ORTHOGONAL, postOrder, SYMMETRIC } from '../expr/node.js';
 import { rewriteBottomUp } from '../rewrite/engine.js';
 import { DEFAULT_LIMITS, type Limits, Run, type RunReport, type Step } from '../rewrite/run.js';
 import { rules } from '../rewrite/library.js';
@@ -14,6 +14,7 @@ import { isolate } from './isolate.js';
 
 export type Layout = 'denominator' | 'numerator';
 export type SymmetricConvention = 'symmetric' | 'entries';
+export type Structure = 'diagonal' | 'orthogonal';
 
 export interface GradientOptions {
   layout?: Layout;
@@ -30,6 +31,9 @@ export interface Gradient {
   readonly raw: Expr;
   /** The requested gradient (layout, symmetric convention), not yet simplified. */
   readonly gradient: Expr;
+  /** Set when x is declared diagonal (the gradient is G ∘ I) or orthogonal (it is the
+   *  Euclidean gradient, the constraint unused). */
+  readonly structure?: Structure;
   /** Set when x is declared symmetric: which gradient the result is. */
   readonly convention?: SymmetricConvention;
   readonly steps: { readonly differential: readonly Step[]; readonly isolation: readonly Step[] };
@@ -55,7 +59,12 @@ export function gradient(f: Expr, x: Expr, options: GradientOptions = {}): Gradi
   const { df, raw, differentialSteps, isolationSteps, reports } = keep ? large : derive(input, x, false, limits);
   let g = raw;
   let convention: SymmetricConvention | undefined;
-  if (x.props & SYMMETRIC && !C.isScalar(x)) {
+  let structure: Structure | undefined;
+  if (x.props & DIAGONAL && !C.isScalar(x)) {
+    // Only the diagonal of a diagonal matrix is free: the gradient lives there, G ∘ I.
+    structure = 'diagonal';
+    g = C.hadamard(g, C.identity(x.shape.rows));
+  } else if (x.props & SYMMETRIC && !C.isScalar(x)) {
     // On symmetric matrices the gradient for the trace inner product is the symmetric
     // part; the Matrix Cookbook's entrywise form is G + Gᵀ − G∘I.
     convention = options.symmetricConvention ?? 'symmetric';
@@ -63,8 +72,10 @@ export function gradient(f: Expr, x: Expr, options: GradientOptions = {}): Gradi
       ? C.multiply(C.number(0.5), C.add(g, C.transpose(g)))
       : C.subtract(C.add(g, C.transpose(g)), C.hadamard(g, C.identity(x.shape.rows)));
   }
+  else if (x.props & ORTHOGONAL && !C.isScalar(x)) structure = 'orthogonal'; // Euclidean: said in a note
   if (options.layout === 'numerator') g = C.transpose(g);
   return {
+    ...(structure ? { structure } : {}),
     f,
     x,
     df,
