@@ -351,9 +351,19 @@ function program(): Command {
 
 /** `-x'x` is an expression, not an option: a leading space keeps commander from reading
  *  it as one (the parser ignores the space). Option-shaped words (`-x`, `--at`) stay. */
-function protectExpressions(argv: string[]): string[] {
+function protectExpressions(argv: string[], flags: ReadonlySet<string>): string[] {
   const end = argv.indexOf('--');
-  return argv.map((arg, i) => ((end < 0 || i < end) && /^-/.test(arg) && !/^--?[A-Za-z][\w-]*(=.*)?$/.test(arg) ? ' ' + arg : arg));
+  // A word shaped like an option that is none of ours (-x, -y'y) is an expression too.
+  const isFlag = (arg: string): boolean => /^--?[A-Za-z][\w-]*(=.*)?$/.test(arg) && flags.has(arg.split('=')[0]!);
+  return argv.map((arg, i) => ((end < 0 || i < end) && /^-/.test(arg) && !isFlag(arg) ? ' ' + arg : arg));
+}
+
+/** Every option flag the program knows, short and long. */
+function knownFlags(cli: Command): Set<string> {
+  const flags = new Set(['-h', '--help', '-V', '--version']);
+  for (const command of [cli, ...cli.commands]) for (const option of command.options) for (const flag of [option.short, option.long]) if (flag) flags.add(flag);
+  for (const command of cli.commands) for (const option of command.options) if (option.negate && option.long) flags.add(option.long);
+  return flags;
 }
 
 /** The one session of this run: its deadline is --timeout, set before the command runs. */
@@ -363,8 +373,8 @@ let session = new Session();
 let checkExit: number = EXIT.ok;
 
 function main(rawArgv: string[]): number {
-  const argv = protectExpressions(rawArgv);
   const cli = program();
+  const argv = protectExpressions(rawArgv, knownFlags(cli));
   cli.configureOutput({ writeErr: (text) => process.stderr.write(text), outputError: (text, write) => write(pc.red(text)) });
   for (const command of cli.commands) command.exitOverride();
   try {

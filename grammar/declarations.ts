@@ -114,6 +114,9 @@ export function declarationOf(names: readonly DeclaredName[], spec: readonly Spe
     if (kind !== 'matrix') fail(`${properties[0]} applies to matrices, but ${list} ${names.length > 1 ? 'are' : 'is'} a ${kind}`, source, span);
     if (rows !== undefined && cols !== undefined && rows !== cols) fail(`${properties[0]} matrices are square, but the size is ${rows}×${cols}`, source, span);
   }
+  for (const dim of [rows, cols]) {
+    if (dim !== undefined && dim.split('·').some((part) => /^0+$/.test(part))) fail(`a size must be at least 1, but ${list} was given ${dim}`, source, span);
+  }
   if (kind === undefined) fail(`the declaration of ${list} says nothing`, source, span, 'give a size or a kind, e.g. X: m×n, a: scalar');
   if (kind === 'scalar' && (rows ?? '1') !== '1') fail(`a scalar has no size, but ${list} was given ${rows}`, source, span);
   return names.map((name) => ({

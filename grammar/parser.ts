@@ -589,7 +589,9 @@ function run<R, P extends NotationParser = NotationParser>(text: string, entry: 
   const lexed = T.lexer.tokenize(text);
   if (lexed.errors.length > 0) {
     const error = lexed.errors[0]!;
-    const character = text.slice(error.offset, error.offset + 1);
+    const raw = text.slice(error.offset, error.offset + 1);
+    // A control character (a terminal escape) is named, not echoed.
+    const character = /[\u0000-\u001f\u007f]/.test(raw) ? `\\u${raw.charCodeAt(0).toString(16).padStart(4, '0')}` : raw;
     throw new MatcalcError('syntax', `unexpected character '${character}' at column ${error.offset + 1}`, {
       span: { start: error.offset, end: error.offset + 1 },
       source: text,

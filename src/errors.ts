@@ -55,7 +55,9 @@ export class MatcalcError extends Error {
 export function formatError(error: MatcalcError): string {
   const lines = [`error: ${error.message}`];
   if (error.source !== undefined && error.span !== undefined) {
-    const source = error.source.replace(/[\r\n\t]/g, ' ');
+    // Line breaks and tabs as spaces, other control characters (a terminal's escape
+    // sequences) as their visible pictures (␛ for ESC): one column each, so the caret stays put.
+    const source = error.source.replace(/[\r\n\t]/g, ' ').replace(/[\u0000-\u001f\u007f]/g, (c) => String.fromCharCode(c === '\u007f' ? 0x2421 : 0x2400 + c.charCodeAt(0)));
     // Show a window around long inputs so the caret stays on screen.
     const width = 100;
     let from = 0;

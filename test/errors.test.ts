@@ -2,7 +2,7 @@
 // ('argument'), or matcalc's ('internal', with its own CLI exit code 5).
 import { spawnSync } from 'node:child_process';
 import { describe, expect, test } from '@jest/globals';
-import { check, evaluate, grad, guard, hessian, jacobian, MatcalcError, parse } from '../src/index.js';
+import { check, evaluate, formatError, grad, guard, hessian, jacobian, MatcalcError, parse } from '../src/index.js';
 
 const kindOf = (run: () => unknown): string => {
   try {
@@ -67,5 +67,43 @@ describe("a bug of ours is kind 'internal', never bad input", () => {
     expect(result.stderr).toContain('internal error — this is a bug in matcalc: TypeError: a fault injected by MATCALC_FAULT=internal');
     expect(result.stderr).toContain("to reproduce: matcalc grad 'x'\\''Ax' x");
     expect(result.stdout).toBe('');
+  });
+});
+
+describe('input validation with positions (issue 18, item 8)', () => {
+  const messageOf2 = (run: () => unknown): [string, string] => {
+    try {
+      run();
+    } catch (error) {
+      return [(error as MatcalcError).kind, (error as MatcalcError).message];
+    }
+    return ['no error', ''];
+  };
+  test.each([
+    ['a sparse array', () => evaluate("x'x", { x: [1, 2, , 4] }), 'value', 'the value of x has no entry at position 3 (a hole in the array)'],
+    ['a non-finite number', () => evaluate("x'x", { x: [1, Infinity] }), 'value', 'the value of x contains Infinity, not a finite number'],
+    ['empty rows', () => evaluate('sum(A)', { A: [[], []] }), 'value', 'the value of A has an empty row'],
+    ['a size 0', () => grad("x'x", 'x', { where: 'x: 0' }), 'declaration', 'a size must be at least 1, but x was given 0'],
+    ['two different declarations of one name', () => parse('A', { where: 'A: 3×3; A: 4×4' }), 'declaration', 'A is declared twice, differently: 3×3 and 4×4'],
+  ])('%s', (_, run, kind, message) => {
+    expect(messageOf2(run)).toEqual([kind, message]);
+  });
+  test('the same declaration twice is fine (a result repeats the caller\'s)', () => {
+    expect(parse('x', { where: 'x: n; x: n' }).shape).toBe('n×1');
+  });
+  test('a control character in the input is named in the message and shown as its picture under the caret', () => {
+    let caught: MatcalcError | undefined;
+    try {
+      parse('x\u001b[31m)');
+    } catch (error) {
+      caught = error as MatcalcError;
+    }
+    expect(caught!.message).toBe("unexpected character '\\u001b' at column 2");
+    expect(formatError(caught!).split('\n')[1]).toBe('  x␛[31m)');
+  });
+  test('an expression that looks like an option (-x) is read as an expression by the CLI', () => {
+    const result = spawnSync(process.execPath, ['bin/matcalc.js', 'parse', '-x'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('text:    -x');
   });
 });

@@ -51,7 +51,16 @@ export function buildExpressions(asts: readonly Ast[], source: string, given: re
   const unifier = new ShapeUnifier();
   // The text's own declarations (`… where x: n`) after the caller's: they describe it.
   const declarations = [...given, ...asts.flatMap((a) => (a.kind === 'where' ? a.declarations ?? [] : []))];
-  const declared = new Map(declarations.map((d) => [d.name, d]));
+  const declared = new Map<string, Declaration>();
+  for (const d of declarations) {
+    const known = declared.get(d.name);
+    // The same declaration twice is harmless (a result's text repeats the caller's); two
+    // different ones are not: which would it be?
+    if (known && JSON.stringify(known) !== JSON.stringify(d)) {
+      throw new MatcalcError('declaration', `${d.name} is declared twice, differently: ${describeDeclaration(known)} and ${describeDeclaration(d)}`);
+    }
+    declared.set(d.name, d);
+  }
   const size = (dim: string): Dim => (dim.includes('·') ? productDim(dim.split('·')) : dim);
   const symbols = new Map<string, Expr>();
   const bindings = new Map<string, { ast: Ast; value?: Expr; building?: boolean }>();
@@ -312,6 +321,11 @@ export function buildExpressions(asts: readonly Ast[], source: string, given: re
     }
     return { exprs, symbols: resolvedSymbols, declaredOnly };
   });
+}
+
+function describeDeclaration(d: Declaration): string {
+  const size = d.kind === 'scalar' ? 'scalar' : d.kind === 'vector' ? d.rows ?? 'vector' : d.rows !== undefined ? `${d.rows}×${d.cols}` : 'matrix';
+  return [size, ...d.properties].join(' ');
 }
 
 /** The size in the subscript of I_n, I3, I_{m·n}. */

@@ -69,9 +69,15 @@ function toMatrix(raw: unknown, shape: Shape, name: string): Matrix {
   const bad = (why: string): never => {
     throw new MatcalcError('value', `the value of ${name} ${why}`);
   };
-  const checkNumber = (x: unknown): number => (typeof x === 'number' && Number.isFinite(x) ? x : bad(`contains ${JSON.stringify(x)}, not a finite number`));
+  const checkNumber = (x: unknown): number => (typeof x === 'number' && Number.isFinite(x) ? x : bad(`contains ${typeof x === 'number' ? String(x) : JSON.stringify(x)}, not a finite number`));
+  /** A sparse array ([1, 2, , 4]) has holes that map() would skip. */
+  const dense = (array: unknown[], what: string): void => {
+    for (let i = 0; i < array.length; i++) if (!(i in array)) bad(`has no entry at position ${i + 1}${what} (a hole in the array)`);
+  };
   if (typeof raw === 'number') return [[checkNumber(raw)]];
   if (!Array.isArray(raw) || raw.length === 0) return bad('must be a number, a flat array (vector) or an array of rows (matrix)');
+  dense(raw, '');
+  (raw as unknown[]).forEach((row, i) => Array.isArray(row) && dense(row, ` of row ${i + 1}`));
   if (raw.every((x) => !Array.isArray(x))) {
     const column = raw.map((x) => [checkNumber(x)]);
     // A flat array is a vector; for a 1×n symbol it is its one row.
@@ -79,7 +85,8 @@ function toMatrix(raw: unknown, shape: Shape, name: string): Matrix {
   }
   if (!raw.every(Array.isArray)) return bad('mixes numbers and rows');
   const matrix = (raw as unknown[][]).map((row) => row.map(checkNumber));
-  if (matrix.some((row) => row.length !== matrix[0]!.length || row.length === 0)) bad('has rows of different lengths');
+  if (matrix.some((row) => row.length === 0)) bad('has an empty row');
+  if (matrix.some((row) => row.length !== matrix[0]!.length)) bad('has rows of different lengths');
   return matrix;
 }
 
