@@ -39,16 +39,14 @@ export class Random {
 }
 
 /** Distinct sizes 2, 3, 4, … for the symbolic dimensions, in order of appearance. */
-export function drawSizes(dims: Iterable<Dim>, offset = 0): Map<Dim, number> {
-  const sizes = new Map<Dim, number>();
-  let next = 2 + offset;
+export function drawSizes(dims: Iterable<Dim>, offset = 0, descending = false): Map<Dim, number> {
+  const order: Dim[] = [];
   for (const dim of dims) {
-    for (const part of dim.split('·')) {
-      if (/^\d+$/.test(part) || sizes.has(part)) continue;
-      sizes.set(part, next++);
-    }
+    for (const part of dim.split('·')) if (!/^\d+$/.test(part) && !order.includes(part)) order.push(part);
   }
-  return sizes;
+  // Descending: the first dimension met gets the largest size (X tall instead of wide, so
+  // that XᵀX is invertible where ascending sizes make it singular).
+  return new Map(order.map((dim, i) => [dim, 2 + offset + (descending ? order.length - 1 - i : i)]));
 }
 
 /** Dimension symbols of an expression, in order of first appearance. */

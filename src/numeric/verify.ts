@@ -122,7 +122,12 @@ function verifyDirectional(f: Expr, x: Expr, derived: readonly Expr[], analyticA
   // differences at rounding level are then its evidence, and the report says so.
   const identicallyZero = options.derivedSymbolically === true && derived.every(isZero);
   for (let draw = 0; draw < drawCount; draw++) {
-    const sizes = drawSizes(dims, draw);
+   let done = false;
+   // Sizes in order of appearance, then the other way round if no point was usable (an
+   // expression may be meaningful only for tall X, or only for wide).
+   for (const descending of [false, true]) {
+    if (done) break;
+    const sizes = drawSizes(dims, draw, descending);
     if (draw === 0) firstSizes = Object.fromEntries(sizes);
     // Dense evaluation of, say, I ⊗ K ⊗ I at distinct sizes can need gigabytes: say so
     // rather than try.
@@ -130,7 +135,6 @@ function verifyDirectional(f: Expr, x: Expr, derived: readonly Expr[], analyticA
     if (largest > MAX_ENTRIES) {
       return { status: 'unverifiable', maxRelError, sizes: firstSizes, seed, draws: draw, directions: 0, reason: `a part of it has ${largest.toLocaleString('en-US')} entries at distinct sizes: too large to evaluate densely; declare small sizes with --where to check it` };
     }
-    let done = false;
     for (let attempt = 0; attempt < ATTEMPTS && !done; attempt++) {
       const random = new Random(seed + 7919 * draw + 104729 * attempt);
       try {
@@ -205,8 +209,9 @@ function verifyDirectional(f: Expr, x: Expr, derived: readonly Expr[], analyticA
         lastReason = error.message;
       }
     }
+   }
     if (!done) {
-      return { status: 'unverifiable', maxRelError, sizes: firstSizes, seed, draws: draw, directions: directionCount, reason: `no usable point after ${ATTEMPTS} draws: ${lastReason}` };
+      return { status: 'unverifiable', maxRelError, sizes: firstSizes, seed, draws: draw, directions: directionCount, reason: `no usable point after ${ATTEMPTS} draws at each assignment of sizes: ${lastReason}` };
     }
   }
   const status: VerificationStatus = maxRelError <= TOLERANCE ? 'verified' : 'failed';

@@ -35,3 +35,11 @@ describe('counterexamples show a difference', () => {
     expect(claim.some((c, i) => c !== truth[i])).toBe(true);
   });
 });
+
+describe('sizes that make the expression meaningful (issue 18, item 2)', () => {
+  test.each(["log(det(X'X))", "tr(inv(X'*C*X)*A)", "det(X'*A*X)"])('%s verifies with X tall, and says at which sizes', (f) => {
+    const result = grad(f, 'X');
+    expect(result.verification.status).toBe('verified');
+    expect(result.verification.sizes).toEqual({ n: 3, m: 2 });
+  });
+});
