@@ -90,13 +90,14 @@ export interface Derivation extends Derived {
   readonly times: StageTimes;
 }
 
-/** The variable's symbol node; the variable must occur in the expression. */
-export function variableOf(symbols: ReadonlyMap<string, Expr>, wrt: string): Expr {
+/** The variable's symbol node: a symbol of the expression, or one only declared with its
+ *  full shape (f does not depend on it: the derivative is the zero of its shape). */
+export function variableOf(symbols: ReadonlyMap<string, Expr>, wrt: string, declaredOnly: ReadonlyMap<string, Expr> = new Map()): Expr {
   const name = canonicalSymbolName(wrt.trim());
-  const x = symbols.get(name);
+  const x = symbols.get(name) ?? declaredOnly.get(name);
   if (!x) {
     const known = [...symbols.keys()].join(', ') || 'none';
-    throw new MatcalcError('value', `the variable ${wrt} does not occur in the expression (its symbols: ${known})`);
+    throw new MatcalcError('value', `the variable ${wrt} does not occur in the expression (its symbols: ${known}); declare its shape (--where "${name}: …") for the zero derivative`);
   }
   return x;
 }
@@ -189,9 +190,9 @@ function notesOf(derived: Derived, x: Expr): string[] {
 
 export function derive(request: DeriveRequest): Derivation {
   const t0 = performance.now();
-  const { expr: f, symbols } = parseExpression(request.text, { where: request.where });
-  const first = variableOf(symbols, request.wrt);
-  const x = request.wrt2 !== undefined ? variableOf(symbols, request.wrt2) : first;
+  const { expr: f, symbols, declaredOnly } = parseExpression(request.text, { where: request.where });
+  const first = variableOf(symbols, request.wrt, declaredOnly);
+  const x = request.wrt2 !== undefined ? variableOf(symbols, request.wrt2, declaredOnly) : first;
   const layout: Layout = request.kind === 'grad' ? request.layout ?? 'denominator' : 'numerator';
   const t1 = performance.now();
   const derived = derivativeOf(request.kind, f, first, x, {
@@ -200,7 +201,9 @@ export function derive(request: DeriveRequest): Derivation {
   const t2 = performance.now();
   const checked = request.verify === false ? SKIPPED : verifyDerivation(request.kind, f, first, x, derived, layout, request.seed ?? 1);
   const t3 = performance.now();
-  const forms = resultForms(derived.result, [...symbols.values()], request.where);
+  // The variable is among the symbols the text may declare, even when f does not hold it.
+  const all = [...symbols.values(), ...[first, x].filter((v) => !symbols.has(v.name))];
+  const forms = resultForms(derived.result, all, request.where);
   const t4 = performance.now();
   let unicode: string | undefined;
   let latex: string | undefined;
@@ -208,7 +211,7 @@ export function derive(request: DeriveRequest): Derivation {
     ...derived,
     request, f, symbols, x, first, layout,
     verification: checked,
-    notes: notesOf(derived, x),
+    notes: [...(symbols.has(first.name) && symbols.has(x.name) ? [] : [`f does not depend on ${symbols.has(first.name) ? x.name : first.name}: the derivative is zero`]), ...notesOf(derived, x)],
     text: forms.text,
     // Unicode and LaTeX are rendered when read: on a large result they cost more than the derivation.
     get unicode() {

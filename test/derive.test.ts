@@ -4,7 +4,7 @@ import { describe, expect, test } from '@jest/globals';
 import { derivativeOf, derive, verifyDerivation } from '../src/derive.js';
 import * as C from '../src/expr/construct.js';
 import { parseExpression } from '../src/expr/parse.js';
-import { grad, hessian } from '../src/index.js';
+import { grad, hessian, jacobian } from '../src/index.js';
 
 describe('a Hessian is verified link by link', () => {
   test('a gradient that is wrong fails, even when H is its exact Jacobian', () => {
@@ -51,5 +51,18 @@ describe('structured variables mean what they say (issue 18, item 5)', () => {
   });
   test('no structure, no note', () => {
     expect(grad('tr(A*X)', 'X').notes).toEqual([]);
+  });
+});
+
+describe('a variable f does not depend on (issue 18, item 4)', () => {
+  test('declared with its shape: the zero of that shape, a note, and an honest report', () => {
+    const result = grad('tr(A)', 'x', { where: 'x: n' });
+    expect(result.text).toBe('0_n');
+    expect(result.notes).toEqual(['f does not depend on x: the derivative is zero']);
+    expect(result.verification.reason).toMatch(/identically zero/);
+    expect(jacobian('X', 'A', { where: 'A: p×q' }).text).toBe('0_{m·n×p·q} where X: n×m');
+  });
+  test('without a declared shape it is still an error that says what to do', () => {
+    expect(() => grad('tr(A)', 'x')).toThrow(/does not occur in the expression \(its symbols: A\); declare its shape/);
   });
 });
