@@ -29,6 +29,20 @@ export function sizeOf(dim: Dim, sizes: Sizes): number {
 export { DomainError } from './linalg.js';
 import { DomainError } from './linalg.js';
 
+/** Entries evaluation holds densely at most (8 bytes each: 512 MB). */
+const MAX_DENSE_ENTRIES = 2 ** 26;
+
+/** The rows of a node to allocate, after checking it fits in memory at all. */
+function affordable(e: Expr, sizes: Sizes, what: string): number {
+  const [rows, cols] = [sizeOf(e.shape.rows, sizes), sizeOf(e.shape.cols, sizes)];
+  if (rows * cols > MAX_DENSE_ENTRIES) {
+    const bytes = rows * cols * 8;
+    const amount = bytes >= 1e12 ? `${(bytes / 1e12).toPrecision(3)} TB` : `${(bytes / 1e9).toPrecision(3)} GB`;
+    throw new MatcalcError('limit', `${what} of size ${rows === cols ? rows : `${rows}×${cols}`} would need ${amount} to evaluate densely`, { expected: 'evaluate at smaller sizes' });
+  }
+  return rows;
+}
+
 export function evaluateExpr(root: Expr, values: Values, sizes: Sizes): Matrix {
   const memo = new Map<number, Matrix>();
   const scalar = (m: Matrix): number => m[0]![0]!;
@@ -48,9 +62,9 @@ export function evaluateExpr(root: Expr, values: Values, sizes: Sizes): Matrix {
         return value;
       }
       case 'number': return [[e.value]];
-      case 'identity': return L.eye(sizeOf(e.shape.rows, sizes));
-      case 'ones': return L.zeros(sizeOf(e.shape.rows, sizes), 1).map(() => [1]);
-      case 'zero': return L.zeros(sizeOf(e.shape.rows, sizes), sizeOf(e.shape.cols, sizes));
+      case 'identity': return L.eye(affordable(e, sizes, 'the identity'));
+      case 'ones': return L.zeros(affordable(e, sizes, 'the vector of ones'), 1).map(() => [1]);
+      case 'zero': return L.zeros(affordable(e, sizes, 'the zero matrix'), sizeOf(e.shape.cols, sizes));
       case 'commutation': {
         const x = e.args[0]!;
         return L.commutation(sizeOf(x.shape.rows, sizes), sizeOf(x.shape.cols, sizes));
@@ -67,7 +81,9 @@ export function evaluateExpr(root: Expr, values: Values, sizes: Sizes): Matrix {
         return chain ? (factor === 1 ? chain : L.map(chain, (x) => x * factor)) : [[factor]];
       }
       case 'hadamard': return e.args.map(evaluate).reduce((a, b) => L.zip(a, b, (x, y) => x * y));
-      case 'kron': return e.args.map(evaluate).reduce(L.kron);
+      case 'kron':
+        affordable(e, sizes, 'the Kronecker product');
+        return e.args.map(evaluate).reduce(L.kron);
       case 'transpose': return L.transpose(arg());
       case 'inverse': {
         const a = arg();

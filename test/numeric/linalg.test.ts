@@ -66,3 +66,17 @@ describe('limits inside numeric loops', () => {
     expect(Date.now() - start).toBeLessThan(1000);
   });
 });
+
+describe('sizes checked against memory before allocating (issue 18, item 6)', () => {
+  test('I_{100000} is refused with what it would need; I_{300} is fine', () => {
+    let caught: unknown;
+    try {
+      evaluate('sum(I_{100000})', {});
+    } catch (error) {
+      caught = error;
+    }
+    expect((caught as MatcalcError).kind).toBe('limit');
+    expect((caught as MatcalcError).message).toBe('the identity of size 100000 would need 80.0 GB to evaluate densely');
+    expect(evaluate('sum(I_{300})', {})).toBe(300);
+  });
+});
