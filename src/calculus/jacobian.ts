@@ -93,8 +93,7 @@ export function jacobian(f: Expr, x: Expr, limits: Limits = DEFAULT_LIMITS): Jac
 /** K(d(X)) carries only a shape: it is K(X). The differential must not stay inside, and a
  *  carrier of the variable's shape is written as the variable. */
 function shapeOnly(e: Expr, x: Expr): Expr {
-  const strip = (n: Expr): Expr => (n.op === 'differential' ? n.args[0]! : n.args.length === 0 ? n : C.rebuild(n, n.args.map(strip)));
-  const carrier = (n: Expr): Expr => (n.shape.rows === x.shape.rows && n.shape.cols === x.shape.cols ? x : strip(n));
+  const carrier = (n: Expr): Expr => (n.shape.rows === x.shape.rows && n.shape.cols === x.shape.cols ? x : C.withoutDifferentials(n));
   const visit = (n: Expr): Expr => (n.op === 'commutation' ? C.commutation(carrier(n.args[0]!)) : n.args.length === 0 ? n : C.rebuild(n, n.args.map(visit)));
   return postOrder(e).some((n) => n.op === 'commutation') ? visit(e) : e;
 }

@@ -122,94 +122,94 @@ function verifyDirectional(f: Expr, x: Expr, derived: readonly Expr[], analyticA
   // differences at rounding level are then its evidence, and the report says so.
   const identicallyZero = options.derivedSymbolically === true && derived.every(isZero);
   for (let draw = 0; draw < drawCount; draw++) {
-   let done = false;
-   // Sizes in order of appearance, then the other way round if no point was usable (an
-   // expression may be meaningful only for tall X, or only for wide).
-   for (const descending of [false, true]) {
-    if (done) break;
-    const sizes = drawSizes(dims, draw, descending);
-    if (draw === 0) firstSizes = Object.fromEntries(sizes);
-    // Dense evaluation of, say, I ⊗ K ⊗ I at distinct sizes can need gigabytes: say so
-    // rather than try.
-    const largest = Math.max(...[f, ...derived].flatMap((root) => postOrder(root).map((node) => sizeOf(node.shape.rows, sizes) * sizeOf(node.shape.cols, sizes))));
-    if (largest > MAX_ENTRIES) {
-      return { status: 'unverifiable', maxRelError, sizes: firstSizes, seed, draws: draw, directions: 0, reason: `a part of it has ${largest.toLocaleString('en-US')} entries at distinct sizes: too large to evaluate densely; declare small sizes with --where to check it` };
-    }
-    for (let attempt = 0; attempt < ATTEMPTS && !done; attempt++) {
-      const random = new Random(seed + 7919 * draw + 104729 * attempt);
-      try {
-        const values = new Map(symbols.map((s) => [s.name, drawValue(s, sizes, random, needs)]));
-        const f0 = vecOf(safeEvaluate(f, values, sizes));
-        const x0 = values.get(x.name)!;
-        const at = (step: number, v: Matrix): number[] => {
-          const moved = new Map(values);
-          moved.set(x.name, L.zip(x0, v, (a, b) => a + step * b));
-          return vecOf(safeEvaluate(f, moved, sizes));
-        };
-        let informative = 0;
-        for (let k = 0; k < directionCount; k++) {
-          let v: Matrix = x0.map((row) => row.map(() => random.normal()));
-          if (x.props & SYMMETRIC) v = v.map((row, i) => row.map((a, j) => (a + v[j]![i]!) / 2));
-          if (x.props & DIAGONAL) v = v.map((row, i) => row.map((a, j) => (i === j ? a : 0)));
-          const analytic = analyticAt(values, sizes, v);
-          if (analytic.length !== f0.length) throw new WrongShape(`the derivative gives ${analytic.length} entries for a direction, but f has ${f0.length}`);
-          let largest = Math.max(...f0.map(Math.abs));
-          const difference = (h: number): number[] => {
-            const [plus, minus] = [at(h, v), at(-h, v)];
-            largest = Math.max(largest, ...plus.map(Math.abs), ...minus.map(Math.abs));
-            return plus.map((p, i) => (p - minus[i]!) / (2 * h));
+    let done = false;
+    // Sizes in order of appearance, then the other way round if no point was usable (an
+    // expression may be meaningful only for tall X, or only for wide).
+    for (const descending of [false, true]) {
+      if (done) break;
+      const sizes = drawSizes(dims, draw, descending);
+      if (draw === 0) firstSizes = Object.fromEntries(sizes);
+      // Dense evaluation of, say, I ⊗ K ⊗ I at distinct sizes can need gigabytes: say so
+      // rather than try.
+      const largest = Math.max(...[f, ...derived].flatMap((root) => postOrder(root).map((node) => sizeOf(node.shape.rows, sizes) * sizeOf(node.shape.cols, sizes))));
+      if (largest > MAX_ENTRIES) {
+        return { status: 'unverifiable', maxRelError, sizes: firstSizes, seed, draws: draw, directions: 0, reason: `a part of it has ${largest.toLocaleString('en-US')} entries at distinct sizes: too large to evaluate densely; declare small sizes with --where to check it` };
+      }
+      for (let attempt = 0; attempt < ATTEMPTS && !done; attempt++) {
+        const random = new Random(seed + 7919 * draw + 104729 * attempt);
+        try {
+          const values = new Map(symbols.map((s) => [s.name, drawValue(s, sizes, random, needs)]));
+          const f0 = vecOf(safeEvaluate(f, values, sizes));
+          const x0 = values.get(x.name)!;
+          const at = (step: number, v: Matrix): number[] => {
+            const moved = new Map(values);
+            moved.set(x.name, L.zip(x0, v, (a, b) => a + step * b));
+            return vecOf(safeEvaluate(f, moved, sizes));
           };
-          const richardson = (h: number): number[] => {
-            const [half, full] = [difference(h / 2), difference(h)];
-            return half.map((a, i) => (4 * a - full[i]!) / 3);
-          };
-          // What rounding alone can put into the differences: ~10³ ulps of f over h (f may be a
-          // long composition, a determinant, …).
-          const relative = (estimate: number[], step: number): number => {
-            const gap = norm2(estimate.map((e, i) => e - analytic[i]!));
-            const noise = (1024 * Number.EPSILON * largest * Math.sqrt(estimate.length)) / step;
-            return gap === 0 ? 0 : gap / Math.max(norm2(estimate), norm2(analytic), noise / TOLERANCE);
-          };
-          let numeric = richardson(STEP);
-          let error = relative(numeric, STEP);
-          // A steep f: each quarter step cuts the truncation error 256-fold (and raises the
-          // rounding bound 4-fold). Each is a legitimate estimate; the best one stands, and
-          // a wrong derivative is off from all of them by far more.
-          for (const step of [STEP / 4, STEP / 16, STEP / 64, STEP / 256]) {
-            if (error <= TOLERANCE) break;
-            const closer = richardson(step);
-            const closerError = relative(closer, step);
-            if (closerError < error) [numeric, error] = [closer, closerError];
+          let informative = 0;
+          for (let k = 0; k < directionCount; k++) {
+            let v: Matrix = x0.map((row) => row.map(() => random.normal()));
+            if (x.props & SYMMETRIC) v = v.map((row, i) => row.map((a, j) => (a + v[j]![i]!) / 2));
+            if (x.props & DIAGONAL) v = v.map((row, i) => row.map((a, j) => (i === j ? a : 0)));
+            const analytic = analyticAt(values, sizes, v);
+            if (analytic.length !== f0.length) throw new WrongShape(`the derivative gives ${analytic.length} entries for a direction, but f has ${f0.length}`);
+            let largest = Math.max(...f0.map(Math.abs));
+            const difference = (h: number): number[] => {
+              const [plus, minus] = [at(h, v), at(-h, v)];
+              largest = Math.max(largest, ...plus.map(Math.abs), ...minus.map(Math.abs));
+              return plus.map((p, i) => (p - minus[i]!) / (2 * h));
+            };
+            const richardson = (h: number): number[] => {
+              const [half, full] = [difference(h / 2), difference(h)];
+              return half.map((a, i) => (4 * a - full[i]!) / 3);
+            };
+            // What rounding alone can put into the differences: ~10³ ulps of f over h (f may be a
+            // long composition, a determinant, …).
+            const relative = (estimate: number[], step: number): number => {
+              const gap = norm2(estimate.map((e, i) => e - analytic[i]!));
+              const noise = (1024 * Number.EPSILON * largest * Math.sqrt(estimate.length)) / step;
+              return gap === 0 ? 0 : gap / Math.max(norm2(estimate), norm2(analytic), noise / TOLERANCE);
+            };
+            let numeric = richardson(STEP);
+            let error = relative(numeric, STEP);
+            // A steep f: each quarter step cuts the truncation error 256-fold (and raises the
+            // rounding bound 4-fold). Each is a legitimate estimate; the best one stands, and
+            // a wrong derivative is off from all of them by far more.
+            for (const step of [STEP / 4, STEP / 16, STEP / 64, STEP / 256]) {
+              if (error <= TOLERANCE) break;
+              const closer = richardson(step);
+              const closerError = relative(closer, step);
+              if (closerError < error) [numeric, error] = [closer, closerError];
+            }
+            const noise = (1024 * Number.EPSILON * largest * Math.sqrt(numeric.length)) / STEP;
+            if (Math.max(largest, norm2(numeric), norm2(analytic)) < 1e-10) {
+              // Values this small are rounding residue (1 − tanh² of a large argument): the
+              // point says nothing about the derivative.
+              throw new Redraw('the values are too small to measure at the drawn points');
+            }
+            if (error > TOLERANCE) {
+              // Do the differences settle here? Two steps apart should agree; where they do
+              // not — a kink of relu/abs within the step, or rounding that swamps a tiny
+              // derivative (1 − tanh² of a large argument) — redraw instead of blaming the
+              // derivative, and say "unverifiable" if no point settles.
+              const [coarse, fine] = [richardson(STEP / 4), richardson(STEP / 16)];
+              const change = norm2(fine.map((a, i) => a - coarse[i]!));
+              if (change > TOLERANCE * Math.max(norm2(coarse), norm2(fine)) + noise * 16) throw new Redraw('the finite differences do not settle at the drawn points (a kink, or rounding larger than the derivative)');
+            }
+            // Evidence only where something changes: both the derivative and the differences at
+            // rounding level (every relu unit inactive, say) agree whatever the derivative is.
+            if (Math.max(norm2(numeric), norm2(analytic)) > Math.max(noise, 1e-12 * Math.max(1, largest))) informative++;
+            maxRelError = Math.max(maxRelError, error);
           }
-          const noise = (1024 * Number.EPSILON * largest * Math.sqrt(numeric.length)) / STEP;
-          if (Math.max(largest, norm2(numeric), norm2(analytic)) < 1e-10) {
-            // Values this small are rounding residue (1 − tanh² of a large argument): the
-            // point says nothing about the derivative.
-            throw new Redraw('the values are too small to measure at the drawn points');
-          }
-          if (error > TOLERANCE) {
-            // Do the differences settle here? Two steps apart should agree; where they do
-            // not — a kink of relu/abs within the step, or rounding that swamps a tiny
-            // derivative (1 − tanh² of a large argument) — redraw instead of blaming the
-            // derivative, and say "unverifiable" if no point settles.
-            const [coarse, fine] = [richardson(STEP / 4), richardson(STEP / 16)];
-            const change = norm2(fine.map((a, i) => a - coarse[i]!));
-            if (change > TOLERANCE * Math.max(norm2(coarse), norm2(fine)) + noise * 16) throw new Redraw('the finite differences do not settle at the drawn points (a kink, or rounding larger than the derivative)');
-          }
-          // Evidence only where something changes: both the derivative and the differences at
-          // rounding level (every relu unit inactive, say) agree whatever the derivative is.
-          if (Math.max(norm2(numeric), norm2(analytic)) > Math.max(noise, 1e-12 * Math.max(1, largest))) informative++;
-          maxRelError = Math.max(maxRelError, error);
+          if (informative === 0 && !identicallyZero) throw new Redraw('the derivative and the finite differences are zero along every direction at the drawn points (every relu unit inactive, say), which says nothing about the derivative');
+          done = true;
+        } catch (error) {
+          if (error instanceof WrongShape) return { status: 'failed', maxRelError: Infinity, sizes: firstSizes, seed, draws: draw, directions: directionCount, reason: error.message };
+          if (!(error instanceof Redraw)) throw error;
+          lastReason = error.message;
         }
-        if (informative === 0 && !identicallyZero) throw new Redraw('the derivative and the finite differences are zero along every direction at the drawn points (every relu unit inactive, say), which says nothing about the derivative');
-        done = true;
-      } catch (error) {
-        if (error instanceof WrongShape) return { status: 'failed', maxRelError: Infinity, sizes: firstSizes, seed, draws: draw, directions: directionCount, reason: error.message };
-        if (!(error instanceof Redraw)) throw error;
-        lastReason = error.message;
       }
     }
-   }
     if (!done) {
       return { status: 'unverifiable', maxRelError, sizes: firstSizes, seed, draws: draw, directions: directionCount, reason: `no usable point after ${ATTEMPTS} draws at each assignment of sizes: ${lastReason}` };
     }

@@ -21,7 +21,6 @@ export type Assumption = 'symmetric' | 'spd' | 'diagonal' | 'orthogonal';
 export type Domain =
   | 'positive' // entries > 0 (log, sqrt)
   | 'unit' // entries in (-1, 1) (arcsin, arccos)
-  | 'above-minus-one' // entries > -1 (log1p)
   | 'invertible' // a well-conditioned square matrix with det > 0
   | 'full-rank'; // full column or row rank (pinv)
 

@@ -21,8 +21,6 @@ export const elementwise = (name: string): ElementwiseDefinition | undefined => 
 /** The matrix function whose nodes have this op, if any. */
 export const matrixFunction = (op: string): MatrixFunctionDefinition | undefined => matrixByOp.get(op);
 
-export const core = (op: string): CoreDefinition | undefined => coreByOp.get(op);
-
 /** The definition of a node: its op, and for `apply` its name. */
 export function definitionOf(node: { readonly op: string; readonly name: string }): FunctionDefinition | undefined {
   return node.op === 'apply' ? elementwiseByName.get(node.name) : matrixByOp.get(node.op);
