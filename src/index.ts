@@ -11,9 +11,9 @@ import { MatcalcError } from './errors.js';
 import { Session, within } from './session.js';
 import { shapeText } from './expr/dims.js';
 import type { Expr } from './expr/node.js';
-import { parseExpression } from './expr/parse.js';
+import { parseAtValues, parseExpression } from './expr/parse.js';
 import { DomainError, evaluateExpr } from './numeric/evaluate.js';
-import { bindValues, type PlainValue, toPlain } from './numeric/values.js';
+import { bindValues, valueShapes, type PlainValue, toPlain } from './numeric/values.js';
 import type { Verification } from './numeric/verify.js';
 import { CODE_TARGETS, type CodeTarget, emitCode } from './print/code/index.js';
 import { renderResult, resultForms } from './print/readback.js';
@@ -144,7 +144,7 @@ export function evaluate(text: string, values: Record<string, unknown>, options:
   if (values === null || typeof values !== 'object' || Array.isArray(values)) throw argumentError('evaluate', 'the values', 'an object such as { x: [1, 2], A: [[1, 2], [3, 4]] }', values);
   requireOptions('evaluate', options);
   return guard(text, () => {
-    const { expr, symbols, declaredOnly } = parseExpression(text, { where: options.where });
+    const { expr, symbols, declaredOnly } = parseAtValues(text, valueShapes(values), options.where);
     const bound = bindValues(symbols.values(), values, declaredOnly?.values());
     return toPlain(evaluateExpr(expr, bound.values, bound.sizes), expr.shape);
   }, sessionOf(options));

@@ -32,8 +32,8 @@ class ShapeUnifier extends UnionFind {
   }
 }
 
-export function buildExpression(ast: Ast, source: string, declarations: readonly Declaration[] = []): Built {
-  const built = buildExpressions([ast], source, declarations);
+export function buildExpression(ast: Ast, source: string, declarations: readonly Declaration[] = [], options: BuildOptions = {}): Built {
+  const built = buildExpressions([ast], source, declarations, options);
   return { expr: built.exprs[0]!, symbols: built.symbols, declaredOnly: built.declaredOnly };
 }
 
@@ -44,6 +44,11 @@ export interface BuildOptions {
   /** Pairs of trees whose shapes must agree (or be transposes): a claimed derivative has
    *  its variable's shape, which sizes an `I` or `ones` in it. */
   sameShapes?: readonly { a: number; b: number; transposed?: boolean }[];
+  /** The shapes of the values the text is to be evaluated at: a size name a declared
+   *  symbol's value fixes becomes that number everywhere (I_n too), and a symbol nothing
+   *  declares takes its value's shape. Numbers make a product of sizes (m·n against p·q)
+   *  exact where the text alone leaves the pairing of factors open. */
+  valueShapes?: ReadonlyMap<string, { rows: number; cols: number }>;
 }
 
 /** Builds several trees in one context: one symbol table, one unification of sizes. */
@@ -61,10 +66,32 @@ export function buildExpressions(asts: readonly Ast[], source: string, given: re
     }
     declared.set(d.name, d);
   }
-  const size = (dim: string): Dim => (dim.includes('·') ? productDim(dim.split('·')) : dim);
+  // Evaluating at values: a size name (n in `x: n` or I_n) is whatever the values make it,
+  // so it is a variable here, and each value's shape is unified into its symbol's.
+  const valueShapes = options.valueShapes;
+  const named = new Map<string, Dim>();
+  const flexible = (part: string): Dim => {
+    if (!valueShapes || /^\d+$/.test(part)) return part;
+    if (!named.has(part)) named.set(part, unifier.fresh());
+    return named.get(part)!;
+  };
+  const size = (dim: string): Dim => (dim.includes('·') ? productDim(dim.split('·').map(flexible)) : flexible(dim));
   const symbols = new Map<string, Expr>();
   const bindings = new Map<string, { ast: Ast; value?: Expr; building?: boolean }>();
 
+  const unifyWithValue = (name: string, shape: Shape, declaration: Declaration, span?: Span): void => {
+    const value = valueShapes?.get(name);
+    if (!value) return;
+    const describe = (): string => `the value of ${name} is ${value.rows}×${value.cols}, but ${name} is declared ${describeDeclaration(declaration)}`;
+    try {
+      unifier.unify(shape.rows, String(value.rows), describe);
+      unifier.unify(shape.cols, String(value.cols), describe);
+    } catch (error) {
+      if (error instanceof MatcalcError && span) throw new MatcalcError(error.kind, error.message, { span, source });
+      throw error;
+    }
+  };
+  const declaredOnlyShape = (d: Declaration): Shape => ({ rows: size(d.rows!), cols: size(d.cols!) });
   const firstSeen = new Map<string, number>();
   const symbolFor = (name: string, span: Span): Expr => {
     firstSeen.set(name, Math.min(firstSeen.get(name) ?? Infinity, span.start));
@@ -87,6 +114,9 @@ export function buildExpressions(asts: readonly Ast[], source: string, given: re
       const cols = declaration.cols !== undefined ? size(declaration.cols) : square ? rows : unifier.fresh();
       const props = declaration.properties.reduce((flags, p) => flags | PROPERTY_FLAGS[p], 0);
       node = C.symbol(name, { rows, cols }, props);
+    } else if (valueShapes?.has(name)) {
+      const { rows, cols } = valueShapes.get(name)!;
+      node = C.symbol(name, { rows: String(rows), cols: String(cols) });
     } else if (name === 'I') {
       return C.identity(unifier.fresh());
     } else if (/^I(?:_|\d)/.test(name)) {
@@ -100,6 +130,7 @@ export function buildExpressions(asts: readonly Ast[], source: string, given: re
     } else {
       node = C.symbol(name, { rows: unifier.fresh(), cols: '1' });
     }
+    if (declaration) unifyWithValue(name, node.shape, declaration, span);
     symbols.set(name, node);
     return node;
   };
@@ -280,6 +311,10 @@ export function buildExpressions(asts: readonly Ast[], source: string, given: re
         }
       }
     }
+    // A symbol only declared still gives its value's sizes to the names it is declared with.
+    for (const d of declarations) {
+      if (!symbols.has(d.name) && !bindings.has(d.name) && d.rows !== undefined && d.cols !== undefined) unifyWithValue(d.name, declaredOnlyShape(d), d);
+    }
     unifier.settle();
     for (const { a, b, transposed } of options.sameShapes ?? []) {
       const [ea, eb] = [built[a]!, built[b]!];
@@ -317,7 +352,7 @@ export function buildExpressions(asts: readonly Ast[], source: string, given: re
     for (const d of declarations) {
       if (symbols.has(d.name) || bindings.has(d.name) || d.rows === undefined || d.cols === undefined) continue;
       const props = d.properties.reduce((flags, p) => flags | PROPERTY_FLAGS[p], 0);
-      declaredOnly.set(d.name, C.symbol(d.name, { rows: size(d.rows), cols: size(d.cols) }, props));
+      declaredOnly.set(d.name, C.symbol(d.name, renameShape(declaredOnlyShape(d)), props));
     }
     return { exprs, symbols: resolvedSymbols, declaredOnly };
   });

@@ -138,10 +138,10 @@ export class UnionFind implements Unifier {
     const occurs = (v: Dim, d: Dim): boolean => d.split('·').includes(v);
     if (ra.startsWith('?') && !ra.includes('·') && !occurs(ra, rb)) this.parent.set(ra, rb);
     else if (rb.startsWith('?') && !rb.includes('·') && !occurs(rb, ra)) this.parent.set(rb, ra);
-    else if (ra.includes('·') && rb.includes('·')) {
+    else if (ra.includes('·') || rb.includes('·')) {
       // m·n = p·n: common factors cancel (m = p). What is left pairs up in order when both
       // sides have as many factors (A ⊗ B square when A and B are: the reading a user
-      // means by tr(A ⊗ X)).
+      // means by tr(A ⊗ X)). Numbers divide: 4·? = 12 makes ? = 3 (sizes from values).
       const left = ra.split('·');
       const right = rb.split('·');
       for (let i = left.length - 1; i >= 0; i--) {
@@ -152,8 +152,22 @@ export class UnionFind implements Unifier {
         }
       }
       if (left.length === 0 && right.length === 0) return;
-      if (left.length === 1 && right.length === 1) return this.unify(left[0]!, right[0]!, describe);
-      if (left.length !== right.length || ![...left, ...right].some((d) => d.startsWith('?'))) throw new MatcalcError('shape', describe());
+      const isNumber = (d: Dim): boolean => /^\d+$/.test(d);
+      const numeric = (parts: string[]): number => parts.filter(isNumber).reduce((t, d) => t * Number(d), 1);
+      const [nl, nr] = [numeric(left), numeric(right)];
+      const [vl, vr] = [left.filter((d) => !isNumber(d)), right.filter((d) => !isNumber(d))];
+      const fail = (): never => {
+        throw new MatcalcError('shape', describe());
+      };
+      if (vl.length === 0 && vr.length === 0) return nl === nr ? undefined : fail();
+      // One unknown against a number: it is the quotient, if there is one.
+      for (const [v, n, other, m] of [[vl, nl, vr, nr], [vr, nr, vl, nl]] as const) {
+        if (v.length === 1 && other.length === 0 && v[0]!.startsWith('?')) return m % n === 0 ? this.unify(v[0]!, String(m / n), describe) : fail();
+      }
+      if (nl === nr && vl.length === 1 && vr.length === 1) return this.unify(vl[0]!, vr[0]!, describe);
+      if (![...vl, ...vr].some((d) => d.startsWith('?'))) fail();
+      // m·n against a number waits for m or n; unknowns on both sides must pair up.
+      if (vl.length !== vr.length && vl.length > 0 && vr.length > 0) fail();
       // Several unknown factors: wait until other constraints have settled some of them.
       this.pending.push({ a: left.join('·'), b: right.join('·'), describe });
     } else throw new MatcalcError('shape', describe());

@@ -29,6 +29,9 @@ export function bindValues(symbols: Iterable<Expr>, given: Record<string, unknow
       return;
     }
     const known = sizes.get(dim);
+    if (known !== undefined && known !== size && origin.get(dim) === who) {
+      throw new MatcalcError('value', `${who} must be square: both its sizes are ${dim}`);
+    }
     if (known !== undefined && known !== size) {
       throw new MatcalcError('value', `sizes disagree: ${who} makes ${dim} = ${size}, but ${origin.get(dim)} makes ${dim} = ${known}`);
     }
@@ -63,6 +66,21 @@ export function bindValues(symbols: Iterable<Expr>, given: Record<string, unknow
     }
   }
   return { values, sizes };
+}
+
+/** The shapes values give (a matrix: rows×cols; a flat array: a vector), for evaluation.
+ *  A number says nothing (a scalar, or a 1×1 of any name); what is not an array of numbers
+ *  or of equal rows implies nothing here and is reported by bindValues. */
+export function valueShapes(given: Record<string, unknown>): Map<string, { rows: number; cols: number }> {
+  const shapes = new Map<string, { rows: number; cols: number }>();
+  for (const [name, raw] of Object.entries(given)) {
+    if (!Array.isArray(raw) || raw.length === 0) continue;
+    if (raw.every((x) => typeof x === 'number')) shapes.set(name, { rows: raw.length, cols: 1 });
+    else if (raw.every((row) => Array.isArray(row) && row.length > 0 && row.length === (raw[0] as unknown[]).length)) {
+      shapes.set(name, { rows: raw.length, cols: (raw[0] as unknown[]).length });
+    }
+  }
+  return shapes;
 }
 
 function toMatrix(raw: unknown, shape: Shape, name: string): Matrix {

@@ -53,7 +53,7 @@ describe('errors: a message with a caret, exit 1, never a stack trace', () => {
     [['parse', ''], 'error: empty expression\n'],
     [['parse', 'A', '--where', 'A: m×n frob'], "error: unknown word 'frob' in the declaration of A\n  A: m×n frob\n         ^^^^\n"],
     [['eval', "x'Ax", '--at', '/nonexistent.json'], 'error: cannot read the values file /nonexistent.json\n'],
-    [['eval', "x'Ax", '--at', values, '--where', 'x: 3'], 'error: x (2×1) must have size 3, got 2'],
+    [['eval', "x'Ax", '--at', values, '--where', 'x: 3'], "error: the value of x is 2×1, but x is declared 3\n  x'Ax\n  ^\n"],
     [['nonsense'], "error: unknown command 'nonsense'"],
   ])('%j', (args, expected) => {
     const { code, err, out } = run(...args);

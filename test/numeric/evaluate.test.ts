@@ -67,8 +67,9 @@ describe('values: conventions and errors', () => {
   test('a vector may be given as rows too', () => expect(evaluate("x'x", { x: [[1], [2]] })).toBe(5));
   test.each<[string, Record<string, unknown>, string]>([
     ["x'Ax", { x }, 'no value given for A'],
-    ["x'Ax", { x: [1, 2, 3], A }, 'sizes disagree'],
-    ['A*B', { A: [[1, 2]], B: [[1, 2]] }, 'sizes disagree'],
+    // Values give their shapes to the symbols: a disagreement is a shape error at its place.
+    ["x'Ax", { x: [1, 2, 3], A }, "shape mismatch in product: x' is 1×3, A is 2×2"],
+    ['A*B', { A: [[1, 2]], B: [[1, 2]] }, 'shape mismatch in product: A is 1×2, B is 1×2'],
     ['x', { x: [1, 'a'] }, 'not a finite number'],
     ['A', { A: [[1, 2], [3]] }, 'rows of different lengths'],
     ['inv(A)', { A: [[1, 2], [2, 4]] }, 'singular'],
@@ -83,6 +84,6 @@ describe('values: conventions and errors', () => {
     expect(() => evaluate(text, values)).toThrow(message);
   });
   test('declared numeric sizes are checked', () => {
-    expect(() => evaluate('X', { X: [[1, 2]] }, { where: 'X: 3×4' })).toThrow('must have size 3');
+    expect(() => evaluate('X', { X: [[1, 2]] }, { where: 'X: 3×4' })).toThrow('the value of X is 1×2, but X is declared 3×4');
   });
 });

@@ -139,10 +139,24 @@ describe("a result's text evaluates to the result", () => {
     ['hessian', "tr(X'*A*X)", 'X', ''],
     ['hessian', 'sum(x)^2', 'x', ''],
     ['hessian', 'logsumexp(x)', 'x', ''],
+    // Sizes that are products (A' ⊗ B + B' ⊗ A: n·m = m·n in another pairing) unify against
+    // the values, not by pairing factors in the order the text writes them (issue 18, item 7).
+    ['hessian', "tr(A*X'*B*X')", 'X', ''],
+    ['hessian', "tr(X*A*X'*B)", 'X', ''],
+    ['hessian', "tr(A*X*B*X)", 'X', ''],
   ];
   test.each(cases)('%s of %s w.r.t. %s', (kind, text, wrt, where) => {
     const options = where === '' ? {} : { where };
     expectTextEvaluatesToResult(derivatives[kind](text, wrt, options), parseExpression(text, options).expr, where === '' ? undefined : where);
+  });
+
+  test('sizes from the values: a product unifies with its factors, a disagreement names both operands', () => {
+    const A = [[1, 2, 3], [4, 5, 6]];
+    expect(evaluate("(A' ⊗ B)*vec(X)", { A, B: [[1, 0, 2], [0, 1, 1]], X: [[1, 2], [3, 4], [5, 6]] })).toEqual([67, 48, 92, 66, 117, 84]);
+    const error = (() => { try { evaluate('tr(A)', { A }, { where: 'A: n×n' }); } catch (e) { return e; } })() as MatcalcError;
+    expect([error.message, error.span]).toEqual(['the value of A is 2×3, but A is declared n×n', { start: 3, end: 4 }]);
+    const mismatch = (() => { try { evaluate('A*B', { A, B: A }); } catch (e) { return e; } })() as MatcalcError;
+    expect([mismatch.kind, mismatch.message, mismatch.span]).toEqual(['shape', 'shape mismatch in product: A is 2×3, B is 2×3', { start: 1, end: 2 }]);
   });
 
   test('and with the sizes declared by the caller, the text uses their names', () => {
