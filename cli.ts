@@ -1,6 +1,6 @@
 // The command line. It turns arguments into library calls, results into text, and
 // MatcalcError into a message with a caret and an exit code (0 ok, 1 bad input, 2 verification
-// failed, 3 check: incorrect, 4 time limit, 5 internal error: a bug in matcalc).
+// failed or check undecided, 3 check: incorrect, 4 time limit, 5 internal error: a bug in matcalc).
 
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
@@ -41,8 +41,8 @@ product; A .* B, A ∘ B Hadamard; A ⊗ B Kronecker; ‖x‖ the norm; "… whe
 I_n, ones_n are sized constants, and a result that needs them declares its shapes: "I_n where X: n×n".
 Functions: ${FUNCTION_NAMES.join(' ')}.
 
-Exit codes: 0 ok, 1 bad input, 2 verification failed, 3 check: the claim is wrong, 4 time limit,
-5 internal error (a bug in matcalc).`;
+Exit codes: 0 ok, 1 bad input, 2 verification failed (check: undecided), 3 check: the claim is
+wrong, 4 time limit, 5 internal error (a bug in matcalc).`;
 
 type Format = 'text' | 'unicode' | 'latex' | 'json';
 type CodeFormat = CodeTarget;
@@ -193,7 +193,8 @@ function commandDiff(expression: string, variable: string, options: { where?: st
 }
 
 function describeCheck(result: CheckResult): string {
-  const mark = result.correct ? '✓ correct' : '✗ incorrect';
+  const mark = result.verdict === 'correct' ? '✓ correct' : result.verdict === 'undecided' ? '? undecided' : '✗ incorrect';
+  if (result.verdict === 'undecided') return `${mark}: ${result.diagnosis.message}`;
   return `${mark} (decided ${result.decidedBy === 'symbolic' ? 'symbolically' : 'numerically'}): ${result.diagnosis.message}`;
 }
 
@@ -218,7 +219,7 @@ function commandCheck(first: string, variable: string | undefined, claim: string
     console.log(JSON.stringify({ input: first, wrt: variable, claim, ...result }, null, 2));
   } else {
     console.log(describeCheck(result));
-    if (!result.correct) console.log(`  correct: ${options.format === 'latex' ? result.truthLatex : result.truth}`);
+    if (result.verdict === 'incorrect') console.log(`  correct: ${options.format === 'latex' ? result.truthLatex : result.truth}`);
     const example = result.counterexample;
     if (example) {
       const sizes = Object.entries(example.sizes).map(([d, n]) => `${d}=${n}`).join(', ');
@@ -228,7 +229,7 @@ function commandCheck(first: string, variable: string | undefined, claim: string
       console.log(`    truth → ${formatPlain(example.truth)}`);
     }
   }
-  return result.correct ? EXIT.ok : EXIT.incorrect;
+  return result.verdict === 'correct' ? EXIT.ok : result.verdict === 'undecided' ? EXIT.verification : EXIT.incorrect;
 }
 
 /** Each line in a session of its own, with the whole --timeout: one slow line does not use
@@ -247,7 +248,7 @@ function checkFile(file: string, format: Format, where: string | undefined, seed
     try {
       const declarations = [where, entry.where].filter((w) => w !== undefined && w.trim() !== '').join('; ');
       const result = check(entry.expression, entry.wrt, entry.claim, { session: new Session({ timeLimit: session.timeLimit }), where: declarations, kind: entry.kind, seed });
-      rows.push({ line: entry.line, ok: result.correct, text, result });
+      rows.push({ line: entry.line, ok: result.verdict === 'undecided' ? undefined : result.correct, text, result });
     } catch (error) {
       if (!(error instanceof MatcalcError)) throw error;
       rows.push({ line: entry.line, ok: undefined, text, error: error.message });
@@ -266,9 +267,14 @@ function checkFile(file: string, format: Format, where: string | undefined, seed
       console.log(`${' '.repeat(Math.max(4, width) + 5)}${why}`);
     }
     const holding = rows.filter((r) => r.ok === true).length;
-    console.log(`${holding} of ${rows.length} derivations hold`);
+    const undecided = rows.filter((r) => r.result?.verdict === 'undecided').length;
+    const outOfTime = rows.filter((r) => r.error?.startsWith('stopped after the time limit')).length;
+    const extra = [undecided > 0 ? `${undecided} undecided` : '', outOfTime > 0 ? `${outOfTime} ran out of time` : ''].filter((x) => x !== '');
+    console.log(`${holding} of ${rows.length} derivations hold${extra.length > 0 ? `; ${extra.join('; ')}` : ''}`);
   }
-  return rows.every((r) => r.ok === true) ? EXIT.ok : rows.some((r) => r.ok === undefined) && rows.every((r) => r.ok !== false) ? EXIT.input : EXIT.incorrect;
+  if (rows.some((r) => r.ok === false)) return EXIT.incorrect;
+  if (rows.some((r) => r.error !== undefined)) return EXIT.input;
+  return rows.some((r) => r.result?.verdict === 'undecided') ? EXIT.verification : EXIT.ok;
 }
 
 /** A second --where adds to the first (a name declared twice is then an error of its own). */

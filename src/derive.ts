@@ -9,10 +9,11 @@ import { differentiate } from './calculus/differential.js';
 import { canonicalSymbolName } from '../grammar/names.js';
 import { MatcalcError } from './errors.js';
 import * as C from './expr/construct.js';
-import { shapeText } from './expr/dims.js';
-import type { Expr } from './expr/node.js';
+import { productDim, shapeText } from './expr/dims.js';
+import { type Expr, postOrder } from './expr/node.js';
 import { parseExpression } from './expr/parse.js';
-import { SKIPPED, type Verification, verifyGradient, verifyJacobian } from './numeric/verify.js';
+import { evaluationCost, MAX_EVALUATION_COST, SKIPPED, type Verification, verifyGradient, verifyJacobian } from './numeric/verify.js';
+import { dimsOf, drawSizes } from './numeric/random.js';
 import { renderResult, resultForms } from './print/readback.js';
 import { gradientSteps, jacobianSteps, type StepLine } from './print/steps.js';
 import { DEFAULT_LIMITS, type Limits, type RunReport, type Step, type StopReason } from './rewrite/run.js';
@@ -175,6 +176,44 @@ export function verifyDerivation(kind: DerivativeKind, f: Expr, first: Expr, x: 
   return worse(gradientCheck, verifyJacobian(derived.gradient!, x, derived.result, { seed, derivedSymbolically: true }));
 }
 
+/**
+ * Verification where it is affordable: at the declared sizes when one evaluation there is
+ * cheap; otherwise — declared 999×999 — at small sizes, if the result is generic in them:
+ * derived again with each declared number read as a size name, it must be the same
+ * expression once the names are numbers again (a size folded into the result, as 1/20 in
+ * the gradient of mean(x) with x: 20, makes it size-specific). Size-specific and large:
+ * the verifier says it is too large to check.
+ */
+function verifyAtSizes(request: DeriveRequest, f: Expr, first: Expr, x: Expr, derived: Derived, layout: Layout): { verification: Verification; note?: string } {
+  const seed = request.seed ?? 1;
+  const asDeclared = (): { verification: Verification } => ({ verification: verifyDerivation(request.kind, f, first, x, derived, layout, seed) });
+  const roots = [f, derived.result, ...(derived.gradient ? [derived.gradient] : [])];
+  const cost = evaluationCost(roots, drawSizes(roots.flatMap(dimsOf)));
+  if (cost <= MAX_EVALUATION_COST) return asDeclared();
+  const numbers = new Set(roots.flatMap((root) => postOrder(root)).filter((e) => ['symbol', 'identity', 'ones', 'zero'].includes(e.op))
+    .flatMap((e) => [e.shape.rows, e.shape.cols]).flatMap((d) => d.split('·')).filter((p) => /^\d+$/.test(p) && p !== '1'));
+  if (numbers.size === 0) return asDeclared();
+  const names = new Map([...numbers].map((n) => [n, `#${n}`]));
+  const back = (dim: string): string => productDim(dim.split('·').map((p) => (p.startsWith('#') ? p.slice(1) : p)));
+  let generic: { f: Expr; first: Expr; x: Expr; derived: Derived } | undefined;
+  try {
+    const built = parseExpression(request.text, { where: request.where, sizeNames: names });
+    const genericFirst = variableOf(built.symbols, request.wrt, built.declaredOnly);
+    const genericX = request.wrt2 !== undefined ? variableOf(built.symbols, request.wrt2, built.declaredOnly) : genericFirst;
+    const again = derivativeOf(request.kind, built.expr, genericFirst, genericX, {
+      layout, ...(request.symmetricConvention ? { symmetricConvention: request.symmetricConvention } : {}), ...(request.limits ? { limits: request.limits } : {}),
+    });
+    const same = (a: Expr | undefined, b: Expr | undefined): boolean => (a === undefined ? b === undefined : b !== undefined && C.withDims(a, back) === b);
+    if (same(built.expr, f) && same(again.result, derived.result) && same(again.gradient, derived.gradient)) generic = { f: built.expr, first: genericFirst, x: genericX, derived: again };
+  } catch (error) {
+    if (!(error instanceof MatcalcError) || error.kind === 'internal') throw error;
+  }
+  if (!generic) return asDeclared();
+  const verification = verifyDerivation(request.kind, generic.f, generic.first, generic.x, generic.derived, layout, seed);
+  const list = [...numbers].join(', ');
+  return { verification, note: `checked at small sizes in place of ${list}: derived with ${numbers.size > 1 ? 'those sizes' : 'that size'} as ${numbers.size > 1 ? 'names' : 'a name'}, the result is the same expression (at the declared sizes one evaluation costs about ${cost.toExponential(1)} multiply-adds)` };
+}
+
 function notesOf(derived: Derived, x: Expr): string[] {
   const notes: string[] = [];
   if (derived.convention === 'symmetric') notes.push(`${x.name} is symmetric: this is the gradient for the trace inner product on symmetric matrices, (G + Gᵀ)/2`);
@@ -199,7 +238,7 @@ export function derive(request: DeriveRequest): Derivation {
     layout, ...(request.symmetricConvention ? { symmetricConvention: request.symmetricConvention } : {}), ...(request.limits ? { limits: request.limits } : {}),
   });
   const t2 = performance.now();
-  const checked = request.verify === false ? SKIPPED : verifyDerivation(request.kind, f, first, x, derived, layout, request.seed ?? 1);
+  const { verification: checked, note: sizeNote } = request.verify === false ? { verification: SKIPPED } : verifyAtSizes(request, f, first, x, derived, layout);
   const t3 = performance.now();
   // The variable is among the symbols the text may declare, even when f does not hold it.
   const all = [...symbols.values(), ...[first, x].filter((v) => !symbols.has(v.name))];
@@ -211,7 +250,7 @@ export function derive(request: DeriveRequest): Derivation {
     ...derived,
     request, f, symbols, x, first, layout,
     verification: checked,
-    notes: [...(symbols.has(first.name) && symbols.has(x.name) ? [] : [`f does not depend on ${symbols.has(first.name) ? x.name : first.name}: the derivative is zero`]), ...notesOf(derived, x)],
+    notes: [...(symbols.has(first.name) && symbols.has(x.name) ? [] : [`f does not depend on ${symbols.has(first.name) ? x.name : first.name}: the derivative is zero`]), ...notesOf(derived, x), ...(sizeNote ? [sizeNote] : [])],
     text: forms.text,
     // Unicode and LaTeX are rendered when read: on a large result they cost more than the derivation.
     get unicode() {

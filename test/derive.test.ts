@@ -66,3 +66,38 @@ describe('a variable f does not depend on (issue 18, item 4)', () => {
     expect(() => grad('tr(A)', 'x')).toThrow(/does not occur in the expression \(its symbols: A\); declare its shape/);
   });
 });
+
+describe('declared large sizes (issue 18, item 2)', () => {
+  test('a result generic in its sizes is checked at small ones, and says so', () => {
+    const result = grad('tr(A*B)', 'A', { where: 'A: 999×999; B: 999×999' });
+    expect(result.text).toBe("B'");
+    expect(result.verification.status).toBe('verified');
+    expect(result.verification.sizes).toEqual({ '#999': 2 });
+    expect(result.notes.some((n) => n.startsWith('checked at small sizes in place of 999'))).toBe(true);
+  });
+
+  test('tall stays tall: X 1000×300 in log det(XᵀX) verifies at small sizes', () => {
+    const result = grad("log(det(X'X))", 'X', { where: 'X: 1000×300' });
+    expect(result.verification.status).toBe('verified');
+    expect(result.notes.join('\n')).toContain('in place of 1000, 300');
+  });
+
+  test('a size folded into the result is still the generic result at that size', () => {
+    // mean(x) with x: 5000: the 1/5000 in the result is 1/numel(x) of the generic derivation.
+    const result = grad('mean(x)*sum(A*x)', 'x', { where: 'A: 5000×5000' });
+    expect(result.verification.status).toBe('verified');
+    expect(result.notes.some((n) => n.startsWith('checked at small sizes'))).toBe(true);
+  });
+
+  test('cheap declared sizes are checked as declared, with no note', () => {
+    const result = grad("x'*A*x", 'x', { where: 'A: 20×20' });
+    expect([result.verification.status, result.verification.sizes, result.notes]).toEqual(['verified', {}, []]);
+  });
+
+  test('the verifier refuses work beyond its bound instead of running for minutes', () => {
+    const { expr: f, symbols } = parseExpression('tr(A*B)', { where: 'A: 999×999; B: 999×999' });
+    const v = verifyDerivation('grad', f, symbols.get('A')!, symbols.get('A')!, derivativeOf('grad', f, symbols.get('A')!), 'denominator', 1);
+    expect(v.status).toBe('unverifiable');
+    expect(v.reason).toMatch(/^too large to check: one evaluation at these sizes costs about 1\.0e\+9 multiply-adds/);
+  });
+});

@@ -21,7 +21,7 @@ import { derivativeOf } from '../derive.js';
 import { render } from '../print/render.js';
 import { simplify } from '../simplify/simplify.js';
 
-export type DiagnosisKind = 'correct' | 'transpose' | 'factor' | 'sign' | 'symmetric-only' | 'missing-term' | 'shape' | 'other';
+export type DiagnosisKind = 'correct' | 'transpose' | 'factor' | 'sign' | 'symmetric-only' | 'missing-term' | 'shape' | 'undecided' | 'other';
 
 export interface Counterexample {
   readonly sizes: Readonly<Record<string, number>>;
@@ -35,6 +35,10 @@ export interface Counterexample {
 }
 
 export interface CheckResult {
+  /** 'undecided' when no informative evidence could be had (too large to evaluate, no point
+   *  in the domain, only kinks): never reported as correct or as incorrect. */
+  readonly verdict: 'correct' | 'incorrect' | 'undecided';
+  /** verdict === 'correct'. */
   readonly correct: boolean;
   readonly decidedBy: 'symbolic' | 'numeric';
   readonly diagnosis: { readonly kind: DiagnosisKind; readonly message: string };
@@ -221,6 +225,7 @@ export function checkGradient(fText: string, wrt: string, claimText: string, whe
     const fAlone = build({ ...context, claimText: '0' });
     const alone = truthForms(fAlone.truth, fAlone.f);
     return {
+      verdict: 'incorrect',
       correct: false,
       decidedBy: 'symbolic',
       diagnosis: { kind: 'shape', message: `the claim does not fit the shapes of the expression (${error.message}); the ${NOUNS[kind]} is ${alone.text}` },
@@ -234,6 +239,7 @@ export function checkGradient(fText: string, wrt: string, claimText: string, whe
   // What a right claim's shape is: the variable's for a gradient, |F|×|X| for a Jacobian.
   const expected = kind === 'grad' ? x : truth;
   const result = (correct: boolean, decidedBy: 'symbolic' | 'numeric', kind: DiagnosisKind, message: string, extra: Partial<CheckResult> = {}): CheckResult => ({
+    verdict: correct ? 'correct' : kind === 'undecided' ? 'undecided' : 'incorrect',
     correct,
     decidedBy,
     diagnosis: { kind, message },
@@ -267,7 +273,7 @@ export function checkGradient(fText: string, wrt: string, claimText: string, whe
     return result(true, 'numeric', 'correct', `the claim agrees with finite differences (max rel. error ${verification.maxRelError.toExponential(1)}); the simplified ${noun} is ${truthText}`, { verification });
   }
   if (verification.status === 'unverifiable') {
-    return result(false, 'numeric', 'other', `undecided: ${verification.reason ?? 'no point in the domain'}; the ${noun} is ${truthText}`, { verification });
+    return result(false, 'numeric', 'undecided', `${verification.reason ?? 'no point in the domain'}; the ${noun} is ${truthText}`, { verification });
   }
   const example = counterexample(built, seed);
   const withExample = { verification, ...(example ? { counterexample: example } : {}) };

@@ -49,6 +49,9 @@ export interface BuildOptions {
    *  declares takes its value's shape. Numbers make a product of sizes (m·n against p·q)
    *  exact where the text alone leaves the pairing of factors open. */
   valueShapes?: ReadonlyMap<string, { rows: number; cols: number }>;
+  /** Sizes to read as other sizes wherever the text or a declaration writes them (999 as a
+   *  name: the same expression at every size, which verification can check small). */
+  sizeNames?: ReadonlyMap<string, string>;
 }
 
 /** Builds several trees in one context: one symbol table, one unification of sizes. */
@@ -70,7 +73,8 @@ export function buildExpressions(asts: readonly Ast[], source: string, given: re
   // so it is a variable here, and each value's shape is unified into its symbol's.
   const valueShapes = options.valueShapes;
   const named = new Map<string, Dim>();
-  const flexible = (part: string): Dim => {
+  const flexible = (written: string): Dim => {
+    const part = options.sizeNames?.get(written) ?? written;
     if (!valueShapes || /^\d+$/.test(part)) return part;
     if (!named.has(part)) named.set(part, unifier.fresh());
     return named.get(part)!;

@@ -454,6 +454,25 @@ export function differential(x: Expr): Expr {
 }
 
 /** Rebuilds a node of the same op from new arguments, through the smart constructors. */
+/** The DAG with every size renamed (n → 999, or 999 → a name): symbols by `symbol` (a
+ *  symbol of the renamed shape by default), constants by their new sizes. */
+export function withDims(root: Expr, rename: (dim: Dim) => Dim, symbolFor?: (node: Expr) => Expr): Expr {
+  const memo = new Map<number, Expr>();
+  for (const node of postOrder(root)) {
+    const shape = { rows: rename(node.shape.rows), cols: rename(node.shape.cols) };
+    let renamed: Expr;
+    switch (node.op) {
+      case 'symbol': renamed = symbolFor ? symbolFor(node) : symbol(node.name, shape, node.props); break;
+      case 'identity': renamed = identity(shape.rows); break;
+      case 'ones': renamed = ones(shape.rows); break;
+      case 'zero': renamed = zero(shape); break;
+      default: renamed = rebuild(node, node.args.map((a) => memo.get(a.id)!));
+    }
+    memo.set(node.id, renamed);
+  }
+  return memo.get(root.id)!;
+}
+
 export function rebuild(node: Expr, args: readonly Expr[]): Expr {
   // The same arguments give the same node (constructors are canonical): no work, which
   // keeps a pass over a DAG with long products linear in what changes.

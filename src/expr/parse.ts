@@ -13,6 +13,8 @@ export interface ParseOptions {
   differentials?: boolean;
   /** The shapes of the values it is to be evaluated at (see BuildOptions.valueShapes). */
   valueShapes?: ReadonlyMap<string, { rows: number; cols: number }>;
+  /** Sizes read as other sizes (see BuildOptions.sizeNames). */
+  sizeNames?: ReadonlyMap<string, string>;
 }
 
 export function declarationsOf(where: string | undefined): Declaration[] {
@@ -23,7 +25,9 @@ export function parseExpression(text: string, options: ParseOptions = {}): Built
   const declarations = declarationsOf(options.where);
   const ast = parseAst(text, { declared: wholeWordNames(declarations), differentials: options.differentials ?? false });
   try {
-    return buildExpression(ast, text, declarations, options.valueShapes ? { valueShapes: options.valueShapes } : {});
+    return buildExpression(ast, text, declarations, {
+      ...(options.valueShapes ? { valueShapes: options.valueShapes } : {}), ...(options.sizeNames ? { sizeNames: options.sizeNames } : {}),
+    });
   } catch (error) {
     if (error instanceof MatcalcError) throw error.withSource(text);
     throw error;

@@ -9,6 +9,7 @@ import { DIAGONAL, type Expr, postOrder, SYMMETRIC } from '../expr/node.js';
 import { DomainError, evaluateExpr, type Sizes, sizeOf } from './evaluate.js';
 import * as L from './linalg.js';
 import type { Matrix } from './linalg.js';
+import { definitionOf } from '../ops/table.js';
 import { dimsOf, drawSizes, drawValue, needsOf, Random, symbolsOf } from './random.js';
 
 export type VerificationStatus = 'verified' | 'failed' | 'unverifiable' | 'skipped';
@@ -43,6 +44,39 @@ const MAX_ENTRIES = 1_000_000;
  *  error O(h⁴), so a large step keeps rounding noise (≈ ε|f|/h) small. */
 const STEP = 1e-3;
 const ATTEMPTS = 8;
+/** Multiply-adds one evaluation may cost (about 30 evaluations make a verification: a
+ *  few seconds at most). Beyond it, "too large to check", not minutes of work. */
+export const MAX_EVALUATION_COST = 2e7;
+
+/** Multiply-adds of one dense evaluation of the roots at these sizes (each node of the DAG
+ *  once): a product r×k by k×c costs r·k·c, an inverse or determinant n³, the rest their
+ *  entries. An estimate for deciding whether to try, not a measurement. */
+export function evaluationCost(roots: readonly Expr[], sizes: Sizes): number {
+  let total = 0;
+  const seen = new Set<number>();
+  for (const root of roots) {
+    for (const node of postOrder(root)) {
+      if (seen.has(node.id)) continue;
+      seen.add(node.id);
+      const entries = sizeOf(node.shape.rows, sizes) * sizeOf(node.shape.cols, sizes);
+      const domain = definitionOf(node)?.domain;
+      if (node.op === 'multiply') {
+        const rows = sizeOf(node.args[0]!.shape.rows, sizes);
+        let inner = sizeOf(node.args[0]!.shape.cols, sizes);
+        for (const factor of node.args.slice(1)) {
+          const cols = sizeOf(factor.shape.cols, sizes);
+          total += rows * inner * cols;
+          inner = cols;
+        }
+      } else if (node.op === 'inverse' || node.op === 'matrixPower' || domain === 'invertible' || domain === 'full-rank') {
+        // A factorisation (inverse, det, logdet, adj, pinv), or products by squaring.
+        const n = sizeOf(node.args[0]!.shape.rows, sizes);
+        total += n * n * n * (node.op === 'matrixPower' ? 2 * Math.log2(Math.abs(node.value) + 1) : 1);
+      } else total += entries;
+    }
+  }
+  return total;
+}
 
 export const SKIPPED: Verification = { status: 'skipped', maxRelError: 0, sizes: {}, seed: 0, draws: 0, directions: 0 };
 
@@ -135,6 +169,10 @@ function verifyDirectional(f: Expr, x: Expr, derived: readonly Expr[], analyticA
       if (largest > MAX_ENTRIES) {
         return { status: 'unverifiable', maxRelError, sizes: firstSizes, seed, draws: draw, directions: 0, reason: `a part of it has ${largest.toLocaleString('en-US')} entries at distinct sizes: too large to evaluate densely; declare small sizes with --where to check it` };
       }
+      const cost = evaluationCost([f, ...derived], sizes);
+      if (cost > MAX_EVALUATION_COST) {
+        return { status: 'unverifiable', maxRelError, sizes: firstSizes, seed, draws: draw, directions: 0, reason: `too large to check: one evaluation at these sizes costs about ${cost.toExponential(1)} multiply-adds (verification needs about 30); declare symbolic sizes (n×n) to check it at small ones` };
+      }
       for (let attempt = 0; attempt < ATTEMPTS && !done; attempt++) {
         const random = new Random(seed + 7919 * draw + 104729 * attempt);
         try {
@@ -220,7 +258,8 @@ function verifyDirectional(f: Expr, x: Expr, derived: readonly Expr[], analyticA
 }
 
 export function describeVerification(v: Verification): string {
-  const sizes = Object.entries(v.sizes).map(([d, s]) => `${d}=${s}`).join(', ');
+  // A declared number checked at a small size stands as 999→4.
+  const sizes = Object.entries(v.sizes).map(([d, s]) => (d.startsWith('#') ? `${d.slice(1)}→${s}` : `${d}=${s}`)).join(', ');
   const where = `${sizes ? ` at ${sizes}` : ''}, seed ${v.seed}`;
   switch (v.status) {
     case 'verified':

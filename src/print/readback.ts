@@ -107,28 +107,11 @@ function readsBack(text: string, expr: Expr, symbols: readonly Expr[], where: st
   const rename = (dim: Dim): Dim => (dim.includes('·') ? productDim(dim.split('·').map(rename)) : names.get(dim) ?? `?${dim}`);
   // Text has no grouped products: it reads back as the result with its groups spliced in.
   try {
-    return rebuiltWith(built.expr, rename, original) === C.ungroup(expr);
+    return C.withDims(built.expr, rename, (node) => original.get(node.name) ?? node) === C.ungroup(expr);
   } catch (error) {
     if (error instanceof MatcalcError) return false; // the sizes read back do not fit together
     throw error;
   }
-}
-
-function rebuiltWith(root: Expr, rename: (dim: Dim) => Dim, original: ReadonlyMap<string, Expr>): Expr {
-  const memo = new Map<number, Expr>();
-  for (const node of postOrder(root)) {
-    const shape = { rows: rename(node.shape.rows), cols: rename(node.shape.cols) };
-    let renamed: Expr;
-    switch (node.op) {
-      case 'symbol': renamed = original.get(node.name) ?? node; break;
-      case 'identity': renamed = C.identity(shape.rows); break;
-      case 'ones': renamed = C.ones(shape.rows); break;
-      case 'zero': renamed = C.zero(shape); break;
-      default: renamed = C.rebuild(node, node.args.map((a) => memo.get(a.id)!));
-    }
-    memo.set(node.id, renamed);
-  }
-  return memo.get(root.id)!;
 }
 
 const PROPERTY_WORDS: readonly [number, string][] = [[SPD, 'spd'], [DIAGONAL, 'diagonal'], [ORTHOGONAL, 'orthogonal'], [SYMMETRIC, 'symmetric']];

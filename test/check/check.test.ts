@@ -58,6 +58,14 @@ describe('every diagnosis kind', () => {
   test('the missing term is printed in closed form', () => {
     expect(check("x'*A*x + b'*x", 'x', "(A + A')*x").diagnosis.message).toContain('claim − gradient = -b');
   });
+  test('no informative evidence is "undecided", never "incorrect" (issue 18, item 1)', () => {
+    const result = check('tr(A*B)', 'A', 'B', { where: 'A: 999×999; B: 999×999' });
+    expect([result.verdict, result.correct, result.diagnosis.kind]).toEqual(['undecided', false, 'undecided']);
+    expect(result.diagnosis.message).toMatch(/^too large to check/);
+    expect(check('tr(A*B)', 'A', "B'").verdict).toBe('correct');
+    expect(check('tr(A*B)', 'A', 'B').verdict).toBe('incorrect');
+  });
+
   test('bad input is a MatcalcError', () => {
     expect(() => check("x'x", 'x', '2*x)')).toThrow(MatcalcError);
   });
@@ -120,6 +128,8 @@ describe('batch files', () => {
     expect(run('check', "x'Ax", 'x', '2*A*x').status).toBe(3);
     expect(run('check', "x'Ax", 'x', '2*A*x)').status).toBe(1);
     expect(run('check', 'no-such-file.md').status).toBe(1);
+    const undecided = run('check', 'tr(A*B)', 'A', 'B', '--where', 'A: 999×999; B: 999×999');
+    expect([undecided.status, undecided.stdout.split('\n')[0]!.startsWith('? undecided: too large to check')]).toEqual([2, true]);
   });
 });
 
