@@ -246,10 +246,31 @@ export function buildExpressions(asts: readonly Ast[], source: string, given: re
         return result;
       }
       case 'power': {
+        if (options.patterns) {
+          const base = build(ast.base);
+          const exponent = constant(ast.exponent);
+          const elementwise = ast.operator === '.^' || C.isScalar(base);
+          if (typeof exponent !== 'number') return C.symbolicPower(base, exponent, elementwise);
+          return elementwise ? C.power(base, exponent) : C.matrixPower(base, exponent);
+        }
+        // An exponent is a scalar (x.^θ, a^x); so is the base of ^ with such an exponent (a
+        // matrix power needs an integer): see scalarsByUse.
+        const exponentValue = build(ast.exponent);
+        if (exponentValue.op !== 'number') {
+          if (!C.isScalar(exponentValue)) {
+            const kind = C.isVector(exponentValue) ? 'a vector' : 'a matrix';
+            const hint = ast.exponent.kind === 'symbol' ? `; declare ${ast.exponent.name}: scalar if it is one` : '';
+            throw new MatcalcError('shape', `the exponent ${text(ast.exponent)} is ${kind}, but an exponent is a scalar${hint}`, { span: ast.exponent.span, source, expected: 'x.^2, x.^θ or a^x with θ, a scalars; exp(A) ∘ B or A .* B for entrywise work' });
+          }
+          const base = build(ast.base);
+          if (ast.operator === '^' && !C.isScalar(base)) {
+            throw new MatcalcError('unsupported', `${text(ast.base)}^${text(ast.exponent)}: a matrix power needs an integer exponent`, { span: ast.operatorSpan, source, expected: `the elementwise power ${text(ast.base)}.^${text(ast.exponent)}` });
+          }
+          return C.symbolicPower(base, exponentValue, true);
+        }
         const base = build(ast.base);
-        const exponent = constant(ast.exponent);
+        const exponent = exponentValue.value;
         const elementwise = ast.operator === '.^' || C.isScalar(base);
-        if (typeof exponent !== 'number') return C.symbolicPower(base, exponent, elementwise);
         return located(ast.operator === '^' ? 'power' : 'elementwise power', ast.operatorSpan, [[ast.base, base]], () =>
           elementwise ? C.power(base, exponent) : C.matrixPower(base, exponent),
         );
@@ -303,6 +324,11 @@ export function buildExpressions(asts: readonly Ast[], source: string, given: re
     }
   };
 
+  for (const [name, at] of scalarsByUse(asts)) {
+    if (declared.has(name) || valueShapes?.has(name)) continue;
+    firstSeen.set(name, at);
+    symbols.set(name, C.symbol(name, { rows: '1', cols: '1' }));
+  }
   const raws = withUnifier(unifier, () => {
     const built = asts.map(build);
     if (options.patterns) {
@@ -374,6 +400,50 @@ function sizeFromName(name: string, span: Span, source: string): string {
   } catch (message) {
     throw new MatcalcError('syntax', String(message), { span, source, expected: 'e.g. I_n, I_3, I_{m·n}' });
   }
+}
+
+/** Lowercase symbols whose use makes them scalars before the letter convention would make
+ *  them vectors: those of an exponent that is an expression (x.^θ, x.^(a + b)) and of the base
+ *  of ^ with one (a^x) — the one reading that type-checks, wherever else they appear first
+ *  (log(a)*a^x). Sums, products and negations of scalars pass it on; bound names are not
+ *  symbols. Uppercase letters keep their convention (x.^A is an error that says so). */
+function scalarsByUse(roots: readonly Ast[]): Map<string, number> {
+  const found = new Map<string, number>();
+  const bound = new Set<string>();
+  const scalarPositions = (root: Ast): void => {
+    const stack: Ast[] = [root];
+    while (stack.length > 0) {
+      const ast = stack.pop()!;
+      if (ast.kind === 'sum') stack.push(...ast.terms.map((t) => t.term));
+      else if (ast.kind === 'negate') stack.push(ast.operand);
+      else if (ast.kind === 'product' && ast.rest.every((f) => f.operator === '*' || f.operator === '/')) stack.push(ast.first, ...ast.rest.map((f) => f.operand));
+      else if (ast.kind === 'symbol' && /^[a-z]/.test(ast.name) && !found.has(ast.name)) found.set(ast.name, ast.span.start);
+    }
+  };
+  const stack: Ast[] = [...roots];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    switch (node.kind) {
+      case 'call': stack.push(...node.args); break;
+      case 'sum': stack.push(...node.terms.map((t) => t.term)); break;
+      case 'product': stack.push(node.first, ...node.rest.map((f) => f.operand)); break;
+      case 'power':
+        if (symbolNamesOf(node.exponent).length > 0) {
+          scalarPositions(node.exponent);
+          if (node.operator === '^') scalarPositions(node.base);
+        }
+        stack.push(node.base, node.exponent);
+        break;
+      case 'negate': case 'transpose': case 'inverse': stack.push(node.operand); break;
+      case 'where':
+        node.bindings.forEach((b) => bound.add(b.name));
+        stack.push(node.body, ...node.bindings.map((b) => b.value));
+        break;
+      default: break;
+    }
+  }
+  bound.forEach((name) => found.delete(name));
+  return found;
 }
 
 /** The symbol names an AST mentions (iteratively: ASTs of long inputs are deep). */

@@ -91,7 +91,7 @@ export function evaluateExpr(root: Expr, values: Values, sizes: Sizes): Matrix {
         return L.inverse(a);
       }
       case 'power': {
-        const p = e.value;
+        const p = e.args.length === 2 ? scalar(evaluate(e.args[1]!)) : e.value;
         return L.map(arg(), (x) => {
           if (x < 0 && !Number.isInteger(p)) throw new DomainError(`negative base to the power ${p}`);
           if (x === 0 && p < 0) throw new DomainError('division by zero');

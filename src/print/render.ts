@@ -141,6 +141,11 @@ export class Renderer {
       case 'inverse':
         return s.name === 'text' ? atom(s.inverse(this.print(e.args[0]!).text)) : { text: s.inverse(this.postfixBase(e.args[0]!)), prec: PREC.postfix };
       case 'power': {
+        if (e.args.length === 2) {
+          // x.^θ, a^θ: LaTeX groups the exponent in braces; text wraps it unless atomic.
+          const exponent = s.name === 'latex' ? this.print(e.args[1]!).text : this.wrap(this.print(e.args[1]!), PREC.atom);
+          return { text: s.power(this.postfixBase(e.args[0]!), exponent, !isScalar(e)), prec: PREC.power };
+        }
         if (e.value < 0 && isScalar(e)) return this.printProduct(e);
         const elementwise = !isScalar(e);
         return { text: s.power(this.postfixBase(e.args[0]!), e.value, elementwise), prec: PREC.power };

@@ -21,7 +21,8 @@ export interface Style {
   minus: string;
   transpose(base: string): string;
   inverse(base: string): string;
-  power(base: string, exponent: number, elementwise: boolean): string;
+  /** A number exponent, or an expression's printed form (wrapped as the style needs). */
+  power(base: string, exponent: number | string, elementwise: boolean): string;
   /** A function applied to its printed argument, as its definition writes it. */
   call(written: Written, argument: string): string;
   symbol(name: string): string;
@@ -61,7 +62,7 @@ export const TEXT: Style = {
   minus: ' - ',
   transpose: (base) => `${base}'`,
   inverse: (base) => `inv(${base})`,
-  power: (base, exponent, elementwise) => `${base}${elementwise ? '.^' : '^'}${exponent < 0 ? `(${exponent})` : exponent}`,
+  power: (base, exponent, elementwise) => `${base}${elementwise ? '.^' : '^'}${typeof exponent === 'number' && exponent < 0 ? `(${exponent})` : exponent}`,
   call: (written, argument) => `${written.text}(${argument})`,
   symbol: (name) => name,
   identity: 'I',

@@ -128,8 +128,9 @@ function matchAt(pattern: Expr, actual: Expr, bindings: Bindings, context: Match
   }
   if (pattern.op === 'number') return actual.op === 'number' && actual.value === pattern.value ? bindings : undefined;
   if (pattern.op !== actual.op || pattern.name !== actual.name) return undefined;
-  if ((pattern.op === 'power' || pattern.op === 'matrixPower') && pattern.args.length === 2) {
-    if (actual.args.length !== 1) return undefined;
+  // A symbolic exponent (A .^ p) binds a number exponent as a number node; an exponent that
+  // is an expression (x.^θ) matches argument by argument below.
+  if ((pattern.op === 'power' || pattern.op === 'matrixPower') && pattern.args.length === 2 && actual.args.length === 1) {
     const base = inner(pattern.args[0]!, actual.args[0]!, bindings, context);
     return base && inner(pattern.args[1]!, number(actual.value), base, context);
   }

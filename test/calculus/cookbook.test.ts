@@ -53,6 +53,11 @@ const cookbook: Case[] = [
   ['division: xᵀx / (xᵀAx)', "x'*x/(x'*A*x)", 'x', "2*x/(x'*A*x) - (x'*x)*(A + A')*x/(x'*A*x)^2"],
   ['power: (xᵀx)^(1/2)', "(x'x)^(1/2)", 'x', 'x/norm(x)'],
   ['norm1', 'norm1(x)', 'x', 'sign(x)'],
+  // Exponents that are expressions: ∂(x.^θ)/∂θ = log(x) ∘ x.^θ; ∂aˣ/∂x = log(a)·aˣ.
+  ['power wrt its exponent: sum(x.^θ)', 'sum(x.^θ)', 'θ', 'sum(log(x) .* x.^θ)'],
+  ['a^x wrt x', 'a^x', 'x', 'log(a)*a^x'],
+  ['a^x wrt a', 'a^x', 'a', 'x*a^(x - 1)'],
+  ['x.^θ wrt x, θ symbolic', "sum(x.^θ)", 'x', 'θ*x.^(θ - 1)'],
 ];
 
 describe('Matrix Cookbook, chapter 2', () => {

@@ -91,8 +91,10 @@ describe('shape errors name the operator, both operands and their shapes', () =>
     expect(errorOf('det(A)', 'A: m×n').message).toContain('det');
     expect(errorOf('A/B').message).toContain('division');
   });
-  test('non-numeric exponents are refused', () => {
-    expect(errorOf('alpha^beta').kind).toBe('unsupported');
+  test('an exponent that is an expression is a scalar; a matrix power needs an integer', () => {
+    expect(errorOf('A^k').kind).toBe('unsupported');
+    expect(errorOf('A^k').message).toBe('A^k: a matrix power needs an integer exponent');
+    expect(errorOf('x.^A').message).toBe('the exponent A is a matrix, but an exponent is a scalar; declare A: scalar if it is one');
   });
 });
 

@@ -41,6 +41,10 @@ const CASES: [string, string, Kind, string?][] = [
   ["x'*inv(A)*x", 'A', 'grad', 'A: symmetric'],
   ["tr(X'*X)", 'X', 'grad', 'X: 3×4'],
   ["x*A*x'", 'x', 'grad', 'x: 1×n'],
+  // Exponents that are expressions (issue 18, item 4).
+  ['sum(x.^t)', 't', 'grad'],
+  ["a^t*x'x", 't', 'grad'],
+  ['sum(x.^(2*t))', 'x', 'grad'],
   ['A*x', 'x', 'jacobian'],
   ['A*X*B', 'X', 'jacobian'],
   ["X'", 'X', 'jacobian'],

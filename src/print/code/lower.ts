@@ -43,6 +43,8 @@ export interface Dialect {
   add(a: Piece, b: Piece, subtract: boolean, kind: Kind): Piece;
   hadamard(a: Piece, b: Piece): Piece;
   kron(a: Piece, b: Piece, kind: Kind): Piece;
+  /** base.^exponent, the exponent a scalar expression (x.^θ, a^x). */
+  power(base: Piece, exponent: Piece, kind: Kind): Piece;
   /** Every remaining operation of one argument (transpose, inverse, tr, det, exp, …). */
   unary(node: Expr, arg: Piece): Piece;
 }
@@ -159,6 +161,9 @@ export function lower(plan: Plan, dialect: Dialect): Lowered {
         return acc;
       }
       case 'differential': throw new MatcalcError('unsupported', 'a differential cannot be turned into code');
+      case 'power':
+        if (node.args.length === 2) return dialect.power(use(node.args[0]!), use(node.args[1]!), kindOf(node));
+        return dialect.unary(node, use(node.args[0]!));
       default:
         if (node.args.length !== 1) throw new MatcalcError('unsupported', `no code for the operation ${node.op}`);
         return dialect.unary(node, use(node.args[0]!));

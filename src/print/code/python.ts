@@ -128,6 +128,9 @@ class PythonDialect implements Dialect {
     const product = `${this.m}.kron(${as2d(a)}, ${as2d(b)})`;
     return atom(kind === 'matrix' ? product : kind === 'scalar' ? `${product}.reshape(())` : `${product}.reshape(-1)`, kind);
   }
+  power(base: Piece, exponent: Piece, kind: Kind): Piece {
+    return { code: `${wrap(base, PREC.atom)} ** ${wrap(exponent, PREC.atom)}`, kind, prec: PREC.power };
+  }
   unary(node: Expr, arg: Piece): Piece {
     const kind = kindOfNode(node);
     switch (node.op) {

@@ -95,6 +95,10 @@ class TypeScriptDialect implements Dialect {
     const product = this.call('kron', 'matrix', as2d(a), as2d(b)).code;
     return atom(kind === 'matrix' ? product : kind === 'scalar' ? `${product}[0]![0]!` : `${product}.flat()`, kind);
   }
+  power(base: Piece, exponent: Piece, kind: Kind): Piece {
+    if (isArray(base)) return this.call('power', kind, base.code, exponent.code);
+    return { code: `${wrap(base, PREC.atom)} ** ${wrap(exponent, PREC.atom)}`, kind, prec: PREC.power };
+  }
   unary(node: Expr, arg: Piece): Piece {
     const kind = kindOf(node);
     switch (node.op) {
