@@ -2,7 +2,7 @@
 // MatcalcError into a message with a caret and an exit code (0 ok, 1 bad input, 2 verification
 // failed or check undecided, 3 check: incorrect, 4 time limit, 5 internal error: a bug in matcalc).
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, readSync, statSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import pc from 'picocolors';
 import { existsSync } from 'node:fs';
@@ -54,17 +54,59 @@ function formatOption(withCode = false): Option {
   return new Option('-f, --format <format>', description).choices(choices).default('text');
 }
 
+/** Inputs are read whole: a cap keeps a huge file a clear error, not an out-of-memory abort. */
+const MAX_VALUES_BYTES = 64 * 2 ** 20;
+const MAX_CHECK_FILE_BYTES = 16 * 2 ** 20;
+const megabytes = (bytes: number): string => `${Math.round(bytes / 2 ** 20)} MB`;
+
+/** A regular file, or `-` (standard input), read up to `cap` bytes. A FIFO or a device is
+ *  refused before opening it: reading one may block forever or never end (/dev/zero). */
+function readInput(file: string, what: string, cap: number): string {
+  if (file === '-') {
+    const chunks: Buffer[] = [];
+    const chunk = Buffer.alloc(1 << 16);
+    let total = 0;
+    for (;;) {
+      let read: number;
+      try {
+        read = readSync(0, chunk, 0, chunk.length, null);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'EAGAIN') continue;
+        if ((error as NodeJS.ErrnoException).code === 'EOF') break;
+        throw new MatcalcError('value', 'cannot read standard input');
+      }
+      if (read === 0) break;
+      total += read;
+      if (total > cap) throw new MatcalcError('limit', `standard input holds more than ${megabytes(cap)}; ${what} is read up to ${megabytes(cap)}`);
+      chunks.push(Buffer.from(chunk.subarray(0, read)));
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  }
+  let stats;
+  try {
+    stats = statSync(file);
+  } catch {
+    throw new MatcalcError('value', `cannot read ${what} ${file}`);
+  }
+  if (!stats.isFile()) {
+    const kind = stats.isDirectory() ? 'a directory' : stats.isFIFO() ? 'a FIFO' : stats.isCharacterDevice() || stats.isBlockDevice() ? 'a device' : 'not a regular file';
+    throw new MatcalcError('value', `${file} is ${kind}: ${what} must be a regular file (or - for standard input)`);
+  }
+  if (stats.size > cap) throw new MatcalcError('limit', `${file} is ${megabytes(stats.size)}; ${what} is read up to ${megabytes(cap)}`);
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    throw new MatcalcError('value', `cannot read ${what} ${file}`);
+  }
+}
+
 /** Values from `--at`: a JSON file, `-` for standard input, or the JSON object itself. */
 function readValues(argument: string): Record<string, unknown> {
   const file = argument.trim(); // `-` arrives as ' -' (see protectExpressions)
   let content: string;
   if (file.trimStart().startsWith('{')) content = file;
   else {
-    try {
-      content = readFileSync(file === '-' ? 0 : file, 'utf8');
-    } catch {
-      throw new MatcalcError('value', file === '-' ? 'cannot read values from standard input' : `cannot read the values file ${file}`);
-    }
+    content = readInput(file, 'the values file', MAX_VALUES_BYTES);
   }
   content = content.replace(/^\uFEFF/, ''); // a byte-order mark is not part of the JSON
   try {
@@ -208,11 +250,12 @@ function commandCheck(first: string, variable: string | undefined, claim: string
   const kind = options.jacobian ? 'jacobian' : options.hessian ? 'hessian' : 'grad';
   const seed = seedOf(options.seed);
   if (variable === undefined || claim === undefined) {
-    if (variable !== undefined || !existsSync(first)) {
+    const file = first.trim() === '-' ? '-' : first; // `-`: the file on standard input
+    if (variable !== undefined || (file !== '-' && !existsSync(file))) {
       throw new MatcalcError('value', variable === undefined ? `no file ${first}; to check one derivation give EXPR VAR CLAIM` : 'check needs EXPR VAR CLAIM, or one FILE');
     }
     if (options.jacobian || options.hessian) throw new MatcalcError('value', "--jacobian and --hessian are for one claim; a file's lines say their own kind (grad, jacobian, hessian)");
-    return checkFile(first, options.format, options.where, seed);
+    return checkFile(file, options.format, options.where, seed);
   }
   const result = check(first, variable, claim, { session, ...(options.where !== undefined ? { where: options.where } : {}), kind, seed });
   if (options.format === 'json') {
@@ -235,7 +278,7 @@ function commandCheck(first: string, variable: string | undefined, claim: string
 /** Each line in a session of its own, with the whole --timeout: one slow line does not use
  *  up the others' time; --where gives declarations every line starts with. */
 function checkFile(file: string, format: Format, where: string | undefined, seed: number): number {
-  const entries = parseBatch(readFileSync(file, 'utf8'));
+  const entries = parseBatch(readInput(file, 'a file to check', MAX_CHECK_FILE_BYTES));
   if (entries.length === 0) throw new MatcalcError('value', `${file} holds no derivation lines such as "grad x'*A*x wrt x = (A + A')*x"`);
   const rows: { line: number; ok: boolean | undefined; text: string; result?: CheckResult; error?: string }[] = [];
   const progress = process.stderr.isTTY && entries.length > 3;

@@ -30,6 +30,26 @@ function network(n: number, variant: number): string {
   return `sum(h${n}) where ${layers.join(', ')}`;
 }
 
+/** A where chain of sums, one binding per term, as a long derivation is written:
+ *  x'*t3 where t3 = t2 + A3*x, t2 = t1 + A2*x, t1 = A1*x. */
+function sumChain(n: number, variant: number): string {
+  const x = pick(VECTORS, variant);
+  const bindings = range(n).map((i) => `t${i} = ${i === 1 ? '' : `t${i - 1} + `}${numbered(MATRICES, variant, i)}*${x}`).reverse();
+  return `${x}'*t${n} where ${bindings.join(', ')}`;
+}
+
+/** A residual network, as a where-chain: each layer uses the one before twice (the skip and
+ *  the branch), so a derivation that inlined bindings would grow as 2^N:
+ *  sum(h3) where h3 = h2 + tanh(W3*h2), h2 = h1 + tanh(W2*h1), h1 = x + tanh(W1*x). */
+function residual(n: number, variant: number): string {
+  const x = pick(VECTORS, variant);
+  const layers = range(n).map((i) => {
+    const previous = i === 1 ? x : `h${i - 1}`;
+    return `h${i} = ${previous} + tanh(${numbered(MATRICES, variant, i)}*${previous})`;
+  }).reverse();
+  return `sum(h${n}) where ${layers.join(', ')}`;
+}
+
 const SYMPY_HEADER = 'from sympy import MatrixSymbol, Trace, Inverse, Identity\nk = 3\n';
 const SYMPY_NETWORK = `${SYMPY_HEADER}from sympy import ones\nfrom sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction\nfrom sympy import tanh\n`;
 
@@ -67,6 +87,18 @@ export const FAMILIES: readonly Family[] = [
       return `tr(M1) where ${range(n).map((i) => (i === n ? `M${i} = inv(${numbered(MATRICES, v, i)} + ${x})` : `M${i} = inv(${numbered(MATRICES, v, i)} + ${x}*M${i + 1})`)).join(', ')}`;
     },
     sympy: (n) => `${SYMPY_HEADER}X = MatrixSymbol('X', k, k)\nA = [MatrixSymbol(f'A{i}', k, k) for i in range(${n})]\nM = Inverse(A[${n} - 1] + X)\nfor i in range(${n} - 2, -1, -1): M = Inverse(A[i] + X*M)\nf = Trace(M)\nv = X\n`,
+  },
+  {
+    name: "(f) a where chain of sums, t_i = t_{i−1} + A_i x, f = x't_N, ∂/∂x",
+    variable: (v) => pick(VECTORS, v),
+    text: sumChain,
+    sympy: (n) => `${SYMPY_HEADER}x = MatrixSymbol('x', k, 1)\nA = [MatrixSymbol(f'A{i}', k, k) for i in range(${n})]\nt = A[0]*x\nfor i in range(1, ${n}): t = t + A[i]*x\nf = x.T*t\nv = x\n`,
+  },
+  {
+    name: '(g) a residual where-chain, h_i = h_{i−1} + tanh(W_i h_{i−1}), ∂/∂W1',
+    variable: (v) => numbered(MATRICES, v, 1),
+    text: residual,
+    sympy: (n) => `${SYMPY_NETWORK}x = MatrixSymbol('x', k, 1)\nW = [MatrixSymbol(f'W{i}', k, k) for i in range(${n})]\nh = x\nfor i in range(${n}): h = h + ElementwiseApplyFunction(tanh, W[i]*h)\nf = (ones(1, k)*h)[0, 0]\nv = W[0]\n`,
   },
   {
     name: "(e) x'A1 … AN x, ∂/∂x",

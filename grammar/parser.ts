@@ -582,6 +582,9 @@ export interface ParseOptions {
 
 /** Deeper nesting is refused before parsing: recursion depth is the parser's stack. */
 export const MAX_NESTING = 200;
+/** Terms of one sum, factors of one product: the constructors take their operands as
+ *  arguments, and V8 refuses a call with many more than this. */
+export const MAX_OPERANDS = 100_000;
 
 /** Runs one entry point of the grammar on a text, with spans into it for every error. */
 function run<R, P extends NotationParser = NotationParser>(text: string, entry: (parser: P) => R, context: T.LexContext, parser: P = parserSingleton() as P): R {

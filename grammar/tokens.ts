@@ -92,11 +92,26 @@ function matchUnknownCall(text: string, offset: number): RegExpExecArray | null 
   return matched(word);
 }
 
-/** A run of one-letter symbols, each with an optional subscript: `W1x`, `b_2`, `W_{12}`, `W₁`. */
-const wordPattern = /(?:[A-Za-z](?:_\{[^}]*\}|_[A-Za-z0-9]+|[0-9]+|[₀-₉]+)?)+/y;
+/** A run of one-letter symbols, each with an optional subscript: `W1x`, `b_2`, `W_{12}`, `W₁`.
+ *  Scanned by hand: a regular expression with a repeated group recurses per repetition in V8
+ *  and overflows the stack on a run of millions of letters. */
 function matchWord(text: string, offset: number): RegExpExecArray | null {
-  wordPattern.lastIndex = offset;
-  return wordPattern.exec(text);
+  const letter = (i: number): boolean => /[A-Za-z]/.test(text[i] ?? '');
+  const run = (i: number, test: RegExp): number => {
+    while (i < text.length && test.test(text[i]!)) i++;
+    return i;
+  };
+  let end = offset;
+  while (letter(end)) {
+    end++;
+    if (text[end] === '_' && text[end + 1] === '{') {
+      const close = text.indexOf('}', end + 2);
+      if (close >= 0) end = close + 1;
+    } else if (text[end] === '_' && /[A-Za-z0-9]/.test(text[end + 1] ?? '')) end = run(end + 1, /[A-Za-z0-9]/);
+    else if (/[0-9]/.test(text[end] ?? '')) end = run(end, /[0-9]/);
+    else if (/[₀-₉]/.test(text[end] ?? '')) end = run(end, /[₀-₉]/);
+  }
+  return end > offset ? matched(text.slice(offset, end)) : null;
 }
 
 /** A Greek letter, optionally with a subscript: `λ`, `σ`, `θ_1`. */
@@ -109,11 +124,21 @@ function matchGreekLetter(text: string, offset: number): RegExpExecArray | null 
 const greekWord = /^([a-z]+)(?:_\{[^}]*\}|_[A-Za-z0-9]+)?$/;
 
 /** Batch files: a Markdown list marker or quote at the start of a line (`- `, `* `, `> `, `1. `). */
-const markerPattern = /(?:[-*>][ \t]+|\d+[.)][ \t]+)+/y;
+const markerPattern = /(?:[-*>]|\d+[.)])[ \t]+/y;
 function matchListMarker(text: string, offset: number): RegExpExecArray | null {
-  if (mode() !== 'batch' || text.slice(0, offset).trim() !== '') return null;
-  markerPattern.lastIndex = offset;
-  return markerPattern.exec(text);
+  if (mode() !== 'batch') return null;
+  // Only at the start of the line (after blanks): looking back over blanks alone keeps a
+  // long line linear (slicing the whole prefix at every token made it quadratic).
+  for (let i = offset - 1; i >= 0; i--) if (!/\s/.test(text[i]!)) return null;
+  // Marker after marker (`> - `), one at a time: no repeated group (see matchWord).
+  let end = offset;
+  for (;;) {
+    markerPattern.lastIndex = end;
+    const next = markerPattern.exec(text);
+    if (!next) break;
+    end += next[0].length;
+  }
+  return end > offset ? matched(text.slice(offset, end)) : null;
 }
 
 export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /\s+/, group: Lexer.SKIPPED });

@@ -120,13 +120,18 @@ function requireOptions(api: string, options: unknown): Record<string, unknown> 
   return o;
 }
 
+/** The tree size up to which parse prints an expression without naming shared pieces. */
+const UNSHARED_PARSE_SIZE = 2_000;
+
 export function parse(text: string, options: Options = {}): Parsed {
   requireText('parse', 'the expression', text);
   requireOptions('parse', options);
   return guard(text, () => {
     const { expr, symbols } = parseExpression(text, { where: options.where });
     // Written so that it reads back: an I_n the text alone would not size keeps its size.
-    const forms = resultForms(expr, [...symbols.values()], options.where, { share: false });
+    // As written, without naming shared pieces, unless that text would be large: a where
+    // chain whose bindings are used twice (a residual network) spells out exponentially.
+    const forms = resultForms(expr, [...symbols.values()], options.where, { share: expr.size > UNSHARED_PARSE_SIZE });
     return {
       expr,
       text: forms.text,

@@ -2,9 +2,10 @@
 // the defaults of NOTATION.md), infers dimensions by unification while building through
 // the smart constructors, then names the dimensions that are left and rebuilds with them.
 
-import type { Ast } from '../../grammar/ast.js';
+import type { Ast, SumTerm } from '../../grammar/ast.js';
 import type { Declaration } from '../../grammar/declarations.js';
 import { GREEK, subscriptSize } from '../../grammar/names.js';
+import { MAX_OPERANDS } from '../../grammar/parser.js';
 import { MatcalcError, type Span } from '../errors.js';
 import { readFunction } from '../ops/table.js';
 import * as C from './construct.js';
@@ -171,6 +172,42 @@ export function buildExpressions(asts: readonly Ast[], source: string, given: re
     return value.value;
   };
 
+  // A where chain of sums (t2 = t1 + A2*x, t3 = t2 + A3*x, …) is one sum: built binding by
+  // binding, each would be a sum one term longer than the last, N sums of up to N terms.
+  // Terms that name a sum bound and used once are replaced by its terms (signs multiplied),
+  // iteratively, so the chain is one n-ary sum, built once.
+  const spliceable = new Set<string>();
+  const spliced = new Set<string>();
+  const spliceSums = (terms: readonly SumTerm[]): SumTerm[] => {
+    const flat: SumTerm[] = [];
+    const stack: SumTerm[] = [];
+    for (let i = terms.length - 1; i >= 0; i--) stack.push(terms[i]!);
+    while (stack.length > 0) {
+      const next = stack.pop()!;
+      const name = next.term.kind === 'symbol' ? next.term.name : undefined;
+      const binding = name !== undefined && spliceable.has(name) && !spliced.has(name) ? bindings.get(name) : undefined;
+      if (!binding || binding.value || binding.ast.kind !== 'sum') {
+        flat.push(next);
+        continue;
+      }
+      spliced.add(name!);
+      firstSeen.set(name!, Math.min(firstSeen.get(name!) ?? Infinity, next.term.span.start));
+      const inner = binding.ast.terms;
+      for (let i = inner.length - 1; i >= 0; i--) {
+        const t = inner[i]!;
+        stack.push({ sign: (t.sign * next.sign) as 1 | -1, term: t.term, operatorSpan: t.operatorSpan ?? next.operatorSpan });
+      }
+    }
+    return flat;
+  };
+
+  const tooMany = (what: string, parts: string, operands: readonly Ast[]): void => {
+    if (operands.length <= MAX_OPERANDS) return;
+    throw new MatcalcError('limit', `a ${what} of ${operands.length.toLocaleString('en-US')} ${parts}: at most ${MAX_OPERANDS.toLocaleString('en-US')} in one ${what}`, {
+      span: operands[MAX_OPERANDS]!.span, source, expected: 'name parts of it with where bindings (… where s1 = …)',
+    });
+  };
+
   const build = (ast: Ast): Expr => {
     switch (ast.kind) {
       case 'number':
@@ -190,9 +227,11 @@ export function buildExpressions(asts: readonly Ast[], source: string, given: re
         return located('inverse', ast.operatorSpan, [[ast.operand, operand]], () => C.inverse(operand));
       }
       case 'sum': {
+        const flat = spliceSums(ast.terms);
+        tooMany('sum', 'terms', flat.map((t) => t.term));
         // One n-ary sum of all terms (adding term by term would be quadratic); only when
         // that fails is it redone pairwise, to point at the offending operator.
-        const terms = ast.terms.map(({ sign, term }) => {
+        const terms = flat.map(({ sign, term }) => {
           const value = build(term);
           return sign > 0 ? value : C.negate(value);
         });
@@ -217,6 +256,7 @@ export function buildExpressions(asts: readonly Ast[], source: string, given: re
         // A chain of '*' only: one n-ary product (factor by factor would be quadratic);
         // only when that fails is it redone pairwise, to point at the offending operator.
         if (ast.rest.every((r) => r.operator === '*')) {
+          tooMany('product', 'factors', [ast.first, ...ast.rest.map((r) => r.operand)]);
           const factors = [build(ast.first), ...ast.rest.map((r) => build(r.operand))];
           try {
             return C.multiply(...factors);
@@ -292,6 +332,11 @@ export function buildExpressions(asts: readonly Ast[], source: string, given: re
         // (A depth-first order, without recursion: a result lists its pieces users first,
         // and passes over the list until each is ready would be quadratic.)
         const uses = new Map(ast.bindings.map((b) => [b.name, symbolNamesOf(b.value).filter((n) => bindings.has(n) && n !== b.name)]));
+        // A sum bound once and used once is spliced into the sum that uses it (see spliceSums):
+        // it is not built on its own, first or after.
+        const useCount = new Map<string, number>();
+        for (const name of [ast.body, ...ast.bindings.map((b) => b.value)].flatMap(symbolNamesOf)) useCount.set(name, (useCount.get(name) ?? 0) + 1);
+        for (const b of ast.bindings) if (b.value.kind === 'sum' && useCount.get(b.name) === 1) spliceable.add(b.name);
         const spans = new Map(ast.bindings.map((b) => [b.name, b.span]));
         const state = new Map<string, 'open' | 'done'>();
         for (const binding of ast.bindings) {
@@ -314,11 +359,11 @@ export function buildExpressions(asts: readonly Ast[], source: string, given: re
             }
             stack.pop();
             state.set(name, 'done');
-            symbolFor(name, spans.get(name)!); // a cycle is left to symbolFor
+            if (!spliceable.has(name)) symbolFor(name, spans.get(name)!); // a cycle is left to symbolFor
           }
         }
         const body = build(ast.body);
-        for (const binding of ast.bindings) symbolFor(binding.name, binding.span);
+        for (const binding of ast.bindings) if (!spliced.has(binding.name)) symbolFor(binding.name, binding.span);
         return body;
       }
     }
@@ -414,9 +459,9 @@ function scalarsByUse(roots: readonly Ast[]): Map<string, number> {
     const stack: Ast[] = [root];
     while (stack.length > 0) {
       const ast = stack.pop()!;
-      if (ast.kind === 'sum') stack.push(...ast.terms.map((t) => t.term));
+      if (ast.kind === 'sum') for (const t of ast.terms) stack.push(t.term);
       else if (ast.kind === 'negate') stack.push(ast.operand);
-      else if (ast.kind === 'product' && ast.rest.every((f) => f.operator === '*' || f.operator === '/')) stack.push(ast.first, ...ast.rest.map((f) => f.operand));
+      else if (ast.kind === 'product' && ast.rest.every((f) => f.operator === '*' || f.operator === '/')) pushFactors(stack, ast);
       else if (ast.kind === 'symbol' && /^[a-z]/.test(ast.name) && !found.has(ast.name)) found.set(ast.name, ast.span.start);
     }
   };
@@ -424,9 +469,9 @@ function scalarsByUse(roots: readonly Ast[]): Map<string, number> {
   while (stack.length > 0) {
     const node = stack.pop()!;
     switch (node.kind) {
-      case 'call': stack.push(...node.args); break;
-      case 'sum': stack.push(...node.terms.map((t) => t.term)); break;
-      case 'product': stack.push(node.first, ...node.rest.map((f) => f.operand)); break;
+      case 'call': for (const a of node.args) stack.push(a); break;
+      case 'sum': for (const t of node.terms) stack.push(t.term); break;
+      case 'product': pushFactors(stack, node); break;
       case 'power':
         if (symbolNamesOf(node.exponent).length > 0) {
           scalarPositions(node.exponent);
@@ -437,7 +482,8 @@ function scalarsByUse(roots: readonly Ast[]): Map<string, number> {
       case 'negate': case 'transpose': case 'inverse': stack.push(node.operand); break;
       case 'where':
         node.bindings.forEach((b) => bound.add(b.name));
-        stack.push(node.body, ...node.bindings.map((b) => b.value));
+        stack.push(node.body);
+        for (const b of node.bindings) stack.push(b.value);
         break;
       default: break;
     }
@@ -454,16 +500,23 @@ function symbolNamesOf(root: Ast): string[] {
     const node = stack.pop()!;
     switch (node.kind) {
       case 'symbol': names.push(node.name); break;
-      case 'call': stack.push(...node.args); break;
-      case 'sum': stack.push(...node.terms.map((t) => t.term)); break;
-      case 'product': stack.push(node.first, ...node.rest.map((f) => f.operand)); break;
+      case 'call': for (const a of node.args) stack.push(a); break;
+      case 'sum': for (const t of node.terms) stack.push(t.term); break;
+      case 'product': pushFactors(stack, node); break;
       case 'power': stack.push(node.base, node.exponent); break;
       case 'negate': case 'transpose': case 'inverse': stack.push(node.operand); break;
-      case 'where': stack.push(node.body, ...node.bindings.map((b) => b.value)); break;
+      case 'where': stack.push(node.body); for (const b of node.bindings) stack.push(b.value); break;
       default: break;
     }
   }
   return names;
+}
+
+/** A product's operands onto a work stack, one by one (a spread of 100,000 arguments
+ *  overflows the call stack). */
+function pushFactors(stack: Ast[], product: Extract<Ast, { kind: 'product' }>): void {
+  stack.push(product.first);
+  for (const f of product.rest) stack.push(f.operand);
 }
 
 const PRODUCT_NAMES = { '*': 'product', '/': 'division', '.*': 'elementwise product', './': 'elementwise division', '⊗': 'Kronecker product' } as const;
@@ -518,7 +571,7 @@ function nameDims(symbols: ReadonlyMap<string, Expr>, unifier: UnionFind, declar
       seen.add(node.id);
       visit(node.shape.rows);
       visit(node.shape.cols);
-      stack.push(...node.args);
+      for (const item of node.args) stack.push(item);
     }
   }
   return names;

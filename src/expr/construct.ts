@@ -91,9 +91,17 @@ function describeShapes(what: string, operands: readonly Expr[]): () => string {
 }
 
 export function add(...terms: Expr[]): Expr {
+  if (terms.length === 2) {
+    // One term more for a sum already built (a where chain t_k = t_{k-1} + …, a sum grown
+    // term by term): only the new term is new work, so a chain of N is O(N²) pointer copies
+    // instead of N general passes over ever longer sums.
+    const [a, b] = terms as [Expr, Expr];
+    const grown = a.op === 'add' && b.op !== 'add' ? addOne(a, b) : b.op === 'add' && a.op !== 'add' ? addOne(b, a) : undefined;
+    if (grown) return grown;
+  }
   const flat: Expr[] = [];
   for (const term of terms) {
-    if (term.op === 'add') flat.push(...term.args);
+    if (term.op === 'add') for (const item of term.args) flat.push(item);
     else flat.push(term);
   }
   const target = flat.find((t) => !isScalar(t))?.shape ?? SCALAR;
@@ -125,6 +133,53 @@ export function add(...terms: Expr[]): Expr {
   if (kept.length === 1) return kept[0]!;
   if (!isSorted(kept)) kept.sort(compareTerms);
   return intern('add', kept, shape(target.rows, target.cols));
+}
+
+/** sum + term, where sum is canonical (sorted, one term per coefficient-free part): the
+ *  term inserted in order; undefined where the general path must decide (the term is like
+ *  one already there, or broadcasts a scalar sum). The same node as add() would build. */
+function addOne(sum: Expr, raw: Expr): Expr | undefined {
+  if (isScalarShape(sum.shape) && !isScalar(raw)) return undefined;
+  if (!isScalar(raw)) {
+    unifyDims(raw.shape.rows, sum.shape.rows, describeShapes('sum', [sum.args[0]!, raw]));
+    unifyDims(raw.shape.cols, sum.shape.cols, describeShapes('sum', [sum.args[0]!, raw]));
+  }
+  if (isZero(raw)) return sum;
+  const term = isScalar(raw) && !isScalarShape(sum.shape) ? multiply(raw, onesLike(sum.shape)) : raw;
+  const rest = withoutCoefficient(term);
+  for (const existing of sum.args) if (firstFactor(existing) === rest[0] && sameRest(existing, rest)) return undefined;
+  let low = 0;
+  let high = sum.args.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (compareTerms(sum.args[middle]!, term) < 0) low = middle + 1;
+    else high = middle;
+  }
+  const args = [...sum.args.slice(0, low), term, ...sum.args.slice(low)];
+  return intern('add', args, shape(sum.shape.rows, sum.shape.cols));
+}
+
+/** The first factor after a term's coefficient (a cheap test before sameRest). */
+function firstFactor(e: Expr): Expr | undefined {
+  if (e.op === 'number') return undefined;
+  if (e.op !== 'multiply') return e;
+  return e.args[e.args[0]!.op === 'number' ? 1 : 0];
+}
+
+/** A term's factors after its numeric coefficient, without building a node for them. */
+function withoutCoefficient(e: Expr): readonly Expr[] {
+  if (e.op === 'number') return [];
+  if (e.op !== 'multiply') return [e];
+  return e.args[0]!.op === 'number' ? e.args.slice(1) : e.args;
+}
+/** Whether two terms are alike (add() would combine them): the same factors after the
+ *  coefficient. Alike by this test but not for add() (a grouped product against the same
+ *  product plain) only sends the sum down the general path. */
+function sameRest(existing: Expr, rest: readonly Expr[]): boolean {
+  const own = withoutCoefficient(existing);
+  if (own.length !== rest.length) return false;
+  for (let i = 0; i < own.length; i++) if (own[i] !== rest[i]) return false;
+  return true;
 }
 
 function isSorted(terms: readonly Expr[]): boolean {
@@ -294,11 +349,11 @@ export function hadamard(...factors: Expr[]): Expr {
   const flat: Expr[] = [];
   const scalars: Expr[] = [];
   const take = (f: Expr): void => {
-    if (f.op === 'hadamard') flat.push(...f.args);
+    if (f.op === 'hadamard') for (const item of f.args) flat.push(item);
     else if (isScalar(f)) scalars.push(f);
     else if (f.op === 'multiply' && f.args.some(isScalar)) {
       // c·A ∘ B = c·(A ∘ B): keep scalars outside so coefficients stay visible.
-      scalars.push(...f.args.filter(isScalar));
+      for (const item of f.args.filter(isScalar)) scalars.push(item);
       take(multiply(...f.args.filter((a) => !isScalar(a))));
     } else flat.push(f);
   };
@@ -329,7 +384,7 @@ export function kron(...factors: Expr[]): Expr {
   const flat: Expr[] = [];
   const scalars: Expr[] = [];
   for (const f of factors) {
-    if (f.op === 'kron') flat.push(...f.args);
+    if (f.op === 'kron') for (const item of f.args) flat.push(item);
     else if (isScalar(f)) scalars.push(f);
     else flat.push(f);
   }

@@ -121,7 +121,7 @@ export function dagSize(...roots: Expr[]): number {
     const node = stack.pop()!;
     if (seen.has(node.id)) continue;
     seen.add(node.id);
-    stack.push(...node.args);
+    for (const item of node.args) stack.push(item);
   }
   return seen.size;
 }

@@ -134,7 +134,7 @@ export function symbolsOf(root: Expr): Expr[] {
     if (seen.has(e.id)) continue;
     seen.add(e.id);
     if (e.op === 'symbol') found.set(e.name, e);
-    stack.push(...e.args);
+    for (const item of e.args) stack.push(item);
   }
   return [...found.values()];
 }

@@ -78,7 +78,9 @@ export class Renderer {
   private postfixBase(child: Expr): string {
     const printed = this.print(child);
     const base = this.wrap(printed, PREC.atom);
-    if (this.style.name === 'latex' && printed.prec >= PREC.atom && /\^\{[^{}]*\}$|_\{[^{}]*\}\^/.test(base)) return `{${base}}`;
+    // (Only a short atom can end in a superscript — a symbol, a sized constant — and testing a
+    // long one, a call or a parenthesis, would flatten it at every level of a deep result.)
+    if (this.style.name === 'latex' && printed.prec >= PREC.atom && base.length <= 4 * SHORT && /\^\{[^{}]*\}$|_\{[^{}]*\}\^/.test(base)) return `{${base}}`;
     return base;
   }
 
@@ -131,11 +133,11 @@ export class Renderer {
             denominators.push(this.wrap(this.print(base as Expr), PREC.product + 1));
           } else numerators.push(this.wrap(this.print(factor), PREC.product + 1));
         }
-        const text = (numerators.length > 0 ? numerators.join(s.hadamard) : '1') + denominators.map((d) => s.hadamardDivide + d).join('');
+        const text = (numerators.length > 0 ? concat(numerators, s.hadamard) : '1') + concat(denominators.map((d) => s.hadamardDivide + d), '');
         return { text, prec: PREC.product };
       }
       case 'kron':
-        return { text: e.args.map((a) => this.wrap(this.print(a), PREC.product + 1)).join(s.kron), prec: PREC.product };
+        return { text: concat(e.args.map((a) => this.wrap(this.print(a), PREC.product + 1)), s.kron), prec: PREC.product };
       case 'transpose':
         return { text: s.transpose(this.postfixBase(e.args[0]!)), prec: PREC.postfix };
       case 'inverse':
@@ -217,21 +219,43 @@ export class Renderer {
     let text = this.joinFactors(parts);
     if (denominators.length > 0) {
       const fraction = s.fraction(text === '' ? '1' : text, this.joinFactors(denominators.map((d) => d.text)));
-      text = fraction ?? text + denominators.map((d) => '/' + this.wrap(d, PREC.product + 1)).join('');
+      text = fraction ?? text + concat(denominators.map((d) => '/' + this.wrap(d, PREC.product + 1)), '');
     }
     return negative ? { text: '-' + text, prec: PREC.negation } : { text, prec: PREC.product };
   }
 
   private joinFactors(parts: string[]): string {
     const s = this.style;
-    if (s.name !== 'unicode') return parts.join(s.times);
+    if (s.name !== 'unicode') return concat(parts, s.times);
+    // Juxtaposition is judged on short neighbours only: reading a character of a long string
+    // being concatenated flattens it (a copy per level of a deep product: quadratic); a long
+    // factor gets a · between it and its neighbour, which reads back the same.
     let text = '';
+    let tail = ''; // the end of text when it is known to be short, else ''
     for (const part of parts) {
-      if (text === '') text = part;
-      else text += (juxtaposable(text, part) ? '' : '·') + part;
+      const short = part.length <= SHORT;
+      if (text === '') {
+        text = part;
+        tail = short ? part : '';
+        continue;
+      }
+      const join = tail !== '' && short && juxtaposable(tail, part) ? '' : '·';
+      text += join + part;
+      tail = short ? (tail + join + part).slice(-SHORT) : '';
     }
     return text;
   }
+}
+
+const SHORT = 64;
+
+/** parts joined by `separator`, by concatenation: Array.join copies every part into a flat
+ *  string, so a product nested N deep (each level joining the text of the one inside) would
+ *  copy O(N²) characters; + keeps V8's rope and flattens once, at the end. */
+function concat(parts: readonly string[], separator: string): string {
+  let text = parts[0] ?? '';
+  for (let i = 1; i < parts.length; i++) text = text + separator + parts[i]!;
+  return text;
 }
 
 /** Whether two Unicode factors can stand side by side and still read back as a product. */

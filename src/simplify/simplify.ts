@@ -24,7 +24,7 @@ function transposeCount(root: Expr): number {
     if (seen.has(e.id)) continue;
     seen.add(e.id);
     if (e.op === 'transpose') count++;
-    stack.push(...e.args);
+    for (const item of e.args) stack.push(item);
   }
   return count;
 }
