@@ -70,12 +70,27 @@ export function guard<T>(source: string, run: () => T, session: Session = new Se
   } catch (error) {
     if (error instanceof MatcalcError) throw error.source === undefined && error.kind !== 'argument' ? error.withSource(source) : error;
     if (error instanceof RangeError && /call stack/i.test(error.message)) {
-      throw new MatcalcError('limit', 'the expression is nested too deeply to process', { source });
+      throw new MatcalcError('limit', 'the expression is nested too deeply to process', { source, span: deepestPoint(source), expected: 'name inner pieces with `where` bindings' });
     }
     if (error instanceof DomainError) throw new MatcalcError('value', `cannot evaluate: ${error.message}`, { source });
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     throw new MatcalcError('internal', `internal error — this is a bug in matcalc (${message})`, { source, cause: error });
   }
+}
+
+/** Where the text nests deepest (brackets, or else a run of prefix signs and postfix
+ *  operators): what a message about nesting points at. */
+function deepestPoint(source: string): { start: number; end: number } {
+  let depth = 0;
+  let deepest = -1;
+  let at = 0;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i]!;
+    if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') depth--;
+    if (depth > deepest) [deepest, at] = [depth, i];
+  }
+  return deepest > 0 ? { start: at, end: at + 1 } : { start: 0, end: source.length };
 }
 
 /** The library was called wrongly: say which argument, and what it must be. */

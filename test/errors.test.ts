@@ -88,6 +88,20 @@ describe('input validation with positions (issue 18, item 8)', () => {
   ])('%s', (_, run, kind, message) => {
     expect(messageOf2(run)).toEqual([kind, message]);
   });
+  test('a sum longer than one call takes is a limit error at the first term past it', () => {
+    let caught: MatcalcError | undefined;
+    try {
+      parse(`${'x + '.repeat(260_000)}x`);
+    } catch (error) {
+      caught = error as MatcalcError;
+    }
+    expect([caught!.kind, caught!.message, caught!.span]).toEqual(['limit', 'a sum of 260,001 terms: at most 100,000 in one sum', { start: 400_000, end: 400_001 }]);
+  });
+  test('a where chain of 10,000 sums is one sum of 10,000 terms (spliced, not 10,000 sums)', () => {
+    const bindings = Array.from({ length: 10_000 }, (_, k) => `t${k + 1} = ${k === 0 ? '' : `t${k} + `}A${k + 1}*x`).reverse();
+    const { expr } = parse(`x'*t10000 where ${bindings.join(', ')}`);
+    expect([expr.op, expr.args[1]!.op, expr.args[1]!.args.length]).toEqual(['multiply', 'add', 10_000]);
+  });
   test('the same declaration twice is fine (a result repeats the caller\'s)', () => {
     expect(parse('x', { where: 'x: n; x: n' }).shape).toBe('n×1');
   });

@@ -1,6 +1,6 @@
 // The command line as a user runs it: the built bundle, real arguments, exit codes.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from '@jest/globals';
@@ -187,5 +187,40 @@ describe('the small things a user trips on (issue 18, items 8 and 9)', () => {
     writeFileSync(file, "grad x'*A*x wrt x = 2*A*x\n");
     expect(run('check', file).out).toContain('0 of 1 derivations hold');
     expect(run('check', file, '--where', 'A: symmetric').out).toContain('1 of 1 derivations hold');
+  });
+});
+
+describe('inputs that would block, abort or run for minutes (issue 18, item 6)', () => {
+  const runInput = (input: string, ...args: string[]) => {
+    const result = spawnSync(process.execPath, ['bin/matcalc.js', ...args], { encoding: 'utf8', input, env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 64 * 2 ** 20 });
+    return { code: result.status, out: result.stdout, err: result.stderr };
+  };
+  test('a FIFO, a device or a directory is refused before it is opened', () => {
+    const fifo = join(dir, 'fifo');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    expect(run('eval', "x'x", '--at', fifo)).toEqual({ code: 1, out: '', err: `error: ${fifo} is a FIFO: the values file must be a regular file (or - for standard input)\n` });
+    expect(run('eval', "x'x", '--at', '/dev/zero').err).toBe('error: /dev/zero is a device: the values file must be a regular file (or - for standard input)\n');
+    expect(run('check', fifo).err).toBe(`error: ${fifo} is a FIFO: a file to check must be a regular file (or - for standard input)\n`);
+    expect(run('eval', "x'x", '--at', dir).err).toBe(`error: ${dir} is a directory: the values file must be a regular file (or - for standard input)\n`);
+  });
+  test('files are read up to a size, said in the message', () => {
+    const big = join(dir, 'big.md');
+    writeFileSync(big, '');
+    truncateSync(big, 17 * 2 ** 20);
+    expect(run('check', big)).toEqual({ code: 1, out: '', err: `error: ${big} is 17 MB; a file to check is read up to 16 MB\n` });
+  });
+  test('standard input: --at - and check -', () => {
+    expect(runInput('{"x": [1, 2]}', 'eval', "x'x", '--at', '-').out).toBe('5\n');
+    const checked = runInput("grad x'x wrt x = 2*x\n", 'check', '-');
+    expect([checked.code, checked.out.trim().split('\n').pop()]).toEqual([0, '1 of 1 derivations hold']);
+  });
+  test('1 MB lines: prose, a run of spaces inside a derivation, a long expression', () => {
+    const lines = join(dir, 'long.md');
+    writeFileSync(lines, `${'x'.repeat(2 ** 20)}\ngrad x'x ${' '.repeat(2 ** 20)}wrt x = 2*x\n${'- '.repeat(2 ** 19)}grad x'x wrt x = 2*x\n`);
+    const checked = run('check', lines);
+    expect(checked.code).toBe(0);
+    expect(checked.out.trim().split('\n').pop()).toBe('2 of 2 derivations hold');
+    // An argument is at most 128 KB (the kernel's limit): 100 KB of blanks inside one.
+    expect(run('parse', `x'${' '.repeat(100_000)}x`, '--format', 'unicode').out).toBe('xᵀx\n');
   });
 });
