@@ -257,12 +257,12 @@ function commandCheck(first: string, variable: string | undefined, claim: string
     if (options.jacobian || options.hessian) throw new MatcalcError('value', "--jacobian and --hessian are for one claim; a file's lines say their own kind (grad, jacobian, hessian)");
     return checkFile(file, options.format, options.where, seed);
   }
-  const result = check(first, variable, claim, { session, ...(options.where !== undefined ? { where: options.where } : {}), kind, seed });
+  const result = check(first, variable, claim, { session, ...(options.where !== undefined ? { where: options.where } : {}), kind, seed, ...(options.format === 'unicode' ? { style: 'unicode' as const } : {}) });
   if (options.format === 'json') {
     console.log(JSON.stringify({ input: first, wrt: variable, claim, ...result }, null, 2));
   } else {
     console.log(describeCheck(result));
-    if (result.verdict === 'incorrect') console.log(`  correct: ${options.format === 'latex' ? result.truthLatex : result.truth}`);
+    if (result.verdict === 'incorrect') console.log(`  correct: ${options.format === 'latex' ? result.truthLatex : options.format === 'unicode' ? result.truthUnicode : result.truth}`);
     const example = result.counterexample;
     if (example) {
       const sizes = Object.entries(example.sizes).map(([d, n]) => `${d}=${n}`).join(', ');

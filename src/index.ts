@@ -128,6 +128,7 @@ function requireOptions(api: string, options: unknown): Record<string, unknown> 
   if (o.layout !== undefined && o.layout !== 'denominator' && o.layout !== 'numerator') throw argumentError(api, 'options.layout', "'denominator' or 'numerator'", o.layout);
   if (o.symmetricConvention !== undefined && o.symmetricConvention !== 'symmetric' && o.symmetricConvention !== 'entries') throw argumentError(api, 'options.symmetricConvention', "'symmetric' or 'entries'", o.symmetricConvention);
   if (o.kind !== undefined && o.kind !== 'grad' && o.kind !== 'jacobian' && o.kind !== 'hessian') throw argumentError(api, 'options.kind', "'grad', 'jacobian' or 'hessian'", o.kind);
+  if (o.style !== undefined && o.style !== 'text' && o.style !== 'unicode') throw argumentError(api, 'options.style', "'text' or 'unicode'", o.style);
   if (o.wrt2 !== undefined && typeof o.wrt2 !== 'string') throw argumentError(api, 'options.wrt2', 'a string', o.wrt2);
   if (o.session !== undefined && !(o.session instanceof Session)) throw argumentError(api, 'options.session', 'a Session', o.session);
   if (o.timeLimit !== undefined && !(typeof o.timeLimit === 'number' && o.timeLimit > 0)) throw argumentError(api, 'options.timeLimit', 'a number of seconds > 0', o.timeLimit);
@@ -307,6 +308,8 @@ export interface CheckOptions extends Options {
   /** What CLAIM claims to be: the gradient (default), the Jacobian or the Hessian. */
   kind?: 'grad' | 'jacobian' | 'hessian';
   seed?: number;
+  /** How expressions inside the diagnosis are written: 'text' (default) or 'unicode'. */
+  style?: 'text' | 'unicode';
 }
 
 /** Whether `claim` is the derivative of `text` w.r.t. `wrt`; if not, why. */
@@ -315,5 +318,5 @@ export function check(text: string, wrt: string, claim: string, options: CheckOp
   requireText('check', 'the variable', wrt);
   requireText('check', 'the claim', claim);
   requireOptions('check', options);
-  return guard(`${text} ; ${claim}`, () => checkGradient(text, canonicalSymbolName(wrt.trim()), claim, options.where, options.seed ?? 1, options.kind ?? 'grad'), sessionOf(options));
+  return guard(`${text} ; ${claim}`, () => checkGradient(text, canonicalSymbolName(wrt.trim()), claim, options.where, options.seed ?? 1, options.kind ?? 'grad', options.style ?? 'text'), sessionOf(options));
 }

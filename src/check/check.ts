@@ -45,6 +45,7 @@ export interface CheckResult {
   /** The right gradient, canonical text and LaTeX. */
   readonly truth: string;
   readonly truthLatex: string;
+  readonly truthUnicode: string;
   readonly counterexample?: Counterexample;
   readonly verification?: Verification;
 }
@@ -209,12 +210,14 @@ function verifyClaim(built: Built, claim: Expr, seed: number): Verification {
 
 const NOUNS: Record<CheckKind, string> = { grad: 'gradient', jacobian: 'Jacobian', hessian: 'Hessian' };
 
-export function checkGradient(fText: string, wrt: string, claimText: string, where: string | undefined, seed = 1, kind: CheckKind = 'grad'): CheckResult {
+export function checkGradient(fText: string, wrt: string, claimText: string, where: string | undefined, seed = 1, kind: CheckKind = 'grad', style: 'text' | 'unicode' = 'text'): CheckResult {
   const context: Context = { kind, fText, claimText, wrt, declarations: declarationsOf(where) };
   // The truth as a result prints it: a text that reads back, sizes written where needed.
-  const truthForms = (truth: Expr, f: Expr): { text: string; latex: string } => {
+  // Expressions inside the messages are written in `style` (the CLI's --format unicode).
+  const truthForms = (truth: Expr, f: Expr): { text: string; latex: string; unicode: string; shown: string } => {
     const forms = resultForms(truth, symbolsOf(f), where);
-    return { text: forms.text, latex: renderResult(truth, 'latex', forms) };
+    const unicode = renderResult(truth, 'unicode', forms);
+    return { text: forms.text, latex: renderResult(truth, 'latex', forms), unicode, shown: style === 'unicode' ? unicode : forms.text };
   };
   let built: Built;
   try {
@@ -228,13 +231,14 @@ export function checkGradient(fText: string, wrt: string, claimText: string, whe
       verdict: 'incorrect',
       correct: false,
       decidedBy: 'symbolic',
-      diagnosis: { kind: 'shape', message: `the claim does not fit the shapes of the expression (${error.message}); the ${NOUNS[kind]} is ${alone.text}` },
+      diagnosis: { kind: 'shape', message: `the claim does not fit the shapes of the expression (${error.message}); the ${NOUNS[kind]} is ${alone.shown}` },
       truth: alone.text,
       truthLatex: alone.latex,
+      truthUnicode: alone.unicode,
     };
   }
   const { claim, x, truth, f } = built;
-  const { text: truthText, latex: truthLatex } = truthForms(truth, f);
+  const { text: canonical, latex: truthLatex, unicode: truthUnicode, shown: truthText } = truthForms(truth, f);
   const noun = NOUNS[kind];
   // What a right claim's shape is: the variable's for a gradient, |F|×|X| for a Jacobian.
   const expected = kind === 'grad' ? x : truth;
@@ -243,8 +247,9 @@ export function checkGradient(fText: string, wrt: string, claimText: string, whe
     correct,
     decidedBy,
     diagnosis: { kind, message },
-    truth: truthText,
+    truth: canonical,
     truthLatex,
+    truthUnicode,
     ...extra,
   });
 
@@ -308,7 +313,7 @@ export function checkGradient(fText: string, wrt: string, claimText: string, whe
   const termsOf = (e: Expr): readonly Expr[] => (e.op === 'add' ? e.args : [e]);
   const difference = simplify(C.add(...termsOf(simplify(claim).expr), ...termsOf(truth).map(C.negate))).expr;
   if (difference.size <= Math.max(claim.size, truth.size)) {
-    return result(false, 'numeric', 'missing-term', `a term is missing or extra: claim − ${noun} = ${render(difference, 'text')}; the ${noun} is ${truthText}`, withExample);
+    return result(false, 'numeric', 'missing-term', `a term is missing or extra: claim − ${noun} = ${render(difference, style)}; the ${noun} is ${truthText}`, withExample);
   }
   return result(false, 'numeric', 'other', `the claim disagrees with finite differences (max rel. error ${verification.maxRelError.toExponential(1)}); the ${noun} is ${truthText}`, withExample);
 }

@@ -58,6 +58,13 @@ describe('every diagnosis kind', () => {
   test('the missing term is printed in closed form', () => {
     expect(check("x'*A*x + b'*x", 'x', "(A + A')*x").diagnosis.message).toContain('claim − gradient = -b');
   });
+  test('--format unicode writes the expressions of the verdict in Unicode (issue 18, item 9)', () => {
+    const out = spawnSync(process.execPath, ['bin/matcalc.js', 'check', "x'Ax", 'x', "2*A'*x", '--format', 'unicode'], { encoding: 'utf8' }).stdout.split('\n');
+    expect(out[0]).toBe('✗ incorrect (decided numerically): right only when A is symmetric (as the text may assume without saying); in general the gradient is (A + Aᵀ)x');
+    expect(out[1]).toBe('  correct: (A + Aᵀ)x');
+    expect(check("x'Ax", 'x', "(A + A')*x", { style: 'unicode' }).diagnosis.message).toBe('the claim simplifies to the gradient (A + Aᵀ)x');
+  });
+
   test('no informative evidence is "undecided", never "incorrect" (issue 18, item 1)', () => {
     const result = check('tr(A*B)', 'A', 'B', { where: 'A: 999×999; B: 999×999' });
     expect([result.verdict, result.correct, result.diagnosis.kind]).toEqual(['undecided', false, 'undecided']);
