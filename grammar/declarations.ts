@@ -4,7 +4,7 @@
 // those tokens mean. Sizes may be omitted, written m×n, mxn, m x n, m*n, or be numbers.
 
 import { MatcalcError, type Span } from '../src/errors.js';
-import { canonicalSymbolName, GREEK } from './names.js';
+import { canonicalSymbolName, checkedSizeNumber, GREEK } from './names.js';
 
 export type Kind = 'scalar' | 'vector' | 'matrix';
 export type Property = 'symmetric' | 'spd' | 'diagonal' | 'orthogonal';
@@ -116,6 +116,8 @@ export function declarationOf(names: readonly DeclaredName[], spec: readonly Spe
   }
   for (const dim of [rows, cols]) {
     if (dim !== undefined && dim.split('·').some((part) => /^0+$/.test(part))) fail(`a size must be at least 1, but ${list} was given ${dim}`, source, span);
+    const tooLarge = dim?.split('·').map(checkedSizeNumber).find((problem) => problem !== undefined);
+    if (tooLarge) fail(`${tooLarge}, in the declaration of ${list}`, source, span);
   }
   if (kind === undefined) fail(`the declaration of ${list} says nothing`, source, span, 'give a size or a kind, e.g. X: m×n, a: scalar');
   if (kind === 'scalar' && (rows ?? '1') !== '1') fail(`a scalar has no size, but ${list} was given ${rows}`, source, span);

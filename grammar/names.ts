@@ -41,6 +41,18 @@ export function canonicalSymbolName(text: string): string {
 /** The size a subscript states on `I` or `ones` (`I_n`, `I_3`, `𝟙_{m·n}`, `I_{m*n}`), as a
  *  dimension: names and numbers joined by `·`. Undefined when there is no subscript;
  *  throws a message (a string) when the subscript is not a size. */
+/** The largest size a dimension may have: far beyond what fits in memory, and well inside
+ *  the integers a double holds exactly (1e20 would silently be 100000000000000000000). */
+export const MAX_SIZE = 2 ** 31 - 1;
+
+/** A size number written in the text, checked: at least 1, at most MAX_SIZE. */
+export function checkedSizeNumber(written: string): string | undefined {
+  if (!/^\d+$/.test(written)) return undefined;
+  if (/^0+$/.test(written)) return 'a size must be at least 1';
+  if (written.replace(/^0+/, '').length > 10 || Number(written) > MAX_SIZE) return `the size ${written} is too large (at most ${MAX_SIZE.toLocaleString('en-US')})`;
+  return undefined;
+}
+
 export function subscriptSize(text: string): string | undefined {
   const unicode = text.replace(/[₀-₉]/g, (c) => String(SUBSCRIPT_DIGITS.indexOf(c)));
   const match = /^(?:I|ones|𝟙)_?\{?([^}]*)\}?$/u.exec(unicode);
@@ -48,6 +60,10 @@ export function subscriptSize(text: string): string | undefined {
   if (sub === '') return undefined;
   const parts = sub.split(/\s*[·*⋅]\s*/);
   if (!parts.every((p) => /^(?:\d+|[A-Za-z][A-Za-z0-9_]*)$/.test(p))) throw `'${sub}' is not a size: write a number, a size name or a product such as m·n`;
+  for (const p of parts) {
+    const problem = checkedSizeNumber(p);
+    if (problem) throw problem;
+  }
   return parts.join('·');
 }
 

@@ -85,6 +85,10 @@ describe('input validation with positions (issue 18, item 8)', () => {
     ['empty rows', () => evaluate('sum(A)', { A: [[], []] }), 'value', 'the value of A has an empty row'],
     ['a size 0', () => grad("x'x", 'x', { where: 'x: 0' }), 'declaration', 'a size must be at least 1, but x was given 0'],
     ['two different declarations of one name', () => parse('A', { where: 'A: 3×3; A: 4×4' }), 'declaration', 'A is declared twice, differently: 3×3 and 4×4'],
+    // A size past 2³¹ − 1 would not even be held exactly (1e20 reads as 100000000000000000000).
+    ['a size too large to mean anything', () => evaluate('I_{99999999999999999999}', {}), 'syntax', 'the size 99999999999999999999 is too large (at most 2,147,483,647)'],
+    ['a declared size too large', () => parse('x', { where: 'x: 99999999999' }), 'declaration', 'the size 99999999999 is too large (at most 2,147,483,647), in the declaration of x'],
+    ['a sized zero of size 0', () => parse('x + 0_0'), 'syntax', 'a size must be at least 1'],
   ])('%s', (_, run, kind, message) => {
     expect(messageOf2(run)).toEqual([kind, message]);
   });
