@@ -130,21 +130,24 @@ function commandParse(expression: string, options: { where?: string; format: For
   const symbols = Object.entries(result.symbols);
   switch (options.format) {
     case 'json':
-      console.log(JSON.stringify({ input: expression, text: result.text, unicode: result.unicode, latex: result.latex, shape: result.shape, symbols: result.symbols }, null, 2));
+      console.log(JSON.stringify({ input: expression, text: result.text, unicode: result.unicode, latex: result.latex, shape: result.shape, symbols: result.symbols, notes: result.notes }, null, 2));
       return;
     case 'latex':
       console.log(result.latex);
-      return;
+      break;
     case 'unicode':
       console.log(result.unicode);
-      return;
+      break;
     case 'text':
       console.log(`text:    ${result.text}`);
       console.log(`unicode: ${result.unicode}`);
       console.log(`latex:   ${result.latex}`);
       console.log(`shape:   ${result.shape}`);
       console.log(`symbols: ${symbols.map(([name, shape]) => `${name}: ${shape}`).join(', ') || '(none)'}`);
+      break;
   }
+  // What the reading guessed goes to stderr: stdout stays the expression alone.
+  for (const note of result.notes) console.error(`note: ${note}`);
 }
 
 function commandEval(expression: string, options: { where?: string; format: Format; at?: string }): void {

@@ -19,9 +19,17 @@ export const GREEK: ReadonlyMap<string, string> = new Map([
   ['upsilon', 'υ'], ['phi', 'φ'], ['chi', 'χ'], ['psi', 'ψ'], ['omega', 'ω'],
 ]);
 
+/** Capital Greek letters that are not Latin ones (Α is A): matrices by convention, as
+ *  Σ, Λ, Θ are in papers. `Phi` before `(` is the normal CDF (the operator table). */
+export const GREEK_CAPITALS: ReadonlyMap<string, string> = new Map([
+  ['Gamma', 'Γ'], ['Delta', 'Δ'], ['Theta', 'Θ'], ['Lambda', 'Λ'], ['Xi', 'Ξ'], ['Pi', 'Π'],
+  ['Sigma', 'Σ'], ['Upsilon', 'Υ'], ['Phi', 'Φ'], ['Psi', 'Ψ'], ['Omega', 'Ω'],
+]);
+
 /** Greek letter (and its variant forms) → ASCII name. */
 export const GREEK_BY_LETTER: ReadonlyMap<string, string> = new Map([
   ...[...GREEK].map(([name, letter]) => [letter, name] as [string, string]),
+  ...[...GREEK_CAPITALS].map(([name, letter]) => [letter, name] as [string, string]),
   ['ϵ', 'epsilon'], ['ϑ', 'theta'], ['ϕ', 'phi'], ['ς', 'sigma'],
 ]);
 

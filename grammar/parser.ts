@@ -43,6 +43,7 @@ export type BatchLine =
 class NotationParser extends EmbeddedActionsParser {
   /** Inside ‖…‖ a bar closes the norm instead of starting a juxtaposed factor. */
   private normDepth = 0;
+  private barDepth = 0;
   /** The text being parsed: a newline in it separates declarations. */
   private text = '';
   protected get source(): string {
@@ -57,6 +58,7 @@ class NotationParser extends EmbeddedActionsParser {
 
   begin(text: string): void {
     this.normDepth = 0;
+    this.barDepth = 0;
     this.text = text;
   }
 
@@ -220,7 +222,7 @@ class NotationParser extends EmbeddedActionsParser {
     const first = this.SUBRULE(this.power);
     const rest: ProductFactor[] = [];
     this.MANY({
-      GATE: () => !(this.normDepth > 0 && this.LA(1).tokenType === T.NormBar),
+      GATE: () => !(this.normDepth > 0 && this.LA(1).tokenType === T.NormBar) && !(this.barDepth > 0 && this.LA(1).tokenType === T.Bar),
       DEF: () => {
         this.OR([
           {
@@ -413,6 +415,19 @@ class NotationParser extends EmbeddedActionsParser {
           return this.ACTION((): Ast => {
             const span = spanOf(tokenSpan(open), tokenSpan(close));
             return { kind: 'call', name: 'norm', args: [inner], span, nameSpan: tokenSpan(open) };
+          });
+        },
+      },
+      {
+        ALT: () => {
+          const open = this.CONSUME(T.Bar);
+          this.ACTION(() => this.barDepth++);
+          const inner = this.SUBRULE4(this.sum);
+          const close = this.CONSUME2(T.Bar);
+          this.ACTION(() => this.barDepth--);
+          return this.ACTION((): Ast => {
+            const span = spanOf(tokenSpan(open), tokenSpan(close));
+            return { kind: 'call', name: 'bars', args: [inner], span, nameSpan: tokenSpan(open) };
           });
         },
       },

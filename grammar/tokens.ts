@@ -7,7 +7,7 @@
 
 import { createToken, Lexer, type TokenType } from 'chevrotain';
 import { currentSession } from '../src/session.js';
-import { FUNCTION_ALIASES, GREEK, GREEK_BY_LETTER } from './names.js';
+import { FUNCTION_ALIASES, GREEK, GREEK_BY_LETTER, GREEK_CAPITALS } from './names.js';
 
 export type LexMode = 'expression' | 'rules' | 'batch';
 
@@ -68,7 +68,8 @@ function matchFunction(text: string, offset: number): RegExpExecArray | null {
   const call = nextNonSpace(text, offset + word.length) === '(';
   const context = lexContext();
   if (context.declared.has(word)) return null;
-  if (FUNCTION_ALIASES.has(word)) return matched(word);
+  // A capital Greek name that is also a function (Phi, the normal CDF) is one only before (.
+  if (FUNCTION_ALIASES.has(word) && (call || !GREEK_CAPITALS.has(word))) return matched(word);
   if (call && FUNCTION_ALIASES.has(word.toLowerCase())) return matched(word);
   if (call && context.differentials && word === 'd') return matched(word);
   return null;
@@ -122,6 +123,7 @@ function matchGreekLetter(text: string, offset: number): RegExpExecArray | null 
 }
 
 const greekWord = /^([a-z]+)(?:_\{[^}]*\}|_[A-Za-z0-9]+)?$/;
+const capitalGreekWord = /^([A-Z][a-z]+)(?:_\{[^}]*\}|_[A-Za-z0-9]+)?$/;
 
 /** Batch files: a Markdown list marker or quote at the start of a line (`- `, `* `, `> `, `1. `). */
 const markerPattern = /(?:[-*>]|\d+[.)])[ \t]+/y;
@@ -172,7 +174,10 @@ export const DerivationKind = createToken({ name: 'DerivationKind', pattern: mat
 export const FunctionName = createToken({ name: 'FunctionName', pattern: matchFunction, line_breaks: false });
 export const GreekName = createToken({
   name: 'GreekName',
-  pattern: matchWholeWord((w) => GREEK.has(greekWord.exec(w)?.[1] ?? '')),
+  pattern: matchWholeWord((w) => {
+    const head = greekWord.exec(w)?.[1] ?? capitalGreekWord.exec(w)?.[1] ?? '';
+    return GREEK.has(head) || GREEK_CAPITALS.has(head);
+  }),
   line_breaks: false,
 });
 export const UnknownCall = createToken({ name: 'UnknownCall', pattern: matchUnknownCall, line_breaks: false });
@@ -196,6 +201,8 @@ export const Minus = createToken({ name: 'Minus', pattern: /[-−]/ });
 export const LParen = createToken({ name: 'LParen', pattern: '(' });
 export const RParen = createToken({ name: 'RParen', pattern: ')' });
 export const NormBar = createToken({ name: 'NormBar', pattern: /‖|\|\|/ });
+/** A single bar, |X|: the determinant of a matrix, the absolute value of a scalar. */
+export const Bar = createToken({ name: 'Bar', pattern: '|' });
 export const Comma = createToken({ name: 'Comma', pattern: ',' });
 export const Semicolon = createToken({ name: 'Semicolon', pattern: ';' });
 export const Colon = createToken({ name: 'Colon', pattern: ':' });
@@ -205,7 +212,7 @@ export const Equals = createToken({ name: 'Equals', pattern: '=' });
 export const allTokens: TokenType[] = [
   WhiteSpace, Comment, ListMarker, Backtick, SizedZero, NumberLiteral, Where, Ones, If, Wrt, DerivationKind, FunctionName, GreekName,
   UnknownCall, GreekLetter, Word, Transpose, Inverse, Superscript, DotCaret, DotStar, DotSlash, Caret, Hadamard, Kron, Star,
-  Times, Slash, Plus, Minus, LParen, RParen, NormBar, Comma, Semicolon, Colon, Equals,
+  Times, Slash, Plus, Minus, LParen, RParen, NormBar, Bar, Comma, Semicolon, Colon, Equals,
 ];
 
 // Validations of the token definitions run in the tests; a user's run skips them.

@@ -229,7 +229,7 @@ function notesOf(derived: Derived, x: Expr): string[] {
 
 export function derive(request: DeriveRequest): Derivation {
   const t0 = performance.now();
-  const { expr: f, symbols, declaredOnly } = parseExpression(request.text, { where: request.where });
+  const { expr: f, symbols, declaredOnly, notes: readingNotes = [] } = parseExpression(request.text, { where: request.where });
   const first = variableOf(symbols, request.wrt, declaredOnly);
   const x = request.wrt2 !== undefined ? variableOf(symbols, request.wrt2, declaredOnly) : first;
   const layout: Layout = request.kind === 'grad' ? request.layout ?? 'denominator' : 'numerator';
@@ -250,7 +250,7 @@ export function derive(request: DeriveRequest): Derivation {
     ...derived,
     request, f, symbols, x, first, layout,
     verification: checked,
-    notes: [...(symbols.has(first.name) && symbols.has(x.name) ? [] : [`f does not depend on ${symbols.has(first.name) ? x.name : first.name}: the derivative is zero`]), ...notesOf(derived, x), ...(sizeNote ? [sizeNote] : [])],
+    notes: [...readingNotes, ...(symbols.has(first.name) && symbols.has(x.name) ? [] : [`f does not depend on ${symbols.has(first.name) ? x.name : first.name}: the derivative is zero`]), ...notesOf(derived, x), ...(sizeNote ? [sizeNote] : [])],
     text: forms.text,
     // Unicode and LaTeX are rendered when read: on a large result they cost more than the derivation.
     get unicode() {

@@ -60,6 +60,8 @@ export interface Parsed {
   readonly shape: string;
   /** Each symbol's inferred shape, in order of appearance. */
   readonly symbols: Readonly<Record<string, string>>;
+  /** What the reading guessed that could change the meaning (σ(…) as the logistic function). */
+  readonly notes: readonly string[];
 }
 
 /** Turns anything a lower layer threw into a MatcalcError: the API throws nothing else.
@@ -143,7 +145,7 @@ export function parse(text: string, options: Options = {}): Parsed {
   requireText('parse', 'the expression', text);
   requireOptions('parse', options);
   return guard(text, () => {
-    const { expr, symbols } = parseExpression(text, { where: options.where });
+    const { expr, symbols, notes = [] } = parseExpression(text, { where: options.where });
     // Written so that it reads back: an I_n the text alone would not size keeps its size.
     // As written, without naming shared pieces, unless that text would be large: a where
     // chain whose bindings are used twice (a residual network) spells out exponentially.
@@ -155,6 +157,7 @@ export function parse(text: string, options: Options = {}): Parsed {
       latex: renderResult(expr, 'latex', forms),
       shape: shapeText(expr.shape),
       symbols: Object.fromEntries([...symbols].map(([name, node]) => [name, shapeText(node.shape)])),
+      notes,
     };
   }, sessionOf(options));
 }

@@ -19,6 +19,8 @@ export interface Built {
   /** Symbols declared with a full size that the expression does not use (`… where X: n×m`
    *  in a result that only needs X's sizes): values given for them fix those sizes. */
   readonly declaredOnly?: ReadonlyMap<string, Expr>;
+  /** What reading the text guessed (σ(…) as the logistic function, …), for the notes. */
+  readonly notes?: readonly string[];
 }
 
 const PROPERTY_FLAGS = { symmetric: SYMMETRIC, spd: SPD, diagonal: DIAGONAL, orthogonal: ORTHOGONAL } as const;
@@ -533,6 +535,13 @@ function hint(what: string): string | undefined {
 export function applyFunction(name: string, args: readonly Expr[]): Expr {
   if (name === 'K') return C.commutation(args[0]!);
   if (name === 'd') return C.differential(args[0]!);
+  if (name === 'bars') {
+    // |X| as written: the absolute value of a scalar, the determinant of a matrix.
+    const [arg] = args as [Expr];
+    // A vector's or a non-square matrix's bars are its entries' absolute values.
+    if (C.isScalar(arg) || C.isVector(arg) || (!findDim(arg.shape.rows).startsWith('?') && !findDim(arg.shape.cols).startsWith('?') && findDim(arg.shape.rows) !== findDim(arg.shape.cols))) return C.func('abs', arg);
+    return C.func('det', arg);
+  }
   const reading = readFunction(name);
   if (reading?.kind === 'core') return C.CORE_CONSTRUCTORS[reading.op]!(...args);
   return C.func(name, args[0]!);

@@ -1,6 +1,8 @@
 // Text (and a --where declaration string) to a typed expression: grammar, then build.
 
 import { type Declaration, wholeWordNames } from '../../grammar/declarations.js';
+import type { Ast } from '../../grammar/ast.js';
+import { looksLikeLatex, parseLatex } from '../../grammar/latex.js';
 import { parseAst, parseDeclarations } from '../../grammar/parser.js';
 import { MatcalcError } from '../errors.js';
 import { postOrder } from './node.js';
@@ -15,6 +17,16 @@ export interface ParseOptions {
   valueShapes?: ReadonlyMap<string, { rows: number; cols: number }>;
   /** Sizes read as other sizes (see BuildOptions.sizeNames). */
   sizeNames?: ReadonlyMap<string, string>;
+  /** 'latex' (grammar/latex.ts), 'text', or by default LaTeX when the text holds a
+   *  backslash command. */
+  syntax?: Syntax | undefined;
+}
+
+export type Syntax = 'text' | 'latex';
+
+/** The syntax a text is read in: the caller's, or LaTeX if it holds a backslash command. */
+export function syntaxOf(text: string, syntax: Syntax | undefined): Syntax {
+  return syntax ?? (looksLikeLatex(text) ? 'latex' : 'text');
 }
 
 export function declarationsOf(where: string | undefined): Declaration[] {
@@ -22,12 +34,24 @@ export function declarationsOf(where: string | undefined): Declaration[] {
 }
 
 export function parseExpression(text: string, options: ParseOptions = {}): Built {
-  const declarations = declarationsOf(options.where);
-  const ast = parseAst(text, { declared: wholeWordNames(declarations), differentials: options.differentials ?? false });
+  let declarations = declarationsOf(options.where);
+  let ast: Ast;
+  let notes: readonly string[] = [];
+  if (syntaxOf(text, options.syntax) === 'latex') {
+    const reading = parseLatex(text);
+    ast = reading.ast;
+    notes = reading.notes;
+    // Bold states a kind (𝐱 a vector, 𝐀 a matrix); a declaration says more and wins.
+    const declared = new Set(declarations.map((d) => d.name));
+    declarations = [...declarations, ...[...reading.kinds].filter(([name]) => !declared.has(name)).map(([name, kind]): Declaration => ({ name, kind, ...(kind === 'vector' ? { cols: '1' } : {}), properties: [] }))];
+  } else {
+    ast = parseAst(text, { declared: wholeWordNames(declarations), differentials: options.differentials ?? false });
+  }
   try {
-    return buildExpression(ast, text, declarations, {
+    const built = buildExpression(ast, text, declarations, {
       ...(options.valueShapes ? { valueShapes: options.valueShapes } : {}), ...(options.sizeNames ? { sizeNames: options.sizeNames } : {}),
     });
+    return notes.length > 0 ? { ...built, notes } : built;
   } catch (error) {
     if (error instanceof MatcalcError) throw error.withSource(text);
     throw error;

@@ -72,6 +72,9 @@ export interface Written {
   readonly unicode?: (argument: string) => string;
   /** LaTeX: a command applied with \left( \right) (`\exp`), or the whole form. */
   readonly latex: string | ((argument: string) => string);
+  /** How it is written when its argument is not a scalar, where that differs: |x| is the
+   *  absolute value of a scalar but reads as the determinant of a matrix. */
+  readonly nonScalar?: Omit<Written, 'text' | 'nonScalar'>;
 }
 
 interface Common {

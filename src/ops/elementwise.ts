@@ -94,7 +94,7 @@ export const ELEMENTWISE: readonly ElementwiseDefinition[] = [
     write: { text: 'sqrt', latex: (z) => `\\sqrt{${z}}` }, domain: 'positive', folds: { transpose: 'commutes' }, summary: 'square root',
   }),
   standard('abs', Math.abs, {
-    latexRead: [], write: { text: 'abs', latex: (z) => `\\left| ${z} \\right|` }, folds: { transpose: 'commutes' }, summary: 'absolute value',
+    latexRead: [], write: { text: 'abs', latex: (z) => `\\left| ${z} \\right|`, nonScalar: { latex: operator('abs') } }, folds: { transpose: 'commutes' }, summary: 'absolute value',
   }),
   {
     family: 'elementwise', name: 'sigmoid', read: ['sigmoid'], latexRead: ['\\operatorname{sigmoid}'],

@@ -33,7 +33,7 @@ function pseudoInverse(a: Matrix): Matrix {
 
 export const MATRIX_FUNCTIONS: readonly MatrixFunctionDefinition[] = [
   {
-    family: 'matrix', name: 'tr', op: 'trace', read: ['tr', 'trace'], latexRead: ['\\operatorname{tr}', '\\mathrm{tr}', '\\operatorname{Tr}', '\\mathrm{Tr}', '\\text{tr}'],
+    family: 'matrix', name: 'tr', op: 'trace', read: ['tr', 'trace'], latexRead: ['\\operatorname{tr}', '\\mathrm{tr}', '\\operatorname{Tr}', '\\mathrm{Tr}', '\\text{tr}', '\\text{Tr}', '\\tr', '\\Tr', '\\trace'],
     write: { text: 'tr', latex: operator('tr') }, argument: 'square', result: 'scalar', linear: true,
     folds: { scalar: 'self', zero: 0, transpose: 'invariant' },
     evaluate: (a) => scalar(a.reduce((s, row, i) => s + row[i]!, 0)),

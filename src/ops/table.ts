@@ -36,6 +36,13 @@ for (const d of CORE) for (const spelling of d.read ?? []) spellings.set(spellin
 /** What a word written before `(` means, if it names an operation. */
 export const readFunction = (spelling: string): Reading | undefined => spellings.get(spelling);
 
+const latexSpellings = new Map<string, Reading>();
+for (const d of FUNCTIONS) for (const spelling of d.latexRead) latexSpellings.set(spelling, { kind: 'function', name: d.name, arity: 1 });
+
+/** What a LaTeX spelling reads as (`\log`, `\operatorname{tr}`, `\mathrm{Tr}`), if the table
+ *  lists it; the LaTeX reader falls back to the text spellings inside \operatorname{…}. */
+export const readLatexFunction = (spelling: string): Reading | undefined => latexSpellings.get(spelling);
+
 /** Every word that reads as a function (for the tokenizer and "did you mean"). */
 export const FUNCTION_SPELLINGS: readonly string[] = [...spellings.keys()];
 

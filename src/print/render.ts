@@ -158,7 +158,8 @@ export class Renderer {
         // A function: how each style writes it is in its definition (src/ops).
         const definition = definitionOf(e);
         if (!definition) throw new Error(`no printed form for the operation ${e.op}`);
-        return atom(s.call(definition.write, this.print(e.args[0]!).text));
+        const written = definition.write.nonScalar && !isScalar(e.args[0]!) ? { ...definition.write, ...definition.write.nonScalar } : definition.write;
+        return atom(s.call(written, this.print(e.args[0]!).text));
       }
     }
   }

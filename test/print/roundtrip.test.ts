@@ -6,7 +6,7 @@ import { parseExpression } from '../../src/expr/parse.js';
 import { render } from '../../src/print/render.js';
 import { anySlot, expression, WHERE } from '../support/arbitrary.js';
 
-const reparse = (text: string) => parseExpression(text, { where: WHERE }).expr;
+const reparse = (text: string, syntax: 'text' | 'latex' = 'text') => parseExpression(text, { where: WHERE, syntax }).expr;
 
 /** I, 𝟙 and 0 whose size nothing pins (e.g. (2𝟙𝟙ᵀ)² after simplification) cannot carry
  *  it in text: such an expression reads back equal up to that size — or, for a zero vector
@@ -14,8 +14,8 @@ const reparse = (text: string) => parseExpression(text, { where: WHERE }).expr;
 function unpinned(e: Expr): boolean {
   return e.op === 'ones' || e.op === 'identity' || e.op === 'zero' || e.args.some(unpinned);
 }
-function expectRoundTrip(e: Expr, text: string): void {
-  const back = reparse(text);
+function expectRoundTrip(e: Expr, text: string, syntax: 'text' | 'latex' = 'text'): void {
+  const back = reparse(text, syntax);
   if (back !== e && unpinned(e)) {
     if (!/softmax\(0\)/.test(text)) expect(render(back, 'text')).toBe(render(e, 'text'));
   } else expect([text, back.id]).toEqual([text, e.id]);
@@ -28,6 +28,15 @@ describe('print → parse is the identity', () => {
         expectRoundTrip(e, render(e, 'text'));
       }),
       { seed: 20261122, numRuns: Number(process.env.FUZZ_RUNS ?? 400) },
+    );
+  });
+
+  test('the LaTeX form reads back too, through the LaTeX reader (issue 14, item 6)', () => {
+    fc.assert(
+      fc.property(anySlot.chain((slot) => expression(slot, 3)), (e) => {
+        expectRoundTrip(e, render(e, 'latex'), 'latex');
+      }),
+      { seed: 14, numRuns: Number(process.env.FUZZ_RUNS ?? 400) },
     );
   });
 

@@ -1,0 +1,179 @@
+// The LaTeX reader (issue 14, item 1) on formulas as published documents write them, each
+// with its source: the derivative of what was read is verified and equals the closed form
+// the source gives (written here in matcalc's text notation). Then the reader's own
+// constructs one by one, and its errors.
+import { describe, expect, test } from '@jest/globals';
+import { derivativeOf } from '../../src/derive.js';
+import { MatcalcError } from '../../src/errors.js';
+import { parseExpression } from '../../src/expr/parse.js';
+import { grad, jacobian, parse } from '../../src/index.js';
+import { render } from '../../src/print/render.js';
+import { expectSameFunction } from '../support/closeness.js';
+
+type Source = [source: string, latex: string, wrt: string, closedForm: string, where?: string];
+
+const COOKBOOK = 'Petersen & Pedersen, The Matrix Cookbook (2012)';
+const PRML = 'Bishop, Pattern Recognition and Machine Learning (2006)';
+const DL = 'Goodfellow, Bengio & Courville, Deep Learning (2016)';
+const CS229 = 'Ng, CS229 lecture notes, part I (linear regression)';
+const BOYD = 'Boyd & Vandenberghe, Convex Optimization (2004), appendix A.4';
+const WIKI = 'Wikipedia, "Matrix calculus", identities (denominator layout)';
+const ESL = 'Hastie, Tibshirani & Friedman, The Elements of Statistical Learning (2009)';
+
+const documents: Source[] = [
+  [`${COOKBOOK}, eq. (57)`, '\\ln|\\det(\\mathbf{X})|', 'X', "inv(X)'"],
+  [`${COOKBOOK}, eq. (49)`, '\\det(\\mathbf{X})', 'X', "det(X)*inv(X)'"],
+  [`${COOKBOOK}, eq. (51)`, '\\det(\\mathbf{A}\\mathbf{X}\\mathbf{B})', 'X', "det(A*X*B)*inv(X)'", 'A, B, X: n×n'],
+  [`${COOKBOOK}, eq. (61)`, '\\mathbf{a}^T\\mathbf{X}^{-1}\\mathbf{b}', 'X', "-inv(X)'*a*b'*inv(X)'"],
+  [`${COOKBOOK}, eq. (69)`, '\\mathbf{a}^T\\mathbf{X}\\mathbf{b}', 'X', "a*b'"],
+  [`${COOKBOOK}, eq. (70)`, '\\mathbf{a}^T\\mathbf{X}^T\\mathbf{b}', 'X', "b*a'"],
+  [`${COOKBOOK}, eq. (81)`, '\\mathbf{x}^T\\mathbf{B}\\mathbf{x}', 'x', "(B + B')*x"],
+  [`${COOKBOOK}, eq. (88)`, '(\\mathbf{A}\\mathbf{x}+\\mathbf{b})^T\\mathbf{C}(\\mathbf{D}\\mathbf{x}+\\mathbf{e})', 'x', "A'*C*(D*x + e) + D'*C'*(A*x + b)"],
+  [`${COOKBOOK}, eq. (100)`, '\\text{Tr}(\\mathbf{X})', 'X', 'I'],
+  [`${COOKBOOK}, eq. (101)`, '\\text{Tr}(\\mathbf{X}\\mathbf{A})', 'X', "A'"],
+  [`${COOKBOOK}, eq. (102)`, '\\text{Tr}(\\mathbf{A}\\mathbf{X}\\mathbf{B})', 'X', "A'*B'"],
+  [`${COOKBOOK}, eq. (103)`, '\\text{Tr}(\\mathbf{A}\\mathbf{X}^T\\mathbf{B})', 'X', 'B*A'],
+  [`${COOKBOOK}, eq. (110)`, '\\text{Tr}(\\mathbf{X}^T\\mathbf{B}\\mathbf{X})', 'X', "B*X + B'*X"],
+  [`${COOKBOOK}, eq. (113)`, '\\text{Tr}(\\mathbf{X}\\mathbf{X}^T)', 'X', '2*X'],
+  [`${COOKBOOK}, eq. (116)`, '\\text{Tr}(\\mathbf{A}\\mathbf{X}\\mathbf{B}\\mathbf{X})', 'X', "A'*X'*B' + B'*X'*A'"],
+  [`${COOKBOOK}, eq. (129)`, '\\|\\mathbf{x}-\\mathbf{a}\\|_2', 'x', '(x - a)/norm(x - a)'],
+  [`${COOKBOOK}, eq. (131)`, '\\|\\mathbf{X}\\|_F^2', 'X', '2*X'],
+  [`${PRML}, eq. (3.12) in matrix form`, '\\frac{1}{2}(\\mathbf{t}-\\boldsymbol{\\Phi}\\mathbf{w})^{\\mathrm{T}}(\\mathbf{t}-\\boldsymbol{\\Phi}\\mathbf{w})', 'w', "Phi'*(Phi*w - t)"],
+  [`${PRML}, eq. (3.27) in matrix form`, '\\frac{1}{2}(\\mathbf{t}-\\boldsymbol{\\Phi}\\mathbf{w})^{\\mathrm{T}}(\\mathbf{t}-\\boldsymbol{\\Phi}\\mathbf{w}) + \\frac{\\lambda}{2}\\mathbf{w}^{\\mathrm{T}}\\mathbf{w}', 'w', "Phi'*(Phi*w - t) + lambda*w"],
+  [`${PRML}, eq. (2.43), the Gaussian's log-density w.r.t. μ`, '-\\frac{1}{2}\\ln|\\boldsymbol{\\Sigma}| - \\frac{1}{2}(\\mathbf{x}-\\boldsymbol{\\mu})^{\\mathrm{T}}\\boldsymbol{\\Sigma}^{-1}(\\mathbf{x}-\\boldsymbol{\\mu})', 'mu', 'inv(Sigma)*(x - mu)', 'Sigma: spd'],
+  [`${PRML}, eq. (2.43), w.r.t. Σ`, '-\\frac{1}{2}\\ln|\\boldsymbol{\\Sigma}| - \\frac{1}{2}(\\mathbf{x}-\\boldsymbol{\\mu})^{\\mathrm{T}}\\boldsymbol{\\Sigma}^{-1}(\\mathbf{x}-\\boldsymbol{\\mu})', 'Sigma', "-inv(Sigma)/2 + inv(Sigma)*(x - mu)*(x - mu)'*inv(Sigma)/2", 'Sigma: spd'],
+  [`${DL}, §4.5, eq. (4.21)`, 'f(\\boldsymbol{x}) = \\frac{1}{2}\\|\\boldsymbol{A}\\boldsymbol{x}-\\boldsymbol{b}\\|_2^2'.split(' = ')[1]!, 'x', "A'*(A*x - b)"],
+  [`${DL}, §5.1.4, eq. (5.4)`, '\\frac{1}{m}\\|\\boldsymbol{X}^{(\\text{train})}\\boldsymbol{w}-\\boldsymbol{y}^{(\\text{train})}\\|_2^2', 'w', "2*X_train'*(X_train*w - y_train)/m", 'm: scalar'],
+  [`${DL}, §2.10, eq. (2.49): the Frobenius norm`, '\\sqrt{\\mathrm{Tr}(\\boldsymbol{A}\\boldsymbol{A}^\\top)}', 'A', 'A/norm(A)'],
+  [`${WIKI}: a'x`, '\\mathbf{a}^\\top\\mathbf{x}', 'x', 'a'],
+  [`${WIKI}: x'Ax`, '\\mathbf{x}^\\top\\mathbf{A}\\mathbf{x}', 'x', "(A + A')*x"],
+  [`${WIKI}: tr(AXB), bold group`, '\\operatorname{tr}(\\mathbf{AXB})', 'X', "A'*B'"],
+  [`${WIKI}: log|X|`, '\\log|\\mathbf{X}|', 'X', "inv(X)'"],
+  [`${CS229}, §2.1, ∇_A tr AB = Bᵀ`, '\\operatorname{tr}AB', 'A', "B'"],
+  [`${CS229}, §2.1, ∇_A tr ABAᵀC = CAB + CᵀABᵀ`, '\\operatorname{tr}ABA^TC', 'A', "C*A*B + C'*A*B'"],
+  [`${CS229}, §2.1, ∇_A |A| = |A|(A⁻¹)ᵀ`, '|A|', 'A', "det(A)*inv(A)'"],
+  [`${BOYD}, log det X on the positive definite matrices`, '\\log\\det X', 'X', 'inv(X)', 'X: spd'],
+  [`${BOYD}, the quadratic ½xᵀPx + qᵀx + r`, '(1/2)x^TPx + q^Tx + r', 'x', 'P*x + q', 'P: symmetric; r: scalar'],
+  [`${BOYD}, least squares ‖Ax − b‖²₂`, '\\|Ax-b\\|_2^2', 'x', "2*A'*(A*x - b)"],
+  [`${ESL}, eq. (3.43), ridge regression in matrix form`, '(\\mathbf{y}-\\mathbf{X}\\beta)^T(\\mathbf{y}-\\mathbf{X}\\beta)+\\lambda\\beta^T\\beta', 'beta', "2*X'*(X*beta - y) + 2*lambda*beta", 'beta: vector'],
+];
+
+describe('formulas from published documents', () => {
+  test.each(documents.map((d) => [d[0], d[1], d[2], d[3], d[4]] as Source))('%s: %s', (_source, latex, wrt, closedForm, where) => {
+    const result = grad(latex, wrt, where === undefined ? {} : { where });
+    expect(result.verification.status).toBe('verified');
+    expectSameFunction(result.text, closedForm, where);
+  });
+
+  test('the softmax Jacobian, as Deep Learning (§6.2.2.3) writes softmax', () => {
+    const result = jacobian('\\mathrm{softmax}(\\boldsymbol{z})', 'z');
+    expect(result.verification.status).toBe('verified');
+    expectSameFunction(result.text, "diag(softmax(z)) - softmax(z)*softmax(z)'");
+  });
+});
+
+const same = (latex: string, text: string, where?: string): void => {
+  const options = where === undefined ? {} : { where };
+  expect(render(parseExpression(latex, { ...options, syntax: 'latex' }).expr, 'text')).toBe(render(parseExpression(text, options).expr, 'text'));
+};
+
+describe('what the reader reads', () => {
+  const constructs: [latex: string, text: string, where?: string][] = [
+    // styling: the identity of a symbol; bold letters side by side are a product
+    ['\\mathbf{A}\\boldsymbol{x}', 'A*x'],
+    ['\\bm{A}\\vec{x}', 'A*x'],
+    ['\\mathbf{AXB}', 'A*X*B'],
+    ['\\mathrm{loss} + \\text{loss} + \\operatorname{loss}', '3*loss', 'loss: scalar'],
+    // transposes, inverses, the pseudo-inverse
+    ['A^T + A^{T} + A^\\top + A^{\\top} + A^\\intercal + A^{\\mathsf{T}} + A^{\\prime} + A\'', "8*A'"],
+    ['A^{-1}', 'inv(A)'],
+    ['A^{-T} + A^{-\\top}', "2*inv(A)'"],
+    ['A^{+} + A^\\dagger', '2*pinv(A)'],
+    ['W^{(l)} x', 'W_l*x'],
+    // functions from the operator table
+    ['\\operatorname{tr}(A) + \\mathrm{tr}(A) + \\mathrm{Tr}(A) + \\operatorname{Tr}(A) + \\text{tr}(A)', '5*tr(A)'],
+    ['\\log\\det X', 'log(det(X))'],
+    ['\\ln x_1 + \\exp(x_1) + \\tanh x_1', 'log(x1) + exp(x1) + tanh(x1)'],
+    ['\\operatorname{diag}(\\mathbf{x})\\mathbf{y}', 'diag(x)*y'],
+    ['\\operatorname{vec}(X)^\\top \\operatorname{vec}(X)', "vec(X)'*vec(X)"],
+    ['\\mathrm{softmax}(\\mathbf{z}) + \\operatorname{logsumexp}(\\mathbf{z})', 'softmax(z) + logsumexp(z)'],
+    ['\\sigma(\\mathbf{W}\\mathbf{x})', 'sigmoid(W*x)'],
+    // fractions, brackets, norms, operators
+    ['\\frac{1}{2}x^\\top x + \\tfrac{1}{2}x^\\top x + \\dfrac{1}{2}x^\\top x', "3*x'x/2"],
+    ['\\left( A + B \\right) x + \\big( A + B \\big) x + \\Big[ A + B \\Big] x', '3*(A + B)*x'],
+    ['\\|x\\| + \\lVert x \\rVert + \\left\\| x \\right\\| + \\|x\\|_2 + ||x||', '5*norm(x)'],
+    ['\\|X\\|_F^2 + \\|x\\|_1', 'norm(X)^2 + norm1(x)'],
+    ['A \\odot B + A \\circ B', '2*(A .* B)'],
+    ['A \\otimes B', 'kron(A, B)'],
+    ['A \\oslash B', 'A ./ B'],
+    ['A \\cdot x', 'A*x'],
+    // constants
+    ['\\mathbf{1}^\\top x', "ones'*x"],
+    ['\\mathbb{1}^\\top x', "ones'*x"],
+    ['\\mathbf{1}_n^\\top \\mathbf{x}', "ones_n'*x"],
+    ['I_n + A', 'I_n + A'],
+    ['\\mathbf{I} + A', 'I + A'],
+    // Greek letters of both cases; spacing; alignment marks; labels
+    ['\\Sigma + \\Lambda \\Theta', 'Sigma + Lambda*Theta'],
+    ['\\alpha \\, x + \\beta \\; x + \\gamma \\! x \\quad', 'alpha*x + beta*x + gamma*x'],
+    ['& \\mathbf{x}^\\top \\mathbf{x} \\label{eq:norm} \\nonumber', "x'x"],
+    ['\\hat{x} - \\bar{x}', 'x_hat - x_bar'],
+    ['\\theta_0 + \\theta_{1} + x_{i}^\\top y', "theta_0 + theta_1 + x_i'*y"],
+  ];
+  // Padded to three entries: jest passes a callback where an entry is missing.
+  test.each(constructs.map(([latex, text, where]) => [latex, text, where ?? '']))('%s', (latex, text, where) => same(latex, text, where === '' ? undefined : where));
+
+  test('|X| is the determinant of a matrix, the absolute value of a scalar', () => {
+    same('|X| + |\\alpha|', 'det(X) + abs(alpha)');
+  });
+
+  test('bold states a kind: a bold Greek letter is a vector, a bold capital a matrix; declarations win', () => {
+    expect(parse('\\boldsymbol{\\theta}^\\top \\boldsymbol{x}').symbols).toEqual({ theta: 'n×1', x: 'n×1' });
+    expect(parse('\\boldsymbol{\\Sigma}\\mathbf{x}').symbols).toEqual({ Sigma: 'n×m', x: 'm×1' });
+    expect(parse('\\mathbf{x}\\mathbf{y}^\\top', { where: 'x: 3' }).symbols).toEqual({ x: '3×1', y: 'n×1' });
+  });
+
+  test('readings that could mean something else come with a note', () => {
+    expect(parse('\\sigma(\\mathbf{W}\\mathbf{x})').notes).toEqual(['σ(…) read as the logistic function sigmoid']);
+    expect(parse('\\operatorname{tr}AB').notes).toEqual(['\\operatorname{tr} without parentheses read as applied to the whole product after it']);
+    expect(parse('A \\otimes B').notes).toEqual(['⊗ read as the Kronecker product']);
+    expect(parse('\\mathbf{x}^\\top\\mathbf{x}').notes).toEqual([]);
+  });
+
+  test('a derivative prints in LaTeX that reads back to it, its where clause included', () => {
+    for (const [text, wrt] of [['sum(x)^2', 'x'], ["||W2*tanh(W1*x + b1) + b2 - y||^2", 'W1'], ["y'*(x - sum(x)/n*ones)/norm(x - sum(x)/n*ones)", 'x']] as const) {
+      const options = { where: 'n: scalar' };
+      const { expr, symbols } = parseExpression(text, options);
+      const result = grad(text, wrt, { ...options, verify: false });
+      expect(render(parseExpression(result.latex, { ...options, syntax: 'latex' }).expr, 'text')).toBe(render(parseExpression(result.text, options).expr, 'text'));
+      expect(derivativeOf('grad', expr, symbols.get(wrt)!).result).toBeDefined();
+    }
+  });
+
+  test('detected by its backslash commands; syntax: text keeps the text notation', () => {
+    expect(parse('\\mathbf{x}^\\top\\mathbf{x}').text).toBe("x'*x");
+    expect(() => parse('x^\\top x', { syntax: 'text' } as never)).not.toThrow();
+  });
+});
+
+describe('errors name the command and its place', () => {
+  const errorOf = (latex: string): MatcalcError => {
+    try {
+      parseExpression(latex, { syntax: 'latex' });
+    } catch (error) {
+      return error as MatcalcError;
+    }
+    throw new Error(`no error for ${latex}`);
+  };
+  test.each([
+    ['x + \\foo{y}', 'unknown LaTeX command \\foo at column 5', { start: 4, end: 8 }],
+    ['\\frac{1}{2 x', 'the group opened at column 9 is not closed', { start: 8, end: 9 }],
+    ['\\|x - y', 'the norm opened at column 1 is not closed', { start: 0, end: 2 }],
+    ['\\|x\\|_\\infty', 'the norm ‖·‖_\\infty is not one matcalc knows', { start: 6, end: 12 }],
+    ['\\sum_i x_i', '\\sum at column 1 is not part of an expression matcalc reads', { start: 0, end: 4 }],
+    ['(A + B', "'(' at column 1 is not closed", { start: 0, end: 1 }],
+  ])('%s', (latex, message, span) => {
+    const error = errorOf(latex);
+    expect([error.kind, error.message, error.span]).toEqual(['syntax', message, span]);
+  });
+});
