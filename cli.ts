@@ -36,7 +36,7 @@ Examples:
   $ matcalc eval "-x'x" --at examples/values.json     (an expression may start with '-')
   $ matcalc grad -- "-x'x" x                          (… or stand after --, with no options after it)
 
-Notation (README.md, "Notation in short"): x' A^T Aᵀ transpose; inv(A) A^-1 A⁻¹ inverse; A*B, AB, A B
+Notation (docs/NOTATION.md; LaTeX is read too): x' A^T Aᵀ transpose; inv(A) A^-1 A⁻¹ inverse; A*B, AB, A B
 product; A .* B, A ∘ B Hadamard; A ⊗ B Kronecker; ‖x‖ the norm; "… where t1 = W*x" names a piece;
 I_n, ones_n are sized constants, and a result that needs them declares its shapes: "I_n where X: n×n".
 Functions: ${FUNCTION_NAMES.join(' ')}.

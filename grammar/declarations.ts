@@ -4,7 +4,7 @@
 // those tokens mean. Sizes may be omitted, written m×n, mxn, m x n, m*n, or be numbers.
 
 import { MatcalcError, type Span } from '../src/errors.js';
-import { canonicalSymbolName, checkedSizeNumber, GREEK } from './names.js';
+import { canonicalSymbolName, checkedSizeNumber, GREEK, nearestName } from './names.js';
 
 export type Kind = 'scalar' | 'vector' | 'matrix';
 export type Property = 'symmetric' | 'spd' | 'diagonal' | 'orthogonal';
@@ -94,6 +94,10 @@ export function declarationOf(names: readonly DeclaredName[], spec: readonly Spe
         setSize(r, c, token);
         i++;
       } else if (rows === undefined) {
+        // A word a letter or two from a kind or property is a misspelling, not a size name
+        // (A: psd, A: symetric).
+        const near = token.type === 'word' && token.image.length >= 3 ? nearestName(token.image, [...KINDS, ...PROPERTIES.keys()]) : undefined;
+        if (near) fail(`unknown word '${token.image}' in the declaration of ${list} — did you mean ${near}?`, source, token.span, EXPECTED_WORDS);
         rows = first; // a vector's length
         kind ??= 'vector';
         i = next;

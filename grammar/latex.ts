@@ -581,7 +581,7 @@ class Reader {
       const kind = script.tokens.map((t) => (UPRIGHT.has(t.text) || BOLD.has(t.text) || t.text === '{' || t.text === '}' ? '' : t.text)).join('');
       if (kind === '1') name = 'norm1';
       else if (kind !== '2' && kind !== 'F') throw this.error(`the norm ‖·‖_${kind} is not one matcalc knows`, script.span, 'the 2-norm (‖x‖, ‖x‖_2), the Frobenius norm ‖X‖_F or the 1-norm ‖x‖_1');
-      if (kind === '2') this.notes.add('‖·‖₂ read as the Euclidean norm (for a matrix: the Frobenius norm, not the spectral norm)');
+      if (kind === '2') name = 'norm2'; // the builder notes it for a matrix
       span = spanOf(span, script.span);
     }
     return { kind: 'call', name, args: [inner], span, nameSpan: this.span(open) };

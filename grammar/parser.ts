@@ -324,6 +324,16 @@ class NotationParser extends EmbeddedActionsParser {
         },
         {
           ALT: () => {
+            const token = this.CONSUME(T.InverseTranspose);
+            this.ACTION(() => {
+              const span = spanOf(operand.span, tokenSpan(token));
+              const inverse: Ast = { kind: 'inverse', operand, span, operatorSpan: tokenSpan(token) };
+              operand = { kind: 'transpose', operand: inverse, span, operatorSpan: tokenSpan(token) };
+            });
+          },
+        },
+        {
+          ALT: () => {
             const token = this.CONSUME(T.Superscript);
             this.ACTION(() => {
               const span = tokenSpan(token);
@@ -342,7 +352,7 @@ class NotationParser extends EmbeddedActionsParser {
       {
         ALT: () => {
           const token = this.CONSUME(T.NumberLiteral);
-          return this.ACTION((): Ast => ({ kind: 'number', value: Number(token.image), span: tokenSpan(token) }));
+          return this.ACTION((): Ast => ({ kind: 'number', value: VULGAR_FRACTIONS.get(token.image) ?? Number(token.image), span: tokenSpan(token) }));
         },
       },
       {
@@ -371,7 +381,20 @@ class NotationParser extends EmbeddedActionsParser {
             { ALT: () => this.CONSUME(T.GreekName) },
             { ALT: () => this.CONSUME(T.GreekLetter) },
           ]);
-          return this.ACTION((): Ast => ({ kind: 'symbol', name: canonicalSymbolName(token.image), span: tokenSpan(token) }));
+          // σ(…), sigma(…): the logistic function, as papers write it (the builder notes it).
+          let argument: Ast | undefined;
+          let close: IToken | undefined;
+          this.OPTION5({
+            GATE: () => canonicalSymbolName(token.image) === 'sigma' && this.LA(1).tokenType === T.LParen,
+            DEF: () => {
+              this.CONSUME3(T.LParen);
+              argument = this.SUBRULE5(this.sum);
+              close = this.CONSUME3(T.RParen);
+            },
+          });
+          return this.ACTION((): Ast => argument
+            ? { kind: 'call', name: 'sigmoid', args: [argument], span: spanOf(tokenSpan(token), tokenSpan(close!)), nameSpan: tokenSpan(token) }
+            : { kind: 'symbol', name: canonicalSymbolName(token.image), span: tokenSpan(token) });
         },
       },
       {
@@ -412,9 +435,15 @@ class NotationParser extends EmbeddedActionsParser {
           const inner = this.SUBRULE3(this.sum);
           const close = this.CONSUME2(T.NormBar);
           this.ACTION(() => this.normDepth--);
+          // ‖x‖_2, ‖X‖_F, ‖x‖₂ (the 2-norm, Frobenius for a matrix), ‖x‖_1, ‖x‖₁.
+          let which: IToken | undefined;
+          this.OPTION6(() => {
+            which = this.CONSUME(T.NormSubscript);
+          });
           return this.ACTION((): Ast => {
-            const span = spanOf(tokenSpan(open), tokenSpan(close));
-            return { kind: 'call', name: 'norm', args: [inner], span, nameSpan: tokenSpan(open) };
+            const span = spanOf(tokenSpan(open), tokenSpan(which ?? close));
+            const name = which && /1|₁/.test(which.image) ? 'norm1' : which && /2|₂/.test(which.image) ? 'norm2' : 'norm';
+            return { kind: 'call', name, args: [inner], span, nameSpan: tokenSpan(open) };
           });
         },
       },
@@ -595,6 +624,9 @@ export interface ParseOptions {
   differentials?: boolean;
 }
 
+/** ½, ⅓, ¼, … as the numbers they are. */
+const VULGAR_FRACTIONS: ReadonlyMap<string, number> = new Map([['½', 1 / 2], ['⅓', 1 / 3], ['⅔', 2 / 3], ['¼', 1 / 4], ['¾', 3 / 4], ['⅕', 1 / 5], ['⅛', 1 / 8]]);
+
 /** Deeper nesting is refused before parsing: recursion depth is the parser's stack. */
 export const MAX_NESTING = 200;
 /** Terms of one sum, factors of one product: the constructors take their operands as
@@ -613,7 +645,7 @@ function run<R, P extends NotationParser = NotationParser>(text: string, entry: 
     throw new MatcalcError('syntax', `unexpected character '${character}' at column ${error.offset + 1}`, {
       span: { start: error.offset, end: error.offset + 1 },
       source: text,
-      expected: 'expected a symbol, a number, an operator or a parenthesis (see "Notation in short" in README.md)',
+      expected: 'expected a symbol, a number, an operator or a parenthesis (see docs/NOTATION.md)',
     });
   }
   parser.begin(text);

@@ -154,7 +154,9 @@ export const ListMarker = createToken({ name: 'ListMarker', pattern: matchListMa
 export const Backtick = createToken({ name: 'Backtick', pattern: (text: string, offset: number) => (mode() === 'batch' && text[offset] === '`' ? matched('`') : null), line_breaks: false, group: Lexer.SKIPPED });
 /** A zero with its shape: `0_n` (a column), `0_{n×m}`, `0_{m·n}`, as results print it. */
 export const SizedZero = createToken({ name: 'SizedZero', pattern: /0_(?:\{[^}]*\}|[A-Za-z][A-Za-z0-9]*|\d+)/ });
-export const NumberLiteral = createToken({ name: 'NumberLiteral', pattern: /\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?/ });
+export const NumberLiteral = createToken({ name: 'NumberLiteral', pattern: /\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?|[½⅓⅔¼¾⅕⅛]/ });
+/** After a norm: ‖x‖_2, ‖X‖_F, ‖x‖_1, ‖x‖₂, ‖x‖₁. */
+export const NormSubscript = createToken({ name: 'NormSubscript', pattern: /_\{?(?:F|2|1)\}?(?![A-Za-z0-9])|[₂₁](?![₀-₉])/ });
 export const Where = createToken({ name: 'Where', pattern: matchWholeWord((w) => w === 'where' && !lexContext().declared.has(w)), line_breaks: false });
 /** `ones`, `𝟙`, and with a size: `ones_n`, `𝟙_n`, `ones_{m·n}`, `𝟙₃`. */
 const matchOnesWord = matchWholeWord((w) => /^ones(?:_[A-Za-z0-9]+|_\{[^}]*\})?$/.test(w) && !lexContext().declared.has(w));
@@ -183,7 +185,11 @@ export const GreekName = createToken({
 export const UnknownCall = createToken({ name: 'UnknownCall', pattern: matchUnknownCall, line_breaks: false });
 export const GreekLetter = createToken({ name: 'GreekLetter', pattern: matchGreekLetter, line_breaks: false });
 export const Word = createToken({ name: 'Word', pattern: matchWord, line_breaks: false });
-export const Transpose = createToken({ name: 'Transpose', pattern: /'|ᵀ|⊤|\^\s*(?:\{\s*(?:T|\\top|\\intercal|\\mathsf\{T\}|⊤)\s*\}|T|\\top|\\intercal|⊤)/ });
+/** A^-T, A^{-T}, A⁻ᵀ: the inverse transpose (before Inverse and Transpose, which would take
+ *  its pieces). */
+export const InverseTranspose = createToken({ name: 'InverseTranspose', pattern: /⁻ᵀ|\^\s*(?:\{\s*-\s*(?:T|\\top)\s*\}|-\s*T(?![A-Za-z0-9_]))/ });
+/** x', xᵀ, x^T, x^{\top}, and NumPy's x.T. */
+export const Transpose = createToken({ name: 'Transpose', pattern: /'|ᵀ|⊤|\.T(?![A-Za-z0-9_])|\^\s*(?:\{\s*(?:T|\\top|\\intercal|\\mathsf\{T\}|⊤)\s*\}|T|\\top|\\intercal|⊤)/ });
 export const Inverse = createToken({ name: 'Inverse', pattern: /⁻¹|\^\s*(?:\{\s*-\s*1\s*\}|\(\s*-\s*1\s*\)|-\s*1(?![0-9.]))/ });
 export const Superscript = createToken({ name: 'Superscript', pattern: /[²³]/ });
 export const DotCaret = createToken({ name: 'DotCaret', pattern: '.^' });
@@ -192,7 +198,8 @@ export const DotSlash = createToken({ name: 'DotSlash', pattern: './' });
 export const Caret = createToken({ name: 'Caret', pattern: '^' });
 export const Hadamard = createToken({ name: 'Hadamard', pattern: /[∘⊙]/ });
 export const Kron = createToken({ name: 'Kron', pattern: '⊗' });
-export const Star = createToken({ name: 'Star', pattern: /[*·⋅]/ });
+/** `@` is NumPy's matrix product. */
+export const Star = createToken({ name: 'Star', pattern: /[*·⋅@]/ });
 /** Only in declarations, between a size's rows and columns: m×n. */
 export const Times = createToken({ name: 'Times', pattern: '×' });
 export const Slash = createToken({ name: 'Slash', pattern: '/' });
@@ -211,7 +218,7 @@ export const Equals = createToken({ name: 'Equals', pattern: '=' });
 /** Order matters: chevrotain takes the first definition that matches. */
 export const allTokens: TokenType[] = [
   WhiteSpace, Comment, ListMarker, Backtick, SizedZero, NumberLiteral, Where, Ones, If, Wrt, DerivationKind, FunctionName, GreekName,
-  UnknownCall, GreekLetter, Word, Transpose, Inverse, Superscript, DotCaret, DotStar, DotSlash, Caret, Hadamard, Kron, Star,
+  UnknownCall, GreekLetter, NormSubscript, Word, InverseTranspose, Transpose, Inverse, Superscript, DotCaret, DotStar, DotSlash, Caret, Hadamard, Kron, Star,
   Times, Slash, Plus, Minus, LParen, RParen, NormBar, Bar, Comma, Semicolon, Colon, Equals,
 ];
 

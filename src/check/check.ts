@@ -7,7 +7,7 @@ import type { Declaration } from '../../grammar/declarations.js';
 import { parseAst } from '../../grammar/parser.js';
 import { MatcalcError } from '../errors.js';
 import { buildExpressions } from '../expr/build.js';
-import { declarationsOf } from '../expr/parse.js';
+import { buildWithKindsFromUse, declarationsOf } from '../expr/parse.js';
 import * as C from '../expr/construct.js';
 import { findDim, shapeText } from '../expr/dims.js';
 import { type Expr, SYMMETRIC } from '../expr/node.js';
@@ -75,7 +75,8 @@ interface Built {
 function build(context: Context, declarations = context.declarations): Built {
   const words = { declared: declaredWords(declarations) };
   const fAst = parseAst(context.fText, words);
-  const alone = buildExpressions([fAst], context.fText, declarations);
+  // Kinds from use as grad reads them (μ a vector in ‖x − μ‖²).
+  const alone = buildWithKindsFromUse(fAst, context.fText, declarations, { kindsFromUse: true });
   const fixed: Declaration[] = [...alone.symbols.values()].map((s) => ({
     name: s.name,
     kind: C.isScalar(s) ? 'scalar' : C.isVector(s) ? 'vector' : 'matrix',

@@ -21,6 +21,9 @@ export interface Built {
   readonly declaredOnly?: ReadonlyMap<string, Expr>;
   /** What reading the text guessed (σ(…) as the logistic function, …), for the notes. */
   readonly notes?: readonly string[];
+  /** Greek letters whose use needs a vector or matrix (the builder's finding; parseExpression
+   *  reads the text again with them so). */
+  readonly promotions?: ReadonlyMap<string, 'vector' | 'matrix'>;
 }
 
 const PROPERTY_FLAGS = { symmetric: SYMMETRIC, spd: SPD, diagonal: DIAGONAL, orthogonal: ORTHOGONAL } as const;
@@ -37,7 +40,15 @@ class ShapeUnifier extends UnionFind {
 
 export function buildExpression(ast: Ast, source: string, declarations: readonly Declaration[] = [], options: BuildOptions = {}): Built {
   const built = buildExpressions([ast], source, declarations, options);
-  return { expr: built.exprs[0]!, symbols: built.symbols, declaredOnly: built.declaredOnly };
+  return { expr: built.exprs[0]!, symbols: built.symbols, declaredOnly: built.declaredOnly, ...(built.promotions.size > 0 ? { promotions: built.promotions } : {}), ...(built.notes.length > 0 ? { notes: built.notes } : {}) };
+}
+
+/** Thrown by a build that failed where a Greek letter's use asked for another kind: the
+ *  caller reads again with `promotions` (and reports `error` if that fails too). */
+export class Retype extends Error {
+  constructor(readonly promotions: ReadonlyMap<string, 'vector' | 'matrix'>, readonly error: MatcalcError) {
+    super(error.message);
+  }
 }
 
 export interface BuildOptions {
@@ -55,10 +66,12 @@ export interface BuildOptions {
   /** Sizes to read as other sizes wherever the text or a declaration writes them (999 as a
    *  name: the same expression at every size, which verification can check small). */
   sizeNames?: ReadonlyMap<string, string>;
+  /** The caller reads again when a Greek letter's use asks for another kind (see Retype). */
+  kindsFromUse?: boolean;
 }
 
 /** Builds several trees in one context: one symbol table, one unification of sizes. */
-export function buildExpressions(asts: readonly Ast[], source: string, given: readonly Declaration[] = [], options: BuildOptions = {}): { exprs: Expr[]; symbols: ReadonlyMap<string, Expr>; declaredOnly: ReadonlyMap<string, Expr> } {
+export function buildExpressions(asts: readonly Ast[], source: string, given: readonly Declaration[] = [], options: BuildOptions = {}): { exprs: Expr[]; symbols: ReadonlyMap<string, Expr>; declaredOnly: ReadonlyMap<string, Expr>; promotions: ReadonlyMap<string, 'vector' | 'matrix'>; notes: readonly string[] } {
   const unifier = new ShapeUnifier();
   // The text's own declarations (`… where x: n`) after the caller's: they describe it.
   const declarations = [...given, ...asts.flatMap((a) => (a.kind === 'where' ? a.declarations ?? [] : []))];
@@ -99,6 +112,20 @@ export function buildExpressions(asts: readonly Ast[], source: string, given: re
     }
   };
   const declaredOnlyShape = (d: Declaration): Shape => ({ rows: size(d.rows!), cols: size(d.cols!) });
+  // Kinds from use: a Greek letter is a scalar by convention, but where its use says more —
+  // a term of a sum of vectors (‖x − μ‖²), transposed (θ'x), right of a matrix (Xβ) — it is
+  // what the use needs, and the expression is read again with that (see parseExpression).
+  const conventional = new Set<string>();
+  const readingNotes = new Set<string>();
+  const promotions = new Map<string, 'vector' | 'matrix'>();
+  const bareConventional = (ast: Ast): string | undefined => {
+    while (ast.kind === 'product' && ast.rest.length === 0) ast = ast.first;
+    return ast.kind === 'symbol' && conventional.has(ast.name) ? ast.name : undefined;
+  };
+  const promote = (ast: Ast, kind: 'vector' | 'matrix'): void => {
+    const name = bareConventional(ast);
+    if (name !== undefined && !promotions.has(name)) promotions.set(name, kind);
+  };
   const firstSeen = new Map<string, number>();
   const symbolFor = (name: string, span: Span): Expr => {
     firstSeen.set(name, Math.min(firstSeen.get(name) ?? Infinity, span.start));
@@ -132,6 +159,7 @@ export function buildExpressions(asts: readonly Ast[], source: string, given: re
       return C.identity(size(sizeFromName(name, span, source)));
     } else if (GREEK.has(name.split('_')[0]!)) {
       node = C.symbol(name, { rows: '1', cols: '1' });
+      if (!options.patterns) conventional.add(name);
     } else if (/^[A-Z]/.test(name)) {
       node = C.symbol(name, { rows: unifier.fresh(), cols: unifier.fresh() });
     } else {
@@ -222,8 +250,17 @@ export function buildExpressions(asts: readonly Ast[], source: string, given: re
         return C.zero({ rows: size(ast.rows), cols: size(ast.cols) });
       case 'negate':
         return C.negate(build(ast.operand));
-      case 'transpose':
-        return C.transpose(build(ast.operand));
+      case 'transpose': {
+        // 1'x, 1ᵀx: the ones vector transposed, as texts write it (a number's transpose
+        // would be the number itself, and 1'x would be x).
+        if (ast.operand.kind === 'number' && ast.operand.value === 1) {
+          readingNotes.add("1' read as the ones vector 𝟙ᵀ");
+          return C.transpose(C.ones(unifier.fresh()));
+        }
+        const operand = build(ast.operand);
+        promote(ast.operand, 'vector'); // θ'x: a scalar is not transposed
+        return C.transpose(operand);
+      }
       case 'inverse': {
         const operand = build(ast.operand);
         return located('inverse', ast.operatorSpan, [[ast.operand, operand]], () => C.inverse(operand));
@@ -237,6 +274,8 @@ export function buildExpressions(asts: readonly Ast[], source: string, given: re
           const value = build(term);
           return sign > 0 ? value : C.negate(value);
         });
+        const target = terms.find((t) => !C.isScalar(t));
+        if (target) for (const { term } of flat) promote(term, C.isVector(target) ? 'vector' : 'matrix');
         try {
           return C.add(...terms);
         } catch (error) {
@@ -255,11 +294,24 @@ export function buildExpressions(asts: readonly Ast[], source: string, given: re
         return total;
       }
       case 'product': {
+        // 1/2n is (1/2)·n, left to right as every operator of the level; a reader of a paper
+        // may mean 1/(2n): say so.
+        ast.rest.forEach((r, i) => {
+          const next = ast.rest[i + 1];
+          if (r.operator === '/' && r.operand.kind === 'number' && next && next.operator === '*' && next.operatorSpan.start === next.operatorSpan.end && next.operand.span.start === r.operand.span.end) {
+            const written = source.slice(r.operatorSpan.start, next.operand.span.end);
+            readingNotes.add(`${source.slice(ast.first.span.start, r.operatorSpan.start).trim()}${written} read as (${source.slice(ast.first.span.start, r.operand.span.end).trim()})·${text(next.operand)}; write ${source.slice(ast.first.span.start, r.operatorSpan.start).trim()}/(${source.slice(r.operand.span.start, next.operand.span.end)}) for the other reading`);
+          }
+        });
         // A chain of '*' only: one n-ary product (factor by factor would be quadratic);
         // only when that fails is it redone pairwise, to point at the offending operator.
         if (ast.rest.every((r) => r.operator === '*')) {
           tooMany('product', 'factors', [ast.first, ...ast.rest.map((r) => r.operand)]);
           const factors = [build(ast.first), ...ast.rest.map((r) => build(r.operand))];
+          ast.rest.forEach((r, i) => {
+            const left = factors[i]!;
+            if (!C.isScalar(left) && findDim(left.shape.rows) !== '1' && !C.isVector(left)) promote(r.operand, 'vector');
+          });
           try {
             return C.multiply(...factors);
           } catch (error) {
@@ -318,7 +370,9 @@ export function buildExpressions(asts: readonly Ast[], source: string, given: re
         );
       }
       case 'call': {
+        if (ast.name === 'sigmoid' && /^(?:σ|sigma)$/.test(text({ ...ast, span: ast.nameSpan }))) readingNotes.add('σ(…) read as the logistic function sigmoid');
         const args = ast.args.map(build);
+        if (ast.name === 'norm2' && args[0] && !C.isScalar(args[0]) && !C.isVector(args[0])) readingNotes.add('‖M‖₂ of a matrix read as the Frobenius norm (not the spectral norm)');
         const operands = ast.args.map((a, i): [Ast, Expr] => [a, args[i]!]);
         return located(ast.name === 'K' ? 'K(…)' : `${ast.name}(…)`, ast.nameSpan, operands, () => applyFunction(ast.name, args));
       }
@@ -377,7 +431,14 @@ export function buildExpressions(asts: readonly Ast[], source: string, given: re
     symbols.set(name, C.symbol(name, { rows: '1', cols: '1' }));
   }
   const raws = withUnifier(unifier, () => {
-    const built = asts.map(build);
+    let built: Expr[];
+    try {
+      built = asts.map(build);
+    } catch (error) {
+      // A shape error after a use asked for a vector (Xβ − y with β a scalar): read again.
+      if (options.kindsFromUse && error instanceof MatcalcError && error.kind === 'shape' && promotions.size > 0) throw new Retype(promotions, error);
+      throw error;
+    }
     if (options.patterns) {
       // Both sides of an identity have one shape: this sizes an I or 𝟙 on the right.
       for (const other of built.slice(1)) {
@@ -431,7 +492,7 @@ export function buildExpressions(asts: readonly Ast[], source: string, given: re
       const props = d.properties.reduce((flags, p) => flags | PROPERTY_FLAGS[p], 0);
       declaredOnly.set(d.name, C.symbol(d.name, renameShape(declaredOnlyShape(d)), props));
     }
-    return { exprs, symbols: resolvedSymbols, declaredOnly };
+    return { exprs, symbols: resolvedSymbols, declaredOnly, promotions, notes: [...readingNotes] };
   });
 }
 
@@ -544,7 +605,7 @@ export function applyFunction(name: string, args: readonly Expr[]): Expr {
   }
   const reading = readFunction(name);
   if (reading?.kind === 'core') return C.CORE_CONSTRUCTORS[reading.op]!(...args);
-  return C.func(name, args[0]!);
+  return C.func(reading?.name ?? name, args[0]!);
 }
 
 /** Names for the dimensions no declaration named: n, m, p, … in order of appearance. */

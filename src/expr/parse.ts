@@ -6,7 +6,8 @@ import { looksLikeLatex, parseLatex } from '../../grammar/latex.js';
 import { parseAst, parseDeclarations } from '../../grammar/parser.js';
 import { MatcalcError } from '../errors.js';
 import { postOrder } from './node.js';
-import { type Built, buildExpression } from './build.js';
+import { GREEK } from '../../grammar/names.js';
+import { type Built, buildExpression, type BuildOptions, Retype } from './build.js';
 
 export interface ParseOptions {
   /** Declarations in the --where language, e.g. "A: n×n symmetric; a: scalar". */
@@ -47,16 +48,55 @@ export function parseExpression(text: string, options: ParseOptions = {}): Built
   } else {
     ast = parseAst(text, { declared: wholeWordNames(declarations), differentials: options.differentials ?? false });
   }
+  const buildOptions: BuildOptions = { kindsFromUse: true, ...(options.valueShapes ? { valueShapes: options.valueShapes } : {}), ...(options.sizeNames ? { sizeNames: options.sizeNames } : {}) };
   try {
-    const built = buildExpression(ast, text, declarations, {
-      ...(options.valueShapes ? { valueShapes: options.valueShapes } : {}), ...(options.sizeNames ? { sizeNames: options.sizeNames } : {}),
-    });
-    return notes.length > 0 ? { ...built, notes } : built;
+    const built = buildWithKindsFromUse(ast, text, declarations, buildOptions);
+    const all = [...notes, ...(built.notes ?? [])];
+    return all.length > 0 ? { ...built, notes: all } : built;
   } catch (error) {
     if (error instanceof MatcalcError) throw error.withSource(text);
     throw error;
   }
 }
+
+/**
+ * The build, and again while a Greek letter's use asks for a vector or a matrix where the
+ * letter convention made it a scalar (‖x − μ‖², θ'x, Xβ): such a letter is declared of that
+ * kind and the text read again — a few rounds at most, each saying so in a note. Where the
+ * kinds from use do not type-check and the convention does, the convention's reading stands.
+ */
+export function buildWithKindsFromUse(ast: Ast, text: string, declarations: readonly Declaration[], buildOptions: BuildOptions): Built {
+  let kinds = new Map<string, 'vector' | 'matrix'>();
+  let fallback: Built | undefined;
+  let firstError: unknown;
+  for (let round = 0; round < 4; round++) {
+    const declared = [...declarations, ...[...kinds].map(([name, kind]): Declaration => ({ name, kind, ...(kind === 'vector' ? { cols: '1' } : {}), properties: [] }))];
+    let built: Built | undefined;
+    let wanted: ReadonlyMap<string, 'vector' | 'matrix'> | undefined;
+    try {
+      built = buildExpression(ast, text, declared, buildOptions);
+      wanted = built.promotions;
+    } catch (error) {
+      if (!(error instanceof Retype)) {
+        if (round === 0 || fallback === undefined) throw round === 0 ? error : firstError ?? error;
+        return fallback;
+      }
+      wanted = error.promotions;
+      firstError ??= error.error;
+    }
+    const fresh = [...(wanted ?? [])].filter(([name]) => !kinds.has(name) && !declarations.some((d) => d.name === name));
+    if (fresh.length === 0) {
+      if (built) return kinds.size === 0 ? built : { ...built, notes: [...(built.notes ?? []), ...[...kinds].map(([name, kind]) => kindNote(name, kind))] };
+      throw firstError;
+    }
+    if (built && kinds.size === 0) fallback = built;
+    kinds = new Map([...kinds, ...fresh]);
+  }
+  if (fallback) return fallback;
+  throw firstError;
+}
+
+const kindNote = (name: string, kind: 'vector' | 'matrix'): string => `${GREEK.get(name.split('_')[0]!) ?? name}${name.includes('_') ? name.slice(name.indexOf('_')) : ''} read as a ${kind}, as its use needs (declare it to say otherwise)`;
 
 /** The text read with the sizes its values have: numbers settle products of sizes exactly
  *  ((A' ⊗ B)·vec(X) with A 2×3). Where the values leave a size open (the I of I ⊗ X + X' ⊗ I,

@@ -37,9 +37,13 @@ describe('seed derivations', () => {
 
   test('004 §3.3 scalar expansion: ∂sum(x + α)/∂α is the length of x, 𝟙ᵀ𝟙', () => {
     // 𝟙ᵀ𝟙 cannot carry its size in text, so this one is checked by verification alone.
-    const result = grad('sum(x + alpha)', 'alpha');
+    // The seed's α is a scalar broadcast over x: said with a declaration, since undeclared,
+    // a Greek letter added to a vector is read as a vector (issue 14: kinds from use).
+    const result = grad('sum(x + alpha)', 'alpha', { where: 'alpha: scalar' });
     expect(result.text).toBe("ones_n'*ones_n where x: n");
     expect(result.verification.status).toBe('verified');
+    const undeclared = grad('sum(x + alpha)', 'alpha');
+    expect([undeclared.text, undeclared.notes]).toEqual(['ones_n where alpha: n', ['α read as a vector, as its use needs (declare it to say otherwise)']]);
   });
 
   test('the linear regression gradient reads as the seed prints it', () => {
