@@ -4,10 +4,12 @@
 // symmetric matrix, a missing or extra term, a shape no derivative of x can have.
 
 import type { Declaration } from '../../grammar/declarations.js';
+import type { Ast } from '../../grammar/ast.js';
+import { parseLatex } from '../../grammar/latex.js';
 import { parseAst } from '../../grammar/parser.js';
 import { MatcalcError } from '../errors.js';
 import { buildExpressions } from '../expr/build.js';
-import { buildWithKindsFromUse, declarationsOf } from '../expr/parse.js';
+import { buildWithKindsFromUse, declarationsOf, syntaxOf } from '../expr/parse.js';
 import * as C from '../expr/construct.js';
 import { findDim, shapeText } from '../expr/dims.js';
 import { type Expr, SYMMETRIC } from '../expr/node.js';
@@ -72,9 +74,19 @@ interface Built {
 
 /** f is read first and its shapes are final; the claim is then read against them (so a
  *  claim cannot change what f means). */
-function build(context: Context, declarations = context.declarations): Built {
-  const words = { declared: declaredWords(declarations) };
-  const fAst = parseAst(context.fText, words);
+/** A text's syntax tree, in the text notation or (with a backslash command) LaTeX; what
+ *  LaTeX's bold says about kinds comes back as declarations for names not declared. */
+function readAst(text: string, declarations: readonly Declaration[]): { ast: Ast; kinds: Declaration[] } {
+  if (syntaxOf(text, undefined) === 'text') return { ast: parseAst(text, { declared: declaredWords(declarations) }), kinds: [] };
+  const reading = parseLatex(text);
+  const kinds = [...reading.kinds].filter(([name]) => !declarations.some((d) => d.name === name)).map(([name, kind]): Declaration => ({ name, kind, ...(kind === 'vector' ? { cols: '1' } : {}), properties: [] }));
+  return { ast: reading.ast, kinds };
+}
+
+function build(context: Context, given = context.declarations): Built {
+  const read = readAst(context.fText, given);
+  const fAst = read.ast;
+  const declarations = [...given, ...read.kinds];
   // Kinds from use as grad reads them (μ a vector in ‖x − μ‖²).
   const alone = buildWithKindsFromUse(fAst, context.fText, declarations, { kindsFromUse: true });
   const fixed: Declaration[] = [...alone.symbols.values()].map((s) => ({
@@ -86,7 +98,9 @@ function build(context: Context, declarations = context.declarations): Built {
   }));
   const all = [...declarations.filter((d) => !fixed.some((f) => f.name === d.name)), ...fixed];
   const source = `${context.fText} ; ${context.claimText}`;
-  const claimAst = shiftSpans(parseAst(context.claimText, { declared: declaredWords(all) }), context.fText.length + 3);
+  const claimRead = readAst(context.claimText, all);
+  const claimAst = shiftSpans(claimRead.ast, context.fText.length + 3);
+  all.push(...claimRead.kinds.filter((d) => !all.some((a) => a.name === d.name)));
   const variableAst = parseAst(context.wrt, { declared: declaredWords(all) });
   // The claim should have the variable's shape (or its transpose, numerator layout): ask
   // for that first, so that I and ones in it take their sizes; else read it as it is.

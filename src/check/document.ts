@@ -1,0 +1,231 @@
+// Derivative claims in documents people write (issue 14, item 7): Markdown and LaTeX
+// lecture notes. Display and inline math ($…$, $$…$$, \[…\], \(…\), equation, align, gather,
+// multline and their starred forms, aligned inside them) is split into relation chains
+// (a = b = c; align rows `&= …` continue the row above), and a chain whose first member is
+// a derivative — \frac{\partial f}{\partial x}, \frac{\partial}{\partial X} f, \nabla_x f,
+// \frac{df}{dx} — makes every later member a claim. In prose, the batch lines of
+// src/check/batch.ts (grad f wrt x = …) and ∇_x f = …, df/dx = …. An earlier equation whose
+// left side is a name or a function application (J(w) = …, L = …, f(x) := …) and which holds
+// no derivative defines that name for the claims below it; `where A: n×n symmetric` (in
+// prose, or in a LaTeX comment `% where …`) declares shapes for what follows.
+//
+// This module only finds and splits; the checking is src/check/check.ts's, per claim.
+
+import { parseBatchLine } from '../../grammar/parser.js';
+
+export interface DocumentClaim {
+  readonly kind: 'claim';
+  /** 1-based line of the claim's member. */
+  readonly line: number;
+  readonly derivative: 'grad' | 'jacobian' | 'hessian';
+  /** What is differentiated, as written (a definition's right side when the document named it). */
+  readonly expression: string;
+  readonly wrt: string;
+  readonly claim: string;
+  readonly where: string;
+  /** The chain member as written, for the report. */
+  readonly written: string;
+}
+
+export interface NotUnderstood {
+  readonly kind: 'not-understood';
+  readonly line: number;
+  readonly written: string;
+  readonly reason: string;
+}
+
+export type DocumentEntry = DocumentClaim | NotUnderstood;
+
+interface Segment {
+  readonly text: string;
+  /** Line of the segment's first character. */
+  readonly line: number;
+}
+
+const ENVIRONMENTS = /\\begin\{(equation|align|gather|multline|eqnarray|displaymath|math)(\*?)\}([\s\S]*?)\\end\{\1\2\}/g;
+
+/** The math of a document, each piece with the line it starts on. */
+function mathSegments(document: string): Segment[] {
+  const segments: { start: number; text: string }[] = [];
+  const taken: [number, number][] = [];
+  const add = (start: number, end: number, inner: string, innerStart: number): void => {
+    if (taken.some(([a, b]) => start < b && end > a)) return;
+    taken.push([start, end]);
+    segments.push({ start: innerStart, text: inner });
+  };
+  for (const match of document.matchAll(ENVIRONMENTS)) {
+    const start = match.index!;
+    add(start, start + match[0].length, match[3]!, start + match[0].indexOf(match[3]!));
+  }
+  for (const [pattern, open] of [[/\$\$([\s\S]+?)\$\$/g, 2], [/\\\[([\s\S]+?)\\\]/g, 2], [/\\\(([\s\S]+?)\\\)/g, 2], [/(?<![\\$])\$([^$\n]+?)\$(?!\$)/g, 1]] as const) {
+    for (const match of document.matchAll(pattern)) add(match.index!, match.index! + match[0].length, match[1]!, match.index! + open);
+  }
+  const lineAt = (offset: number): number => document.slice(0, offset).split('\n').length;
+  return segments.sort((a, b) => a.start - b.start).map((s) => ({ text: s.text, line: lineAt(s.start) }));
+}
+
+/** The top-level relation members of a chain: a = b := c → [a, b, c] (not inside braces or brackets). */
+function members(text: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '{' || c === '(' || c === '[') depth++;
+    else if (c === '}' || c === ')' || c === ']') depth--;
+    else if (depth === 0 && (c === '=' || (c === ':' && text[i + 1] === '='))) {
+      parts.push(text.slice(from, i));
+      if (c === ':') i++;
+      from = i + 1;
+    }
+  }
+  parts.push(text.slice(from));
+  return parts.map((p) => p.replace(/&/g, ' ').trim());
+}
+
+/** The rows of an align-like body, each with its line; `&= …` rows continue the one before. */
+function chains(segment: Segment): { text: string; lines: number[] }[] {
+  const rows: { text: string; line: number }[] = [];
+  let line = segment.line;
+  for (const row of segment.text.split(/\\\\/)) {
+    const lead = row.match(/^\s*/)![0];
+    rows.push({ text: row.replace(/\\label\{[^}]*\}|\\nonumber|\\notag/g, ''), line: line + lead.split('\n').length - 1 });
+    line += row.split('\n').length - 1;
+  }
+  const result: { text: string; lines: number[] }[] = [];
+  for (const row of rows) {
+    if (row.text.trim() === '') continue;
+    const continues = /^\s*&?\s*(?:=|:=)/.test(row.text) && result.length > 0;
+    if (continues) {
+      const last = result[result.length - 1]!;
+      last.text += ` ${row.text}`;
+      last.lines.push(row.line);
+    } else result.push({ text: row.text, lines: [row.line] });
+  }
+  return result;
+}
+
+/** f and x of a derivative written in LaTeX, if the member is one. */
+function derivativeHead(member: string): { f: string; wrt: string; hessian: boolean } | undefined {
+  const m = member.trim();
+  const group = (text: string, at: number): [string, number] | undefined => {
+    if (text[at] !== '{') return undefined;
+    let depth = 0;
+    for (let i = at; i < text.length; i++) {
+      if (text[i] === '{') depth++;
+      else if (text[i] === '}' && --depth === 0) return [text.slice(at + 1, i), i + 1];
+    }
+    return undefined;
+  };
+  const frac = /^\\[dt]?frac\s*/.exec(m);
+  if (frac) {
+    const top = group(m, frac[0].length);
+    const bottom = top && group(m, top[1]);
+    if (top && bottom) {
+      const operator = /^\s*(\\partial|\\mathrm\{d\}|d)(\^\{?2\}?)?\s*/;
+      const up = operator.exec(top[0]);
+      const down = operator.exec(bottom[0]);
+      if (up && down) {
+        const f = top[0].slice(up[0].length).trim() || m.slice(bottom[1]).trim();
+        const hessian = up[2] !== undefined;
+        let wrt = bottom[0].slice(down[0].length).trim();
+        if (hessian) wrt = wrt.split(/\\partial/)[0]!.replace(/\^\{?(?:T|\\top)\}?$/, '').trim();
+        if (f !== '' && wrt !== '') return { f, wrt, hessian };
+      }
+    }
+  }
+  const nabla = /^\\nabla_(\{[^}]*(?:\{[^}]*\}[^}]*)*\}|\\[A-Za-z]+\{[^}]*\}|\\[A-Za-z]+|[A-Za-z])\s*/.exec(m);
+  if (nabla) {
+    const f = m.slice(nabla[0].length).trim();
+    const wrt = nabla[1]!.replace(/^\{|\}$/g, '');
+    if (f !== '') return { f, wrt, hessian: false };
+  }
+  return undefined;
+}
+
+/** A definition's head: `J(\mathbf{w})`, `L`, `f(x)`, `\mathcal{L}` — a name and maybe its arguments. */
+function definitionName(member: string): string | undefined {
+  const m = member.trim();
+  const match = /^((?:\\mathcal\{[A-Za-z]\}|\\mathrm\{[A-Za-z]+\}|\\[A-Za-z]+|[A-Za-z])(?:_\{?[A-Za-z0-9]+\}?)?)\s*(?:\\left)?(?:\((.*)\))?\s*(?:\\right)?$/.exec(m);
+  if (!match) return undefined;
+  if (/^\\(?:frac|partial|nabla|sum|int)/.test(match[1]!)) return undefined;
+  return match[1]!.replace(/\s+/g, '');
+}
+
+/** The name of a member that is a defined name or its application (J(\mathbf{w}) → J). */
+function usesDefinition(member: string, definitions: ReadonlyMap<string, string>): string | undefined {
+  const name = definitionName(member);
+  return name !== undefined && definitions.has(name) ? definitions.get(name) : undefined;
+}
+
+const DERIVATIVE = /\\partial|\\nabla|∇|\\frac\{\s*(?:d|\\mathrm\{d\})|\bd[A-Za-z]*\s*\/\s*d/;
+
+/** Every claim in a document, in order, and every line that holds a derivative and a
+ *  relation but could not be read as a claim. */
+export function documentClaims(document: string): DocumentEntry[] {
+  const entries: DocumentEntry[] = [];
+  const definitions = new Map<string, string>();
+  let where = '';
+  const lines = document.split(/\r?\n/);
+  // Declarations and prose claims by line; math segments in the same pass, in order.
+  const segments = mathSegments(document);
+  const inMath = new Set<number>();
+  for (const s of segments) for (let k = 0; k <= s.text.split('\n').length - 1; k++) inMath.add(s.line + k);
+  const events: { line: number; run: () => void }[] = [];
+  lines.forEach((raw, index) => {
+    const line = index + 1;
+    const declaration = /^\s*(?:%|>|-|\*)?\s*where\s+(.+?)\s*$/i.exec(raw);
+    if (declaration && /:/.test(declaration[1]!)) {
+      events.push({ line, run: () => (where = declaration[1]!) });
+      return;
+    }
+    if (inMath.has(line) && /[$\\]/.test(raw)) return;
+    const batch = parseBatchLine(raw);
+    if (batch && batch.kind === 'derivation') {
+      const slice = (span: { start: number; end: number }): string => raw.slice(span.start, span.end).trim();
+      events.push({ line, run: () => entries.push({ kind: 'claim', line, derivative: batch.derivative, expression: slice(batch.expression), wrt: batch.wrt, claim: slice(batch.claim), where, written: raw.trim() }) });
+      return;
+    }
+    if (batch && batch.kind === 'where') {
+      events.push({ line, run: () => (where = raw.slice(batch.declarations.start, batch.declarations.end).trim()) });
+      return;
+    }
+    // ∇_x f = …, df/dx = … in prose (outside $…$).
+    const prose = /^\s*(?:[-*>]\s*)?(?:∇_\{?([A-Za-zα-ωΑ-Ω][A-Za-z0-9_]*)\}?\s*(.+?)|d(.+?)\s*\/\s*d([A-Za-zα-ω][A-Za-z0-9_]*))\s*=\s*(.+?)\s*$/.exec(raw);
+    if (prose && !/\$/.test(raw)) {
+      const [wrt, f] = prose[1] !== undefined ? [prose[1], prose[2]!] : [prose[4]!, prose[3]!];
+      events.push({ line, run: () => entries.push({ kind: 'claim', line, derivative: 'grad', expression: f.trim(), wrt, claim: prose[5]!, where, written: raw.trim() }) });
+    }
+  });
+  for (const segment of segments) {
+    events.push({
+      line: segment.line,
+      run: () => {
+        for (const chain of chains(segment)) {
+          const parts = members(chain.text);
+          if (parts.length < 2) continue;
+          const head = derivativeHead(parts[0]!);
+          const line = chain.lines[0]!;
+          if (!head) {
+            const name = definitionName(parts[0]!);
+            if (name !== undefined && !DERIVATIVE.test(chain.text)) definitions.set(name, parts[1]!);
+            else if (DERIVATIVE.test(parts[0]!)) entries.push({ kind: 'not-understood', line, written: chain.text.trim(), reason: 'a derivative matcalc cannot read: write \\frac{\\partial f}{\\partial x}, \\frac{\\partial}{\\partial x} f or \\nabla_x f' });
+            continue;
+          }
+          const expression = usesDefinition(head.f, definitions) ?? head.f;
+          parts.slice(1).forEach((claim, k) => {
+            if (claim.trim() === '') return;
+            entries.push({ kind: 'claim', line: chain.lines[Math.min(k, chain.lines.length - 1)] ?? line, derivative: head.hessian ? 'hessian' : 'grad', expression, wrt: head.wrt, claim, where, written: `${parts[0]!.trim()} = ${claim.trim()}` });
+          });
+        }
+      },
+    });
+  }
+  events.sort((a, b) => a.line - b.line).forEach((e) => e.run());
+  return entries;
+}
+
+/** Whether a file is a document to read for math (Markdown, LaTeX) rather than a batch file. */
+export function isDocument(text: string): boolean {
+  return /\$|\\begin\{|\\\[|\\\(/.test(text);
+}
