@@ -6,6 +6,10 @@ import { readFileSync, readSync, statSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import pc from 'picocolors';
 import { existsSync } from 'node:fs';
+import { documentClaims, isDocument } from './src/check/document.js';
+import type { BatchEntry } from './src/check/batch.js';
+import { parseLatex } from './grammar/latex.js';
+import { canonicalSymbolName } from './grammar/names.js';
 import { CODE_TARGETS, type CodeTarget, Session, check, type CheckResult, type DerivativeResult, differential, evaluate, formatError, grad, hessian, jacobian, MatcalcError, parse, parseBatch } from './src/index.js';
 import { describeVerification, type Verification } from './src/numeric/verify.js';
 import { stepsLatex, stepsText } from './src/print/steps.js';
@@ -247,7 +251,7 @@ function formatPlain(value: unknown): string {
   return JSON.stringify(value);
 }
 
-interface CheckFlags { where?: string; format: Format; jacobian?: boolean; hessian?: boolean; seed: string }
+interface CheckFlags { where?: string; format: Format; jacobian?: boolean; hessian?: boolean; seed: string; layout?: FileLayout }
 
 function commandCheck(first: string, variable: string | undefined, claim: string | undefined, options: CheckFlags): number {
   const kind = options.jacobian ? 'jacobian' : options.hessian ? 'hessian' : 'grad';
@@ -258,7 +262,7 @@ function commandCheck(first: string, variable: string | undefined, claim: string
       throw new MatcalcError('value', variable === undefined ? `no file ${first}; to check one derivation give EXPR VAR CLAIM` : 'check needs EXPR VAR CLAIM, or one FILE');
     }
     if (options.jacobian || options.hessian) throw new MatcalcError('value', "--jacobian and --hessian are for one claim; a file's lines say their own kind (grad, jacobian, hessian)");
-    return checkFile(file, options.format, options.where, seed);
+    return checkFile(file, options.format, options.where, seed, options.layout);
   }
   const result = check(first, variable, claim, { session, ...(options.where !== undefined ? { where: options.where } : {}), kind, seed, ...(options.format === 'unicode' ? { style: 'unicode' as const } : {}) });
   if (options.format === 'json') {
@@ -278,28 +282,57 @@ function commandCheck(first: string, variable: string | undefined, claim: string
   return result.verdict === 'correct' ? EXIT.ok : result.verdict === 'undecided' ? EXIT.verification : EXIT.incorrect;
 }
 
+type FileLayout = 'auto' | 'numerator' | 'denominator';
+
+/** The claims of a file: a document's math (Markdown, LaTeX) or a batch file's lines. */
+function fileEntries(text: string): { entries: (BatchEntry & { written?: string })[]; unread: { line: number; written: string; reason: string }[] } {
+  if (!isDocument(text)) return { entries: parseBatch(text), unread: [] };
+  const found = documentClaims(text);
+  return {
+    entries: found.flatMap((e) => (e.kind === 'claim' ? [{ line: e.line, kind: e.derivative, expression: e.expression, wrt: e.wrt, claim: e.claim, where: e.where, written: e.written }] : [])),
+    unread: found.flatMap((e) => (e.kind === 'not-understood' ? [{ line: e.line, written: e.written, reason: e.reason }] : [])),
+  };
+}
+
 /** Each line in a session of its own, with the whole --timeout: one slow line does not use
  *  up the others' time; --where gives declarations every line starts with. */
-function checkFile(file: string, format: Format, where: string | undefined, seed: number): number {
-  const entries = parseBatch(readInput(file, 'a file to check', MAX_CHECK_FILE_BYTES));
-  if (entries.length === 0) throw new MatcalcError('value', `${file} holds no derivation lines such as "grad x'*A*x wrt x = (A + A')*x"`);
-  const rows: { line: number; ok: boolean | undefined; text: string; result?: CheckResult; error?: string }[] = [];
+function checkFile(file: string, format: Format, where: string | undefined, seed: number, asked?: FileLayout): number {
+  const content = readInput(file, 'a file to check', MAX_CHECK_FILE_BYTES);
+  const { entries, unread } = fileEntries(content);
+  // A document's layout is found out; a batch file's lines are gradients in denominator layout.
+  const layout: FileLayout = asked ?? (isDocument(content) ? 'auto' : 'denominator');
+  if (entries.length === 0 && unread.length === 0) throw new MatcalcError('value', `${file} holds no derivation lines such as "grad x'*A*x wrt x = (A + A')*x" and no derivative in its math ($\\frac{\\partial f}{\\partial x} = …$)`);
+  const rows: { line: number; ok: boolean | undefined; text: string; result?: CheckResult; error?: string; numerator?: boolean }[] = [];
+  for (const u of unread) rows.push({ line: u.line, ok: undefined, text: u.written, error: `not understood: ${u.reason}` });
   const progress = process.stderr.isTTY && entries.length > 3;
   entries.forEach((entry, index) => {
     if (progress) {
       const done = Math.round((20 * index) / entries.length);
       process.stderr.write(`\r[${'#'.repeat(done)}${' '.repeat(20 - done)}] ${index}/${entries.length}`);
     }
-    const text = `${entry.kind} ${entry.expression} wrt ${entry.wrt} = ${entry.claim}`;
+    const text = entry.written ?? `${entry.kind} ${entry.expression} wrt ${entry.wrt} = ${entry.claim}`;
     try {
       const declarations = [where, entry.where].filter((w) => w !== undefined && w.trim() !== '').join('; ');
-      const result = check(entry.expression, entry.wrt, entry.claim, { session: new Session({ timeLimit: session.timeLimit }), where: declarations, kind: entry.kind, seed });
-      rows.push({ line: entry.line, ok: result.verdict === 'undecided' ? undefined : result.correct, text, result });
+      const options = { where: declarations, kind: entry.kind, seed };
+      const wrt = variableName(entry.wrt);
+      const latex = entry.claim.includes('\\');
+      // Numerator layout: the claim is ∂f/∂x as a row (xᵀ's shape): its transpose is checked.
+      const claim = layout === 'numerator' && entry.kind === 'grad' ? (latex ? `\\left(${entry.claim}\\right)^{\\top}` : `(${entry.claim})'`) : entry.claim;
+      let result = check(entry.expression, wrt, claim, { session: new Session({ timeLimit: session.timeLimit }), ...options });
+      let numerator = layout === 'numerator';
+      if (layout === 'auto' && entry.kind === 'grad' && result.diagnosis.kind === 'transpose') {
+        // Exactly the numerator-layout form: right, in that layout.
+        const flipped = check(entry.expression, wrt, latex ? `\\left(${entry.claim}\\right)^{\\top}` : `(${entry.claim})'`, { session: new Session({ timeLimit: session.timeLimit }), ...options });
+        if (flipped.verdict === 'correct') [result, numerator] = [{ ...flipped, diagnosis: { kind: 'correct', message: `right in numerator layout (∂f/∂x as a row); in denominator layout it is ${flipped.truth}` } }, true];
+      }
+      rows.push({ line: entry.line, ok: result.verdict === 'undecided' ? undefined : result.correct, text, result, numerator });
     } catch (error) {
       if (!(error instanceof MatcalcError)) throw error;
-      rows.push({ line: entry.line, ok: undefined, text, error: error.message });
+      // In a document, a claim matcalc cannot read is not understood (with why), not bad input.
+      rows.push({ line: entry.line, ok: undefined, text, error: entry.written !== undefined ? `not understood: ${error.message}` : error.message });
     }
   });
+  rows.sort((a, b) => a.line - b.line);
   if (progress) process.stderr.write(`\r${' '.repeat(40)}\r`);
   if (format === 'json') {
     console.log(JSON.stringify({ file, entries: rows.map((r) => ({ line: r.line, derivation: r.text, correct: r.ok ?? null, ...(r.result ? { decidedBy: r.result.decidedBy, diagnosis: r.result.diagnosis, truth: r.result.truth } : { error: r.error }) })) }, null, 2));
@@ -308,7 +341,7 @@ function checkFile(file: string, format: Format, where: string | undefined, seed
     console.log(`${'line'.padStart(Math.max(4, width))}    diagnosis`);
     for (const r of rows) {
       const mark = r.ok === true ? '✓' : r.ok === false ? '✗' : '?';
-      const why = r.result ? `${r.result.diagnosis.kind}: ${r.result.diagnosis.message}` : `error: ${r.error}`;
+      const why = r.result ? `${r.result.diagnosis.kind}: ${r.result.diagnosis.message}` : r.error!.startsWith('not understood') ? r.error! : `error: ${r.error}`;
       console.log(`${String(r.line).padStart(Math.max(4, width))}  ${mark}  ${r.text}`);
       console.log(`${' '.repeat(Math.max(4, width) + 5)}${why}`);
     }
@@ -317,10 +350,22 @@ function checkFile(file: string, format: Format, where: string | undefined, seed
     const outOfTime = rows.filter((r) => r.error?.startsWith('stopped after the time limit')).length;
     const extra = [undecided > 0 ? `${undecided} undecided` : '', outOfTime > 0 ? `${outOfTime} ran out of time` : ''].filter((x) => x !== '');
     console.log(`${holding} of ${rows.length} derivations hold${extra.length > 0 ? `; ${extra.join('; ')}` : ''}`);
+    const inNumerator = rows.filter((r) => r.ok === true && r.numerator).map((r) => r.line);
+    if (layout === 'auto' && inNumerator.length > 0) {
+      const inDenominator = rows.filter((r) => r.ok === true && !r.numerator).length;
+      console.log(`layout: ${inDenominator === 0 ? 'the document writes gradients in numerator layout' : 'mixed'} (numerator layout on line${inNumerator.length > 1 ? 's' : ''} ${inNumerator.join(', ')})`);
+    }
   }
   if (rows.some((r) => r.ok === false)) return EXIT.incorrect;
   if (rows.some((r) => r.error !== undefined)) return EXIT.input;
   return rows.some((r) => r.result?.verdict === 'undecided') ? EXIT.verification : EXIT.ok;
+}
+
+/** A variable as a document writes it (\\mathbf{x}, \\boldsymbol{\\theta}): its symbol's name. */
+function variableName(written: string): string {
+  if (!written.includes('\\')) return canonicalSymbolName(written.trim());
+  const ast = parseLatex(written).ast;
+  return ast.kind === 'symbol' ? ast.name : written;
 }
 
 /** A second --where adds to the first (a name declared twice is then an error of its own). */
@@ -379,6 +424,7 @@ function program(): Command {
     .addOption(new Option('--jacobian', 'CLAIM is the Jacobian ∂vec(F)/∂vec(X)ᵀ (for a FILE: its lines without a kind… all have one)').conflicts('hessian'))
     .option('--hessian', 'CLAIM is the Hessian ∂²f/∂vec(X)∂vec(X)ᵀ')
     .option('--seed <n>', 'seed of the random instances the numeric decision uses', '1')
+    .addOption(new Option('--layout <layout>', "a FILE's gradients: auto (a claim exactly in numerator layout is right in that layout; the default for documents), numerator or denominator (the default for batch files)").choices(['auto', 'numerator', 'denominator']))
     .action((first: string, variable: string | undefined, claim: string | undefined, options: CheckFlags) => {
       checkExit = commandCheck(first, variable, claim, options);
     });

@@ -126,7 +126,7 @@ function derivativeHead(member: string): { f: string; wrt: string; hessian: bool
       const up = operator.exec(top[0]);
       const down = operator.exec(bottom[0]);
       if (up && down) {
-        const f = top[0].slice(up[0].length).trim() || m.slice(bottom[1]).trim();
+        const f = withoutSpacing(top[0].slice(up[0].length)) || withoutSpacing(m.slice(bottom[1]));
         const hessian = up[2] !== undefined;
         let wrt = bottom[0].slice(down[0].length).trim();
         if (hessian) wrt = wrt.split(/\\partial/)[0]!.replace(/\^\{?(?:T|\\top)\}?$/, '').trim();
@@ -134,14 +134,26 @@ function derivativeHead(member: string): { f: string; wrt: string; hessian: bool
       }
     }
   }
-  const nabla = /^\\nabla_(\{[^}]*(?:\{[^}]*\}[^}]*)*\}|\\[A-Za-z]+\{[^}]*\}|\\[A-Za-z]+|[A-Za-z])\s*/.exec(m);
-  if (nabla) {
-    const f = m.slice(nabla[0].length).trim();
-    const wrt = nabla[1]!.replace(/^\{|\}$/g, '');
-    if (f !== '') return { f, wrt, hessian: false };
+  if (m.startsWith('\\nabla_')) {
+    // The variable: a {group}, a command with its group (\mathbf{x}), a command or a letter.
+    let at = '\\nabla_'.length;
+    let wrt: string | undefined;
+    const braced = group(m, at);
+    if (braced) [wrt, at] = braced;
+    else {
+      const command = /^\\[A-Za-z]+/.exec(m.slice(at));
+      if (command) {
+        const argument = group(m, at + command[0].length);
+        [wrt, at] = argument ? [`${command[0]}{${argument[0]}}`, argument[1]] : [command[0], at + command[0].length];
+      } else if (/[A-Za-z]/.test(m[at] ?? '')) [wrt, at] = [m[at]!, at + 1];
+    }
+    const f = withoutSpacing(m.slice(at));
+    if (wrt !== undefined && f !== '') return { f, wrt, hessian: false };
   }
   return undefined;
 }
+
+const withoutSpacing = (text: string): string => text.replace(/^(?:\s|\\[,;:! ]|\\q?quad\b)+/, '').trim();
 
 /** A definition's head: `J(\mathbf{w})`, `L`, `f(x)`, `\mathcal{L}` — a name and maybe its arguments. */
 function definitionName(member: string): string | undefined {
