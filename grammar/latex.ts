@@ -147,6 +147,8 @@ class Reader {
   private readonly closers: Closer[] = [];
   readonly kinds = new Map<string, 'vector' | 'matrix'>();
   readonly notes = new Set<string>();
+  /** Products that are one styled group of letters (\mathbf{AXB}). */
+  private readonly letterGroups = new WeakSet<Ast>();
 
   constructor(private readonly source: string, private readonly tokens: readonly Token[]) {}
 
@@ -350,17 +352,27 @@ class Reader {
     const first = this.peek();
     return this.deeper(first, () => {
       let base = this.primary();
+      // \mathbf{ABA}^{T} is A·B·Aᵀ, as it is typeset: a script binds to the last letter.
+      const onLast = (apply: (last: Ast) => Ast): Ast => {
+        if (!this.letterGroups.has(base) || base.kind !== 'product') return apply(base);
+        const rest = [...base.rest];
+        const last = rest.pop()!;
+        const applied = apply(last.operand);
+        return { ...base, rest: [...rest, { ...last, operand: applied }], span: spanOf(base.span, applied.span) };
+      };
       for (;;) {
         const t = this.peek();
         if (t.text === "'" || t.text === 'ᵀ' || t.text === '′') {
           this.next();
-          base = { kind: 'transpose', operand: base, span: spanOf(base.span, this.span(t)), operatorSpan: this.span(t) };
+          base = onLast((b) => ({ kind: 'transpose', operand: b, span: spanOf(b.span, this.span(t)), operatorSpan: this.span(t) }));
         } else if (t.text === '^' && t.kind === 'char') {
           this.next();
-          base = this.superscript(base, this.script(t));
+          const script = this.script(t);
+          base = onLast((b) => this.superscript(b, script));
         } else if (t.text === '_' && t.kind === 'char') {
           this.next();
-          base = this.subscript(base, this.script(t));
+          const script = this.script(t);
+          base = onLast((b) => this.subscript(b, script));
         } else break;
       }
       return base;
@@ -681,7 +693,10 @@ class Reader {
     // their product (\mathbf{AXB}).
     const inner = this.within(tokens, span);
     if (BOLD.has(command)) this.hintKinds(inner);
-    return inner.kind === 'product' || inner.kind === 'symbol' ? { ...inner, span } : inner;
+    if (inner.kind !== 'product' && inner.kind !== 'symbol') return inner;
+    const styled: Ast = { ...inner, span };
+    if (styled.kind === 'product' && styled.rest.length > 0 && [styled.first, ...styled.rest.map((r) => r.operand)].every((f) => f.kind === 'symbol')) this.letterGroups.add(styled);
+    return styled;
   }
 
   private hintKinds(ast: Ast): void {

@@ -622,6 +622,8 @@ export interface ParseOptions {
   declared?: Iterable<string>;
   /** Accept `d(…)` as the differential (rule files). */
   differentials?: boolean;
+  /** Told of each word that looks like a name but is read as one-letter symbols. */
+  onSplitWord?: (word: string) => void;
 }
 
 /** ½, ⅓, ¼, … as the numbers they are. */
@@ -679,7 +681,7 @@ export function parseAst(text: string, options: ParseOptions = {}): Ast {
   checkNesting(text);
   const declared = new Set(options.declared ?? []);
   const raw = run(text, (p) => p.expression(), { declared, differentials: options.differentials ?? false });
-  return resolveWords(raw, knownNames(raw, declared));
+  return resolveWords(raw, knownNames(raw, declared), options.onSplitWord);
 }
 
 /** The declaration language (--where): "a, c: scalar; X: m×n; A: n×n symmetric". */

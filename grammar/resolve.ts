@@ -14,7 +14,9 @@ const piece = /[A-Za-z](?:_\{[^}]*\}|_[A-Za-z0-9]+|[0-9]+|[₀-₉]+)?/g;
 /** The one-letter symbols of a word, as written. */
 export const wordPieces = (text: string): string[] => [...text.matchAll(piece)].map((m) => m[0]);
 
-export function resolveWords(root: Ast, known: ReadonlySet<string>): Ast {
+/** `split`: told of each word read as letters side by side that looks like a name (three
+ *  letters or more, two of them lowercase: loss, theta_hat), so that a note can say it. */
+export function resolveWords(root: Ast, known: ReadonlySet<string>, split?: (word: string) => void): Ast {
   /** The factors a node stands for, side by side. */
   const factors = (node: Ast): Ast[] => {
     switch (node.kind) {
@@ -23,6 +25,7 @@ export function resolveWords(root: Ast, known: ReadonlySet<string>): Ast {
         let list: Ast[];
         if (known.has(name)) list = [{ kind: 'symbol', name, span: node.span }];
         else {
+          if (split && node.text.length >= 3 && (node.text.match(/[a-z]/g) ?? []).length >= 2 && wordPieces(node.text).length >= 3) split(node.text);
           list = [...node.text.matchAll(piece)].map((m): Ast => {
             const start = node.span.start + m.index!;
             return { kind: 'symbol', name: canonicalSymbolName(m[0]), span: { start, end: start + m[0].length } };

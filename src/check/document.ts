@@ -174,7 +174,68 @@ const DERIVATIVE = /\\partial|\\nabla|∇|\\frac\{\s*(?:d|\\mathrm\{d\})|\bd[A-Z
 
 /** Every claim in a document, in order, and every line that holds a derivative and a
  *  relation but could not be read as a claim. */
-export function documentClaims(document: string): DocumentEntry[] {
+/** The document's own macros (\newcommand, \renewcommand, \def; up to 9 arguments),
+ *  expanded in its math before it is read: \newcommand{\R}{\mathbb{R}}, \newcommand{\norm}[1]{\left\|#1\right\|}. */
+function expandMacros(document: string): string {
+  const macros = new Map<string, { arity: number; body: string }>();
+  const definition = /\\(?:re)?newcommand\*?\s*\{?\s*(\\[A-Za-z]+)\s*\}?\s*(?:\[(\d)\])?\s*\{/g;
+  const braced = (text: string, open: number): [string, number] | undefined => {
+    let depth = 0;
+    for (let i = open; i < text.length; i++) {
+      if (text[i] === '{') depth++;
+      else if (text[i] === '}' && --depth === 0) return [text.slice(open + 1, i), i + 1];
+    }
+    return undefined;
+  };
+  let stripped = document;
+  for (const match of document.matchAll(definition)) {
+    const body = braced(document, match.index! + match[0].length - 1);
+    if (body) {
+      macros.set(match[1]!, { arity: Number(match[2] ?? 0), body: body[0] });
+      stripped = stripped.replace(document.slice(match.index!, body[1]), (whole) => whole.replace(/[^\n]/g, ' '));
+    }
+  }
+  for (const match of document.matchAll(/\\def\s*(\\[A-Za-z]+)\s*\{/g)) {
+    const body = braced(document, match.index! + match[0].length - 1);
+    if (body) {
+      macros.set(match[1]!, { arity: 0, body: body[0] });
+      stripped = stripped.replace(document.slice(match.index!, body[1]), (whole) => whole.replace(/[^\n]/g, ' '));
+    }
+  }
+  if (macros.size === 0) return document;
+  let text = stripped;
+  for (let round = 0; round < 10; round++) {
+    let changed = false;
+    text = text.replace(/\\[A-Za-z]+/g, (name, offset: number) => {
+      const macro = macros.get(name);
+      if (!macro) return name;
+      changed = true;
+      if (macro.arity === 0) return `${macro.body} `;
+      return `\u0000${name}`; // arguments: expanded below, where the groups are known
+    });
+    // Macros with arguments: take the groups after each marked use.
+    for (let at = text.indexOf('\u0000'); at >= 0; at = text.indexOf('\u0000')) {
+      const name = /^\u0000(\\[A-Za-z]+)/.exec(text.slice(at))![1]!;
+      const macro = macros.get(name)!;
+      let position = at + 1 + name.length;
+      const args: string[] = [];
+      for (let k = 0; k < macro.arity; k++) {
+        while (/\s/.test(text[position] ?? '')) position++;
+        const group = text[position] === '{' ? braced(text, position) : text[position] !== undefined ? [text[position]!, position + 1] as [string, number] : undefined;
+        if (!group) break;
+        args.push(group[0]);
+        position = group[1];
+      }
+      const body = macro.body.replace(/#(\d)/g, (_, d: string) => args[Number(d) - 1] ?? '');
+      text = text.slice(0, at) + body + text.slice(position);
+    }
+    if (!changed) break;
+  }
+  return text;
+}
+
+export function documentClaims(original: string): DocumentEntry[] {
+  const document = expandMacros(original);
   const entries: DocumentEntry[] = [];
   const definitions = new Map<string, string>();
   let where = '';

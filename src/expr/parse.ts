@@ -4,6 +4,7 @@ import { type Declaration, wholeWordNames } from '../../grammar/declarations.js'
 import type { Ast } from '../../grammar/ast.js';
 import { looksLikeLatex, parseLatex } from '../../grammar/latex.js';
 import { parseAst, parseDeclarations } from '../../grammar/parser.js';
+import { wordPieces } from '../../grammar/resolve.js';
 import { MatcalcError } from '../errors.js';
 import { postOrder } from './node.js';
 import { GREEK } from '../../grammar/names.js';
@@ -46,7 +47,9 @@ export function parseExpression(text: string, options: ParseOptions = {}): Built
     const declared = new Set(declarations.map((d) => d.name));
     declarations = [...declarations, ...[...reading.kinds].filter(([name]) => !declared.has(name)).map(([name, kind]): Declaration => ({ name, kind, ...(kind === 'vector' ? { cols: '1' } : {}), properties: [] }))];
   } else {
-    ast = parseAst(text, { declared: wholeWordNames(declarations), differentials: options.differentials ?? false });
+    const split = new Set<string>();
+    ast = parseAst(text, { declared: wholeWordNames(declarations), differentials: options.differentials ?? false, onSplitWord: (word) => split.add(word) });
+    notes = [...split].map((word) => `${word} read as ${wordPieces(word).join('·')}, one-letter symbols side by side (declare ${word} to keep it one name)`);
   }
   const buildOptions: BuildOptions = { kindsFromUse: true, ...(options.valueShapes ? { valueShapes: options.valueShapes } : {}), ...(options.sizeNames ? { sizeNames: options.sizeNames } : {}) };
   try {
@@ -54,7 +57,12 @@ export function parseExpression(text: string, options: ParseOptions = {}): Built
     const all = [...notes, ...(built.notes ?? [])];
     return all.length > 0 ? { ...built, notes: all } : built;
   } catch (error) {
-    if (error instanceof MatcalcError) throw error.withSource(text);
+    if (error instanceof MatcalcError) {
+      // The letters a word was read as are often what does not fit: say so where it fails.
+      const hint = notes.find((n) => / read as .*one-letter symbols/.test(n));
+      if (hint && error.kind === 'shape') throw new MatcalcError(error.kind, error.message, { ...(error.span ? { span: error.span } : {}), source: error.source ?? text, expected: hint });
+      throw error.withSource(text);
+    }
     throw error;
   }
 }

@@ -61,6 +61,18 @@ describe('what is found', () => {
       [3, "(x'x)", 'x', '2*x'],
     ]);
   });
+  test("the document's own macros are expanded first", () => {
+    const found = documentClaims([
+      '\\newcommand{\\vx}{\\mathbf{x}}',
+      '\\newcommand{\\norm}[1]{\\left\\|#1\\right\\|}',
+      '\\renewcommand{\\tr}{\\operatorname{tr}}',
+      '\\def\\mA{\\mathbf{A}}',
+      '$$\\nabla_{\\vx} \\norm{\\mA\\vx}^2 = 2\\mA^\\top\\mA\\vx$$',
+    ].join('\n'));
+    expect(found.map((e) => (e.kind === 'claim' ? [e.line, e.expression.replace(/\s+/g, ' ').trim(), e.wrt.trim(), e.claim.replace(/\s+/g, ' ').trim()] : e))).toEqual([
+      [5, '\\left\\|\\mathbf{A} \\mathbf{x} \\right\\|^2', '\\mathbf{x}', '2\\mathbf{A} ^\\top\\mathbf{A} \\mathbf{x}'],
+    ]);
+  });
   test('a line with a derivative and a relation is never skipped silently', () => {
     const found = documentClaims('$$\\partial f = 2 x$$');
     expect(found).toEqual([{ kind: 'not-understood', line: 1, written: '\\partial f = 2 x', reason: 'a derivative matcalc cannot read: write \\frac{\\partial f}{\\partial x}, \\frac{\\partial}{\\partial x} f or \\nabla_x f' }]);

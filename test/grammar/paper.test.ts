@@ -64,6 +64,13 @@ describe('a note for every guess (item 4)', () => {
   ])('%s', (input, note) => {
     expect(parse(input).notes).toContain(note);
   });
+  test('a word read as letters is said, in a note or in the error it causes', () => {
+    expect(parse('loss*x', { where: 'l, o, s: scalar' }).notes).toEqual(['loss read as l·o·s·s, one-letter symbols side by side (declare loss to keep it one name)']);
+    const error = (() => { try { parse('loss'); } catch (e) { return e as MatcalcError; } return undefined; })();
+    expect([error?.kind, error?.expected]).toEqual(['shape', 'loss read as l·o·s·s, one-letter symbols side by side (declare loss to keep it one name)']);
+    expect(parse('loss', { where: 'loss: scalar' }).notes).toEqual([]);
+    expect(parse("x'Ax + tr(ABC)").notes).toEqual([]);
+  });
   test('no note where nothing was guessed', () => {
     expect(parse("x'*A*x").notes).toEqual([]);
     expect(parse('‖x‖_2').notes).toEqual([]);
