@@ -132,9 +132,9 @@ function tokenize(source: string): Token[] {
 }
 
 /** Reads a LaTeX formula as an expression. */
-export function parseLatex(source: string): LatexReading {
+export function parseLatex(source: string, options: { differentials?: boolean } = {}): LatexReading {
   if (source.trim() === '') throw new MatcalcError('syntax', 'empty expression', { span: { start: 0, end: Math.max(1, source.length) }, source });
-  const reader = new Reader(source, tokenize(source));
+  const reader = new Reader(source, tokenize(source), options.differentials ?? false);
   const ast = reader.expression();
   return { ast, kinds: reader.kinds, notes: [...reader.notes] };
 }
@@ -150,7 +150,7 @@ class Reader {
   /** Products that are one styled group of letters (\mathbf{AXB}). */
   private readonly letterGroups = new WeakSet<Ast>();
 
-  constructor(private readonly source: string, private readonly tokens: readonly Token[]) {}
+  constructor(private readonly source: string, private readonly tokens: readonly Token[], private readonly differentials = false) {}
 
   expression(): Ast {
     const body = this.sum();
@@ -413,7 +413,7 @@ class Reader {
   /** An expression read from a group's tokens (a fraction's parts, an exponent). */
   private within(tokens: readonly Token[], span: Span): Ast {
     if (tokens.length === 0) throw this.error('an empty group', span, 'expected an expression inside the braces');
-    const reader = new Reader(this.source, [...tokens, { kind: 'end', text: '', start: span.end, end: span.end }]);
+    const reader = new Reader(this.source, [...tokens, { kind: 'end', text: '', start: span.end, end: span.end }], this.differentials);
     reader.depth = this.depth;
     const ast = reader.sum();
     const rest = reader.peek();
@@ -605,7 +605,8 @@ class Reader {
       this.notes.add('σ(…) read as the logistic function sigmoid');
       return this.application('sigmoid', t);
     }
-    const reading = readLatexFunction(`\\${name}`);
+    // \Phi(…), \varphi(…): the normal CDF and density, before a bracket only.
+    const reading = readLatexFunction(t.text) ?? readLatexFunction(`\\${name}`);
     if (reading && this.opensArguments()) return this.application(reading.name, t);
     return { kind: 'symbol', name, span: this.span(t) };
   }
@@ -637,8 +638,9 @@ class Reader {
       const bottom = this.within(denominator.tokens, denominator.span);
       const span = spanOf(this.span(t), denominator.span);
       const first: Ast = { kind: 'product', first: { ...top, span: numerator.span }, rest: [], span: numerator.span };
-      const operand: Ast = { kind: 'product', first: { ...bottom, span: denominator.span }, rest: [], span: denominator.span };
-      return { kind: 'product', first, rest: [{ operator: '/', operand, operatorSpan: this.span(t) }], span };
+      // A denominator that is a product divides by each factor, as a/b/c in the text notation.
+      const divisors = bottom.kind === 'product' && bottom.rest.length > 0 && bottom.rest.every((r) => r.operator === '*') ? [bottom.first, ...bottom.rest.map((r) => r.operand)] : [{ kind: 'product', first: { ...bottom, span: denominator.span }, rest: [], span: denominator.span } as Ast];
+      return { kind: 'product', first, rest: divisors.map((operand) => ({ operator: '/' as const, operand, operatorSpan: this.span(t) })), span };
     }
     if (command === '\\sqrt') {
       this.next();
@@ -679,6 +681,13 @@ class Reader {
       if (word === '1') return { kind: 'ones', span };
       if (command === '\\mathcal' && /^[A-Za-z]$/.test(word)) return { kind: 'symbol', name: word, span };
       throw this.error(`${command}{${word}} is not an expression matcalc reads (a set or a space?)`, span, 'an expression; \\mathbb{1} is the ones vector');
+    }
+    // \mathrm{d}X, \mathrm{d}\left(…\right): a differential, as matcalc's steps write them.
+    if (command === '\\mathrm' && word === 'd' && this.differentials && this.startsFactor(this.peek())) {
+      // dX^{\top} is (dX)ᵀ: the differential takes the primary, its scripts apply after.
+      let argument = this.primary();
+      while (this.is('_')) argument = this.subscript(argument, this.script(this.next())); // dW_{1}
+      return { kind: 'call', name: 'd', args: [argument], span: spanOf(span, argument.span), nameSpan: span };
     }
     // A word in upright type: a function, else one name of several letters.
     if (UPRIGHT.has(command) && /^[A-Za-z]{2,}$/.test(word)) {

@@ -40,7 +40,7 @@ export function parseExpression(text: string, options: ParseOptions = {}): Built
   let ast: Ast;
   let notes: readonly string[] = [];
   if (syntaxOf(text, options.syntax) === 'latex') {
-    const reading = parseLatex(text);
+    const reading = parseLatex(text, { differentials: options.differentials ?? false });
     ast = reading.ast;
     notes = reading.notes;
     // Bold states a kind (𝐱 a vector, 𝐀 a matrix); a declaration says more and wins.

@@ -148,7 +148,7 @@ export const ELEMENTWISE: readonly ElementwiseDefinition[] = [
     summary: 'Φ(x), the standard normal distribution function (gelu’s derivative has it)',
   },
   {
-    family: 'elementwise', name: 'normpdf', read: ['normpdf'], latexRead: [],
+    family: 'elementwise', name: 'normpdf', read: ['normpdf'], latexRead: ['\\varphi'],
     write: { text: 'normpdf', latex: (z) => `\\varphi\\left(${z}\\right)` }, folds: { transpose: 'commutes' },
     scalar: normpdf,
     code: {

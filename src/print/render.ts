@@ -219,7 +219,8 @@ export class Renderer {
     for (const n of numerators) parts.push(this.wrap(n, alone ? PREC.product : PREC.product + 1));
     let text = this.joinFactors(parts);
     if (denominators.length > 0) {
-      const fraction = s.fraction(text === '' ? '1' : text, this.joinFactors(denominators.map((d) => d.text)));
+      // Several denominators are a product: each wrapped as a factor (‖2B‖·(2 + t)).
+      const fraction = s.fraction(text === '' ? '1' : text, this.joinFactors(denominators.map((d) => (denominators.length > 1 ? this.wrap(d, PREC.product + 1) : d.text))));
       text = fraction ?? text + concat(denominators.map((d) => '/' + this.wrap(d, PREC.product + 1)), '');
     }
     return negative ? { text: '-' + text, prec: PREC.negation } : { text, prec: PREC.product };

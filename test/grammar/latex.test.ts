@@ -178,6 +178,20 @@ describe('what the reader reads', () => {
     }
   });
 
+  test('every step of a derivation prints in LaTeX that reads back as its text does', () => {
+    const cases = [['tr(A*X*B)', 'X'], ["x'*A*x", 'x'], ['log(det(X))', 'X'], ['sum(tanh(W*x))', 'W'], ["||W2*tanh(W1*x + b1) + b2 - y||^2", 'W1'], ['logsumexp(x)', 'x']] as const;
+    let compared = 0;
+    for (const [f, wrt] of cases) {
+      for (const step of grad(f, wrt, { verify: false }).steps) {
+        const fromText = render(parseExpression(step.text, { differentials: true }).expr, 'text');
+        const fromLatex = render(parseExpression(step.latex, { differentials: true, syntax: 'latex' }).expr, 'text');
+        expect({ step: step.latex, read: fromLatex }).toEqual({ step: step.latex, read: fromText });
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(15);
+  });
+
   test('detected by its backslash commands; syntax: text keeps the text notation', () => {
     expect(parse('\\mathbf{x}^\\top\\mathbf{x}').text).toBe("x'*x");
     expect(() => parse('x^\\top x', { syntax: 'text' } as never)).not.toThrow();

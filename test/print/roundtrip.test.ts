@@ -2,6 +2,8 @@
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
 import type { Expr } from '../../src/expr/node.js';
+import { postOrder } from '../../src/expr/node.js';
+import { type DerivativeResult, grad, hessian, jacobian, MatcalcError } from '../../src/index.js';
 import { parseExpression } from '../../src/expr/parse.js';
 import { render } from '../../src/print/render.js';
 import { anySlot, expression, WHERE } from '../support/arbitrary.js';
@@ -38,6 +40,31 @@ describe('print → parse is the identity', () => {
       }),
       { seed: 14, numRuns: Number(process.env.FUZZ_RUNS ?? 400) },
     );
+  });
+
+  test("a derivative's LaTeX reads back as its text does, over random gradients, Jacobians and Hessians", () => {
+    let compared = 0;
+    fc.assert(
+      fc.property(fc.constantFrom('grad', 'jacobian', 'hessian'), expression('s', 3, true), expression('n', 2, true), fc.constantFrom('x', 'A', 'B', 'alpha'), (kind, scalar, vector, variable) => {
+        const f = kind === 'jacobian' ? vector : scalar;
+        fc.pre(postOrder(f).some((n) => n.op === 'symbol' && n.name === variable));
+        let result: DerivativeResult;
+        try {
+          result = (kind === 'grad' ? grad : kind === 'jacobian' ? jacobian : hessian)(render(f, 'text'), variable, { where: WHERE, verify: false });
+        } catch (error) {
+          expect(error).toBeInstanceOf(MatcalcError);
+          return;
+        }
+        const fromText = parseExpression(result.text, { where: WHERE }).expr;
+        const fromLatex = parseExpression(result.latex, { where: WHERE, syntax: 'latex' }).expr;
+        // K_{m,n} names no matrix: it reads back as the commutation of a zero of that shape.
+        if (postOrder(fromText).some((n) => n.op === 'commutation')) return;
+        if (fromLatex !== fromText) expect({ latex: result.latex, read: render(fromLatex, 'text') }).toEqual({ latex: result.latex, read: render(fromText, 'text') });
+        compared++;
+      }),
+      { seed: 614, numRuns: Number(process.env.FUZZ_RUNS ?? 150) },
+    );
+    expect(compared).toBeGreaterThan(50);
   });
 
   test('the Unicode form reads back too', () => {
