@@ -231,7 +231,8 @@ function printDerivative(result: DerivativeResult, options: DerivativeFlags): vo
     console.log();
   }
   console.log(options.format === 'latex' ? result.latex : options.format === 'unicode' ? result.unicode : result.text);
-  for (const note of result.notes) console.log(options.format === 'latex' ? `% note: ${note}` : `note: ${note}`);
+  // Notes on stderr: what stdout holds is the result and its verification alone.
+  for (const note of result.notes) console.error(options.format === 'latex' ? `% note: ${note}` : `note: ${note}`);
   console.log(verificationLine(result.verification, format));
 }
 

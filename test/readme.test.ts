@@ -2,8 +2,12 @@
 // prints what README shows under it (or after its →). A line `…` in README stands for
 // lines it leaves out.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, test } from '@jest/globals';
+
+const dir = mkdtempSync(join(tmpdir(), 'matcalc-readme-'));
 
 interface Example { readonly line: number; readonly args: string[]; readonly expected: string[]; readonly firstLineOnly: boolean }
 
@@ -64,8 +68,13 @@ const all = examples();
 describe('README examples', () => {
   test('there are examples to run', () => expect(all.length).toBeGreaterThan(15));
   test.each(all.map((e) => [`README.md:${e.line} matcalc ${e.args.join(' ')}`, e] as const))('%s', (_, example) => {
-    const result = spawnSync(process.execPath, ['bin/matcalc.js', ...example.args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-    const output = result.stdout.replace(/\n$/, '').split('\n');
+    // stdout and stderr into one file, in the order they were written (notes go to stderr),
+    // as a terminal shows them.
+    const file = join(dir, `out-${example.line}`);
+    const fd = openSync(file, 'w');
+    spawnSync(process.execPath, ['bin/matcalc.js', ...example.args], { stdio: ['ignore', fd, fd], env: { ...process.env, NO_COLOR: '1' } });
+    closeSync(fd);
+    const output = readFileSync(file, 'utf8').replace(/\n$/, '').split('\n');
     const shown = example.firstLineOnly ? output.slice(0, 1) : output;
     expect({ output: shown, ok: matches(shown, example.expected) }).toEqual({ output: shown, ok: true });
   });

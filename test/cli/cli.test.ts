@@ -110,9 +110,11 @@ describe('matcalc grad and diff', () => {
   test('--no-verify, --layout numerator, symmetric conventions', () => {
     expect(run('grad', "x'Ax", 'x', '--no-verify').out.split('\n')[1]).toBe('not verified (--no-verify)');
     expect(run('grad', "a'*X*b", 'X', '--layout', 'numerator').out.split('\n')[0]).toBe("b*a'");
-    const symmetric = run('grad', 'tr(A*X)', 'X', '--where', 'X: symmetric').out;
-    expect(symmetric).toContain('note: X is symmetric: this is the gradient for the trace inner product');
-    const entries = run('grad', 'tr(A*X)', 'X', '--where', 'X: symmetric', '--symmetric-convention', 'entries').out;
+    // Notes go to stderr: stdout is the result and its verification.
+    const symmetric = run('grad', 'tr(A*X)', 'X', '--where', 'X: symmetric');
+    expect(symmetric.err).toContain('note: X is symmetric: this is the gradient for the trace inner product');
+    expect(symmetric.out).not.toContain('note:');
+    const entries = run('grad', 'tr(A*X)', 'X', '--where', 'X: symmetric', '--symmetric-convention', 'entries').err;
     expect(entries).toContain("Matrix Cookbook's entrywise form");
   });
   test('an expression starting with - (with or without --)', () => {
