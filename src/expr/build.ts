@@ -311,6 +311,12 @@ export function buildExpressions(asts: readonly Ast[], source: string, given: re
           ast.rest.forEach((r, i) => {
             const left = factors[i]!;
             if (!C.isScalar(left) && findDim(left.shape.rows) !== '1' && !C.isVector(left)) promote(r.operand, 'vector');
+            // x·y between two column vectors is their inner product, as physics and ML texts
+            // write it (a matrix product of two columns would not type-check).
+            if (/^(?:·|⋅|\\cdot)$/.test(source.slice(r.operatorSpan.start, r.operatorSpan.end).trim()) && C.isVector(left) && C.isVector(factors[i + 1]!)) {
+              factors[i] = C.transpose(left);
+              readingNotes.add(`${source.slice(r.operatorSpan.start, r.operatorSpan.end).trim()} between vectors read as the inner product xᵀy`);
+            }
           });
           try {
             return C.multiply(...factors);

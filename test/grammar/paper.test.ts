@@ -24,6 +24,9 @@ describe('the constructs of papers, in plain text', () => {
     ["1'x", "ones'*x"],
     ['1ᵀx', "ones'*x"],
     ['σ(W*x) + sigma(W*x)', '2*sigmoid(W*x)'],
+    ['x·y', "x'*y"],
+    ['x⋅y', "x'*y"],
+    ['A·x', 'A*x'],
   ])('%s', (input, expected) => {
     expect(text(input)).toBe(text(expected));
   });
@@ -61,6 +64,8 @@ describe('a note for every guess (item 4)', () => {
     ['σ(x)', 'σ(…) read as the logistic function sigmoid'],
     ["1'x", "1' read as the ones vector 𝟙ᵀ"],
     ['‖X‖_2', '‖M‖₂ of a matrix read as the Frobenius norm (not the spectral norm)'],
+    ['x·y', '· between vectors read as the inner product xᵀy'],
+    ['\\mathbf{x}\\cdot\\mathbf{y}', '\\cdot between vectors read as the inner product xᵀy'],
   ])('%s', (input, note) => {
     expect(parse(input).notes).toContain(note);
   });
