@@ -171,21 +171,26 @@ export const MATRIX_FUNCTIONS: readonly MatrixFunctionDefinition[] = [
   },
   {
     family: 'matrix', name: 'softmax', op: 'softmax', read: ['softmax'], latexRead: ['\\operatorname{softmax}'],
-    write: { text: 'softmax', latex: operator('softmax') }, argument: 'vector', result: 'same',
+    // Of a matrix: column by column (each column a vector of scores), as torch.softmax(·, 0).
+    write: { text: 'softmax', latex: operator('softmax') }, argument: 'any', result: 'same',
     folds: {},
     evaluate: (a) => {
-      const v = column(a);
-      const top = Math.max(...v);
-      const exps = v.map((x) => Math.exp(x - top));
-      const total = exps.reduce((s, x) => s + x, 0);
-      return exps.map((x) => [x / total]);
+      const out = a.map((row) => row.map(() => 0));
+      for (let j = 0; j < (a[0]?.length ?? 0); j++) {
+        const v = a.map((row) => row[j]!);
+        const top = Math.max(...v);
+        const exps = v.map((x) => Math.exp(x - top));
+        const total = exps.reduce((t, x) => t + x, 0);
+        exps.forEach((x, i) => (out[i]![j] = x / total));
+      }
+      return out;
     },
     code: {
-      numpy: call('_softmax', { _softmax: { source: 'def _softmax(z):\n    e = np.exp(z - np.max(z))\n    return e / np.sum(e)' } }),
+      numpy: call('_softmax', { _softmax: { source: 'def _softmax(z):\n    e = np.exp(z - np.max(z, axis=0))\n    return e / np.sum(e, axis=0)' } }),
       torch: template((_, z) => `torch.softmax(${z}, 0)`),
-      ts: call('softmax', { softmax: tsHelper('function softmax(z: Vector): Vector {\n  const top = Math.max(...z);\n  const e = z.map((v) => Math.exp(v - top));\n  const s = e.reduce((a, b) => a + b, 0);\n  return e.map((v) => v / s);\n}') }),
+      ts: call('softmax', { softmax: tsHelper('function softmax<T extends Vector | Matrix>(z: T): T {\n  const column = (v: Vector): Vector => {\n    const top = Math.max(...v);\n    const e = v.map((x) => Math.exp(x - top));\n    const s = e.reduce((a, b) => a + b, 0);\n    return e.map((x) => x / s);\n  };\n  if (typeof z[0] === "number") return column(z as Vector) as T;\n  const m = z as Matrix;\n  const columns = m[0]!.map((_, j) => column(m.map((row) => row[j]!)));\n  return m.map((row, i) => row.map((_, j) => columns[j]![i]!)) as T;\n}') }),
     },
-    summary: 'exp(x)/sum(exp(x)) of a vector',
+    summary: 'exp(x)/sum(exp(x)) of a vector; of a matrix, of each column',
   },
   {
     family: 'matrix', name: 'logsumexp', op: 'logsumexp', read: ['logsumexp'], latexRead: ['\\operatorname{logsumexp}', '\\operatorname{LSE}'],

@@ -3,7 +3,8 @@
 import { describe, expect, test } from '@jest/globals';
 import { MatcalcError } from '../../src/errors.js';
 import { parseExpression } from '../../src/expr/parse.js';
-import { grad, parse } from '../../src/index.js';
+import { evaluate, grad, jacobian, parse } from '../../src/index.js';
+import { expectSameFunction } from '../support/closeness.js';
 import { render } from '../../src/print/render.js';
 
 const text = (input: string, where?: string): string => render(parseExpression(input, where === undefined ? {} : { where }).expr, 'text');
@@ -93,5 +94,22 @@ describe('declarations refuse misspellings (item 5)', () => {
   });
   test('a size name is still a size where one is expected', () => {
     expect(parse('x', { where: 'x: rows' }).symbols).toEqual({ x: 'rows×1' });
+  });
+});
+
+describe('softmax of a matrix, column by column (item 2)', () => {
+  test('each column of softmax(Z) is the softmax of that column', () => {
+    const value = evaluate('softmax(Z)', { Z: [[1, 0], [2, 0], [3, 5]] }) as number[][];
+    const column = (v: number[]): number[] => { const e = v.map(Math.exp); const s = e.reduce((a, b) => a + b, 0); return e.map((x) => x / s); };
+    const [c0, c1] = [column([1, 2, 3]), column([0, 0, 5])];
+    value.forEach((row, i) => { expect(row[0]).toBeCloseTo(c0[i]!, 14); expect(row[1]).toBeCloseTo(c1[i]!, 14); });
+  });
+  test('the cross-entropy of a batch of columns: gradient and Jacobian verified', () => {
+    const result = grad('sum(Y .* log(softmax(Z)))', 'Z');
+    expect(result.verification.status).toBe('verified');
+    expectSameFunction(result.text, "Y - softmax(Z) .* (ones*ones'*Y)");
+    expect(jacobian('softmax(X)', 'X').verification.status).toBe('verified');
+    // A vector keeps the vector rule's form, s ∘ y − s·(sᵀy), with no 𝟙𝟙ᵀ in it.
+    expect(grad("softmax(z)'*y", 'z').text).not.toContain('ones');
   });
 });

@@ -45,6 +45,8 @@ const CASES: [string, string, Kind, string?][] = [
   ['sum(x.^t)', 't', 'grad'],
   ["a^t*x'x", 't', 'grad'],
   ['sum(x.^(2*t))', 'x', 'grad'],
+  // softmax of a matrix, column by column.
+  ['sum(Y .* log(softmax(Z)))', 'Z', 'grad'],
   ['A*x', 'x', 'jacobian'],
   ['A*X*B', 'X', 'jacobian'],
   ["X'", 'X', 'jacobian'],
