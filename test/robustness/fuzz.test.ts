@@ -69,6 +69,32 @@ describe('fuzzing the parser', () => {
   });
 });
 
+describe('fuzzing the LaTeX reader (issue 14)', () => {
+  const LATEX = ['\\mathbf{x}', '\\mathbf{A}', '\\boldsymbol{\\theta}', '^\\top', '^{-1}', '^{T}', '_2', '_{F}', '\\|', '\\frac{', '}{', '}', '{', '(', ')', '\\left(', '\\right)', '|', '+', '-', '\\cdot', '\\odot', '\\otimes', '\\log', '\\det', '\\operatorname{tr}', '\\sigma', '\\Sigma', '\\mu', 'x', 'A', '2', '\\sqrt{', '\\text{where }', '=', '\\in', '\\mathbb{R}^{n}', ',', '&', '\\\\', '\\foo', '\\mathrm{d}', '\\hat{', '^{(l)}', '\\mathbf{1}_n', 'I_n', 'K_{m,n}', '%'];
+  const LATEX_VALID = ['\\frac{1}{2}\\|\\mathbf{A}\\mathbf{x}-\\mathbf{b}\\|_2^2', '\\log\\det\\boldsymbol{\\Sigma}', '\\operatorname{tr}(\\mathbf{A}\\mathbf{X}^{-1}\\mathbf{B})', '\\sigma(\\mathbf{W}\\mathbf{x})', '(\\mathbf{x}-\\boldsymbol{\\mu})^\\top\\boldsymbol{\\Sigma}^{-1}(\\mathbf{x}-\\boldsymbol{\\mu})'];
+  test('random token soups: a result or a MatcalcError, never a bug', () => {
+    const counts = { ok: 0, error: 0 };
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...LATEX), { maxLength: 24 }), (pieces) => {
+        counts[outcome(`\\, ${pieces.join('')}`)]++;
+      }),
+      { seed: 14, numRuns: RUNS },
+    );
+    expect(counts.ok).toBeGreaterThan(0);
+    expect(counts.error).toBeGreaterThan(0);
+  });
+  test('mutations of real formulas', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...LATEX_VALID), fc.nat(), fc.constantFrom(...ALPHABET, '{', '}', '\\'), fc.constantFrom('delete', 'insert', 'replace'), (text, at, c, how) => {
+        const i = at % (text.length + 1);
+        const mutated = how === 'delete' ? text.slice(0, i) + text.slice(i + 1) : how === 'insert' ? text.slice(0, i) + c + text.slice(i) : text.slice(0, i) + c + text.slice(i + 1);
+        outcome(mutated);
+      }),
+      { seed: 15, numRuns: RUNS },
+    );
+  });
+});
+
 describe('limits: a result or a clear error', () => {
   test('10,000 nested parentheses', () => {
     expect(() => parse('('.repeat(10_000) + 'x' + ')'.repeat(10_000))).toThrow('nested deeper than');
