@@ -263,42 +263,48 @@ export function documentClaims(original: string): DocumentEntry[] {
       events.push({ line, run: () => (where = raw.slice(batch.declarations.start, batch.declarations.end).trim()) });
       return;
     }
+    // LaTeX written without $ around it (a plain-text file, a chat): the line is its math.
+    if (!/\$/.test(raw) && /\\(?:nabla|frac\s*\{\s*\\partial|partial)/.test(raw) && /=/.test(raw)) {
+      events.push({ line, run: () => readChains({ text: raw, line }) });
+      return;
+    }
     // ∇_x f = …, df/dx = … in prose (outside $…$).
     const prose = /^\s*(?:[-*>]\s*)?(?:∇_\{?([A-Za-zα-ωΑ-Ω][A-Za-z0-9_]*)\}?\s*(.+?)|d(.+?)\s*\/\s*d([A-Za-zα-ω][A-Za-z0-9_]*))\s*=\s*(.+?)\s*$/.exec(raw);
     if (prose && !/\$/.test(raw)) {
       const [wrt, f] = prose[1] !== undefined ? [prose[1], prose[2]!] : [prose[4]!, prose[3]!];
       events.push({ line, run: () => entries.push({ kind: 'claim', line, derivative: 'grad', expression: f.trim(), wrt, claim: prose[5]!, where, written: raw.trim() }) });
+      return;
+    }
+    // Anything else with a derivative and a relation is reported, never skipped silently.
+    if (!inMath.has(line) && /=/.test(raw) && /∇|∂|\bd\s*\/\s*d/.test(raw)) {
+      events.push({ line, run: () => entries.push({ kind: 'not-understood', line, written: raw.trim(), reason: 'a derivative in prose matcalc cannot read: write ∇_x f = …, df/dx = …, grad f wrt x = …, or the LaTeX in $…$' }) });
     }
   });
-  for (const segment of segments) {
-    events.push({
-      line: segment.line,
-      run: () => {
-        for (const chain of chains(segment)) {
-          const parts = members(chain.text);
-          if (parts.length < 2) continue;
-          const head = derivativeHead(parts[0]!);
-          const line = chain.lines[0]!;
-          if (!head) {
-            const name = definitionName(parts[0]!);
-            if (name !== undefined && !DERIVATIVE.test(chain.text)) definitions.set(name, parts[1]!);
-            else if (DERIVATIVE.test(parts[0]!)) entries.push({ kind: 'not-understood', line, written: chain.text.trim(), reason: 'a derivative matcalc cannot read: write \\frac{\\partial f}{\\partial x}, \\frac{\\partial}{\\partial x} f or \\nabla_x f' });
-            continue;
-          }
-          const expression = usesDefinition(head.f, definitions) ?? head.f;
-          parts.slice(1).forEach((claim, k) => {
-            if (claim.trim() === '') return;
-            entries.push({ kind: 'claim', line: chain.lines[Math.min(k, chain.lines.length - 1)] ?? line, derivative: head.hessian ? 'hessian' : 'grad', expression, wrt: head.wrt, claim, where, written: `${parts[0]!.trim()} = ${claim.trim()}` });
-          });
-        }
-      },
-    });
-  }
+  const readChains = (segment: Segment): void => {
+    for (const chain of chains(segment)) {
+      const parts = members(chain.text);
+      if (parts.length < 2) continue;
+      const head = derivativeHead(parts[0]!);
+      const line = chain.lines[0]!;
+      if (!head) {
+        const name = definitionName(parts[0]!);
+        if (name !== undefined && !DERIVATIVE.test(chain.text)) definitions.set(name, parts[1]!);
+        else if (DERIVATIVE.test(parts[0]!)) entries.push({ kind: 'not-understood', line, written: chain.text.trim(), reason: 'a derivative matcalc cannot read: write \\frac{\\partial f}{\\partial x}, \\frac{\\partial}{\\partial x} f or \\nabla_x f' });
+        continue;
+      }
+      const expression = usesDefinition(head.f, definitions) ?? head.f;
+      parts.slice(1).forEach((claim, k) => {
+        if (claim.trim() === '') return;
+        entries.push({ kind: 'claim', line: chain.lines[Math.min(k, chain.lines.length - 1)] ?? line, derivative: head.hessian ? 'hessian' : 'grad', expression, wrt: head.wrt, claim, where, written: `${parts[0]!.trim()} = ${claim.trim()}` });
+      });
+    }
+  };
+  for (const segment of segments) events.push({ line: segment.line, run: () => readChains(segment) });
   events.sort((a, b) => a.line - b.line).forEach((e) => e.run());
   return entries;
 }
 
 /** Whether a file is a document to read for math (Markdown, LaTeX) rather than a batch file. */
 export function isDocument(text: string): boolean {
-  return /\$|\\begin\{|\\\[|\\\(/.test(text);
+  return /\$|\\begin\{|\\\[|\\\(|\\nabla|\\frac\s*\{\s*\\partial|∇/.test(text);
 }

@@ -73,6 +73,10 @@ describe('what is found', () => {
       [5, '\\left\\|\\mathbf{A} \\mathbf{x} \\right\\|^2', '\\mathbf{x}', '2\\mathbf{A} ^\\top\\mathbf{A} \\mathbf{x}'],
     ]);
   });
+  test('LaTeX without $ in a plain-text file is read; a prose line with ∂ and = is reported', () => {
+    const found = documentClaims(['where A: n×n', '\\nabla_x x^\\top A x = (A + A^\\top) x', 'and ∂f = 2 dx is a differential'].join('\n'));
+    expect(found.map((e) => [e.kind, e.line])).toEqual([['claim', 2], ['not-understood', 3]]);
+  });
   test('a line with a derivative and a relation is never skipped silently', () => {
     const found = documentClaims('$$\\partial f = 2 x$$');
     expect(found).toEqual([{ kind: 'not-understood', line: 1, written: '\\partial f = 2 x', reason: 'a derivative matcalc cannot read: write \\frac{\\partial f}{\\partial x}, \\frac{\\partial}{\\partial x} f or \\nabla_x f' }]);
