@@ -11,7 +11,8 @@ import { MatcalcError } from './errors.js';
 import * as C from './expr/construct.js';
 import { productDim, shapeText } from './expr/dims.js';
 import { type Expr, postOrder } from './expr/node.js';
-import { parseExpression } from './expr/parse.js';
+import { declarationsOf, parseExpression } from './expr/parse.js';
+import { GREEK } from '../grammar/names.js';
 import { evaluationCost, MAX_EVALUATION_COST, SKIPPED, type Verification, verifyGradient, verifyJacobian } from './numeric/verify.js';
 import { dimsOf, drawSizes } from './numeric/random.js';
 import { renderResult, resultForms } from './print/readback.js';
@@ -176,6 +177,23 @@ export function verifyDerivation(kind: DerivativeKind, f: Expr, first: Expr, x: 
   return worse(gradientCheck, verifyJacobian(derived.gradient!, x, derived.result, { seed, derivedSymbolically: true }));
 }
 
+/** The variable of differentiation is a Greek letter the letter convention made a scalar,
+ *  and the text would also read with it a vector: the answer's shape hangs on that choice, so
+ *  it is said (as `grad "||x - mu||^2" mu` once answered for a scalar μ without a word). */
+function conventionNote(request: DeriveRequest, v: Expr): string[] {
+  const head = v.name.split('_')[0]!;
+  if (!GREEK.has(head) || !C.isScalar(v) || declarationsOf(request.where).some((d) => d.name === v.name)) return [];
+  try {
+    const other = parseExpression(request.text, { where: [request.where, `${v.name}: vector`].filter((w) => w !== undefined && w.trim() !== '').join('; ') });
+    if (request.kind !== 'jacobian' && !C.isScalar(other.expr)) return []; // a gradient needs a scalar f
+  } catch (error) {
+    if (error instanceof MatcalcError) return []; // only a scalar fits
+    throw error;
+  }
+  const letter = `${GREEK.get(head)}${v.name.slice(head.length)}`;
+  return [`${letter} read as a scalar by the letter convention; a vector would also fit (declare ${v.name}: vector for that reading)`];
+}
+
 /**
  * Verification where it is affordable: at the declared sizes when one evaluation there is
  * cheap; otherwise — declared 999×999 — at small sizes, if the result is generic in them:
@@ -233,6 +251,7 @@ export function derive(request: DeriveRequest): Derivation {
   const first = variableOf(symbols, request.wrt, declaredOnly);
   const x = request.wrt2 !== undefined ? variableOf(symbols, request.wrt2, declaredOnly) : first;
   const layout: Layout = request.kind === 'grad' ? request.layout ?? 'denominator' : 'numerator';
+  const conventionNotes = [first, x].filter((v, i, all) => all.indexOf(v) === i).flatMap((v) => conventionNote(request, v));
   const t1 = performance.now();
   const derived = derivativeOf(request.kind, f, first, x, {
     layout, ...(request.symmetricConvention ? { symmetricConvention: request.symmetricConvention } : {}), ...(request.limits ? { limits: request.limits } : {}),
@@ -250,7 +269,7 @@ export function derive(request: DeriveRequest): Derivation {
     ...derived,
     request, f, symbols, x, first, layout,
     verification: checked,
-    notes: [...readingNotes, ...(symbols.has(first.name) && symbols.has(x.name) ? [] : [`f does not depend on ${symbols.has(first.name) ? x.name : first.name}: the derivative is zero`]), ...notesOf(derived, x), ...(sizeNote ? [sizeNote] : [])],
+    notes: [...readingNotes, ...conventionNotes, ...(symbols.has(first.name) && symbols.has(x.name) ? [] : [`f does not depend on ${symbols.has(first.name) ? x.name : first.name}: the derivative is zero`]), ...notesOf(derived, x), ...(sizeNote ? [sizeNote] : [])],
     text: forms.text,
     // Unicode and LaTeX are rendered when read: on a large result they cost more than the derivation.
     get unicode() {

@@ -77,6 +77,11 @@ describe('a note for every guess (item 4)', () => {
     expect(parse('loss', { where: 'loss: scalar' }).notes).toEqual([]);
     expect(parse("x'Ax + tr(ABC)").notes).toEqual([]);
   });
+  test("the variable's kind by the letter convention is said where the other kind would also fit", () => {
+    expect(grad('norm(theta)^2', 'theta').notes).toEqual(['θ read as a scalar by the letter convention; a vector would also fit (declare theta: vector for that reading)']);
+    expect(grad("alpha*x'x", 'alpha').notes).toEqual([]); // a vector α would make f a vector
+    expect(grad('norm(theta)^2', 'theta', { where: 'theta: scalar' }).notes).toEqual([]);
+  });
   test('no note where nothing was guessed', () => {
     expect(parse("x'*A*x").notes).toEqual([]);
     expect(parse('‖x‖_2').notes).toEqual([]);
