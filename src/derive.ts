@@ -177,9 +177,11 @@ export function verifyDerivation(kind: DerivativeKind, f: Expr, first: Expr, x: 
   return worse(gradientCheck, verifyJacobian(derived.gradient!, x, derived.result, { seed, derivedSymbolically: true }));
 }
 
-/** The variable of differentiation is a Greek letter the letter convention made a scalar,
- *  and the text would also read with it a vector: the answer's shape hangs on that choice, so
- *  it is said (as `grad "||x - mu||^2" mu` once answered for a scalar μ without a word). */
+const MAX_CONVENTION_CHECKS = 6;
+
+/** A Greek letter the letter convention made a scalar, where the text would also read — with
+ *  f still a scalar for a gradient — with it a vector: a guess that changes the answer, so it
+ *  is said (as `grad "||x - mu||^2" mu` once answered for a scalar μ without a word). */
 function conventionNote(request: DeriveRequest, v: Expr): string[] {
   const head = v.name.split('_')[0]!;
   if (!GREEK.has(head) || !C.isScalar(v) || declarationsOf(request.where).some((d) => d.name === v.name)) return [];
@@ -251,11 +253,23 @@ export function derive(request: DeriveRequest): Derivation {
   const first = variableOf(symbols, request.wrt, declaredOnly);
   const x = request.wrt2 !== undefined ? variableOf(symbols, request.wrt2, declaredOnly) : first;
   const layout: Layout = request.kind === 'grad' ? request.layout ?? 'denominator' : 'numerator';
-  const conventionNotes = [first, x].filter((v, i, all) => all.indexOf(v) === i).flatMap((v) => conventionNote(request, v));
+  // Every Greek letter of f left a scalar (a few: each is one more reading of the text).
+  const greek = [first, x, ...symbols.values()].filter((v, i, all) => all.indexOf(v) === i && GREEK.has(v.name.split('_')[0]!) && C.isScalar(v));
+  const conventionNotes = greek.length <= MAX_CONVENTION_CHECKS ? greek.flatMap((v) => conventionNote(request, v)) : [];
   const t1 = performance.now();
-  const derived = derivativeOf(request.kind, f, first, x, {
-    layout, ...(request.symmetricConvention ? { symmetricConvention: request.symmetricConvention } : {}), ...(request.limits ? { limits: request.limits } : {}),
-  });
+  let derived: Derived;
+  try {
+    derived = derivativeOf(request.kind, f, first, x, {
+      layout, ...(request.symmetricConvention ? { symmetricConvention: request.symmetricConvention } : {}), ...(request.limits ? { limits: request.limits } : {}),
+    });
+  } catch (error) {
+    // What the reading guessed is often why the expression is not what was meant (1/2n as
+    // (1/2)·n with n a vector): say it where the derivation fails.
+    if (error instanceof MatcalcError && error.kind === 'shape' && readingNotes.length > 0 && error.expected === undefined) {
+      throw new MatcalcError(error.kind, error.message, { ...(error.span ? { span: error.span } : {}), ...(error.source ? { source: error.source } : {}), expected: readingNotes.join('; ') });
+    }
+    throw error;
+  }
   const t2 = performance.now();
   const { verification: checked, note: sizeNote } = request.verify === false ? { verification: SKIPPED } : verifyAtSizes(request, f, first, x, derived, layout);
   const t3 = performance.now();

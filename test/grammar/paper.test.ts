@@ -81,6 +81,8 @@ describe('a note for every guess (item 4)', () => {
     expect(grad('norm(theta)^2', 'theta').notes).toEqual(['θ read as a scalar by the letter convention; a vector would also fit (declare theta: vector for that reading)']);
     expect(grad("alpha*x'x", 'alpha').notes).toEqual([]); // a vector α would make f a vector
     expect(grad('norm(theta)^2', 'theta', { where: 'theta: scalar' }).notes).toEqual([]);
+    // Any Greek letter of f, not only the variable: θ's kind changes f's value.
+    expect(grad('norm(theta)^2 + lambda*norm(w)^2', 'w').notes).toEqual(['θ read as a scalar by the letter convention; a vector would also fit (declare theta: vector for that reading)']);
   });
   test('no note where nothing was guessed', () => {
     expect(parse("x'*A*x").notes).toEqual([]);
