@@ -87,7 +87,9 @@ function members(text: string): string[] {
 function chains(segment: Segment): { text: string; lines: number[] }[] {
   const rows: { text: string; line: number }[] = [];
   let line = segment.line;
-  for (const row of segment.text.split(/\\\\/)) {
+  // aligned, split, gathered inside a display are rows of the same chains.
+  const body = segment.text.replace(/\\(?:begin|end)\{(?:aligned|split|gathered|alignedat)\}(?:\{\d+\})?/g, ' ');
+  for (const row of body.split(/\\\\/)) {
     const lead = row.match(/^\s*/)![0];
     rows.push({ text: row.replace(/\\label\{[^}]*\}|\\nonumber|\\notag/g, ''), line: line + lead.split('\n').length - 1 });
     line += row.split('\n').length - 1;

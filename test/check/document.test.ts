@@ -61,6 +61,10 @@ describe('what is found', () => {
       [3, "(x'x)", 'x', '2*x'],
     ]);
   });
+  test('aligned inside an equation', () => {
+    const found = documentClaims(['\\begin{equation}', '\\begin{aligned}', '\\nabla_{\\mathbf{x}} \\mathbf{x}^\\top\\mathbf{x} &= 2\\mathbf{x} \\\\', '&= \\mathbf{x} + \\mathbf{x}', '\\end{aligned}', '\\end{equation}'].join('\n'));
+    expect(found.map((e) => (e.kind === 'claim' ? [e.line, e.claim] : [e.line, e.reason]))).toEqual([[3, '2\\mathbf{x}'], [4, '\\mathbf{x} + \\mathbf{x}']]);
+  });
   test("the document's own macros are expanded first", () => {
     const found = documentClaims([
       '\\newcommand{\\vx}{\\mathbf{x}}',
