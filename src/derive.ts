@@ -36,6 +36,8 @@ export interface DeriveRequest {
   /** Limits of every pass (rule applications, new nodes, milliseconds), and of
    *  simplification alone if given; defaults otherwise. */
   readonly limits?: PassLimits | undefined;
+  /** 'latex' or 'text'; by default LaTeX when the text holds a backslash command. */
+  readonly syntax?: 'text' | 'latex' | undefined;
 }
 
 /** A pass that stopped before it finished (a limit), and what that means for the result. */
@@ -186,7 +188,7 @@ function conventionNote(request: DeriveRequest, v: Expr): string[] {
   const head = v.name.split('_')[0]!;
   if (!GREEK.has(head) || !C.isScalar(v) || declarationsOf(request.where).some((d) => d.name === v.name)) return [];
   try {
-    const other = parseExpression(request.text, { where: [request.where, `${v.name}: vector`].filter((w) => w !== undefined && w.trim() !== '').join('; ') });
+    const other = parseExpression(request.text, { where: [request.where, `${v.name}: vector`].filter((w) => w !== undefined && w.trim() !== '').join('; '), syntax: request.syntax });
     if (request.kind !== 'jacobian' && !C.isScalar(other.expr)) return []; // a gradient needs a scalar f
   } catch (error) {
     if (error instanceof MatcalcError) return []; // only a scalar fits
@@ -217,7 +219,7 @@ function verifyAtSizes(request: DeriveRequest, f: Expr, first: Expr, x: Expr, de
   const back = (dim: string): string => productDim(dim.split('·').map((p) => (p.startsWith('#') ? p.slice(1) : p)));
   let generic: { f: Expr; first: Expr; x: Expr; derived: Derived } | undefined;
   try {
-    const built = parseExpression(request.text, { where: request.where, sizeNames: names });
+    const built = parseExpression(request.text, { where: request.where, sizeNames: names, syntax: request.syntax });
     const genericFirst = variableOf(built.symbols, request.wrt, built.declaredOnly);
     const genericX = request.wrt2 !== undefined ? variableOf(built.symbols, request.wrt2, built.declaredOnly) : genericFirst;
     const again = derivativeOf(request.kind, built.expr, genericFirst, genericX, {
@@ -249,7 +251,7 @@ function notesOf(derived: Derived, x: Expr): string[] {
 
 export function derive(request: DeriveRequest): Derivation {
   const t0 = performance.now();
-  const { expr: f, symbols, declaredOnly, notes: readingNotes = [] } = parseExpression(request.text, { where: request.where });
+  const { expr: f, symbols, declaredOnly, notes: readingNotes = [] } = parseExpression(request.text, { where: request.where, syntax: request.syntax });
   const first = variableOf(symbols, request.wrt, declaredOnly);
   const x = request.wrt2 !== undefined ? variableOf(symbols, request.wrt2, declaredOnly) : first;
   const layout: Layout = request.kind === 'grad' ? request.layout ?? 'denominator' : 'numerator';

@@ -48,6 +48,8 @@ export interface Options {
   session?: Session;
   /** Seconds after which the work stops with a 'limit' error (for a fresh session). */
   timeLimit?: number;
+  /** 'latex' or 'text'; by default LaTeX when the input holds a backslash command. */
+  syntax?: 'text' | 'latex';
 }
 
 export interface Parsed {
@@ -130,6 +132,7 @@ function requireOptions(api: string, options: unknown): Record<string, unknown> 
   if (o.layout !== undefined && o.layout !== 'denominator' && o.layout !== 'numerator') throw argumentError(api, 'options.layout', "'denominator' or 'numerator'", o.layout);
   if (o.symmetricConvention !== undefined && o.symmetricConvention !== 'symmetric' && o.symmetricConvention !== 'entries') throw argumentError(api, 'options.symmetricConvention', "'symmetric' or 'entries'", o.symmetricConvention);
   if (o.kind !== undefined && o.kind !== 'grad' && o.kind !== 'jacobian' && o.kind !== 'hessian') throw argumentError(api, 'options.kind', "'grad', 'jacobian' or 'hessian'", o.kind);
+  if (o.syntax !== undefined && o.syntax !== 'text' && o.syntax !== 'latex') throw argumentError(api, 'options.syntax', "'text' or 'latex'", o.syntax);
   if (o.style !== undefined && o.style !== 'text' && o.style !== 'unicode') throw argumentError(api, 'options.style', "'text' or 'unicode'", o.style);
   if (o.wrt2 !== undefined && typeof o.wrt2 !== 'string') throw argumentError(api, 'options.wrt2', 'a string', o.wrt2);
   if (o.session !== undefined && !(o.session instanceof Session)) throw argumentError(api, 'options.session', 'a Session', o.session);
@@ -145,7 +148,7 @@ export function parse(text: string, options: Options = {}): Parsed {
   requireText('parse', 'the expression', text);
   requireOptions('parse', options);
   return guard(text, () => {
-    const { expr, symbols, notes = [] } = parseExpression(text, { where: options.where });
+    const { expr, symbols, notes = [] } = parseExpression(text, { where: options.where, syntax: options.syntax });
     // Written so that it reads back: an I_n the text alone would not size keeps its size.
     // As written, without naming shared pieces, unless that text would be large: a where
     // chain whose bindings are used twice (a residual network) spells out exponentially.
@@ -168,7 +171,7 @@ export function evaluate(text: string, values: Record<string, unknown>, options:
   if (values === null || typeof values !== 'object' || Array.isArray(values)) throw argumentError('evaluate', 'the values', 'an object such as { x: [1, 2], A: [[1, 2], [3, 4]] }', values);
   requireOptions('evaluate', options);
   return guard(text, () => {
-    const { expr, symbols, declaredOnly } = parseAtValues(text, valueShapes(values), options.where);
+    const { expr, symbols, declaredOnly } = parseAtValues(text, valueShapes(values), options.where, options.syntax);
     const bound = bindValues(symbols.values(), values, declaredOnly?.values());
     return toPlain(evaluateExpr(expr, bound.values, bound.sizes), expr.shape);
   }, sessionOf(options));
@@ -269,7 +272,7 @@ function request(api: DeriveRequest['kind'], text: unknown, wrt: unknown, option
   const o = requireOptions(api, options) as DerivativeOptions & { wrt2?: string };
   return {
     kind: api, text: text as string, wrt: wrt as string,
-    wrt2: o.wrt2, where: o.where, verify: o.verify, layout: o.layout, symmetricConvention: o.symmetricConvention, seed: o.seed, limits: o.limits,
+    wrt2: o.wrt2, where: o.where, verify: o.verify, layout: o.layout, symmetricConvention: o.symmetricConvention, seed: o.seed, limits: o.limits, syntax: o.syntax,
   };
 }
 

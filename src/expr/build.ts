@@ -486,9 +486,18 @@ export function buildExpressions(asts: readonly Ast[], source: string, given: re
       case 'identity': return C.identity(rename(node.shape.rows));
       case 'ones': return C.ones(rename(node.shape.rows));
       case 'zero': return C.zero(renameShape(node.shape));
+      case 'commutation': {
+        // K_{m,n} as LaTeX writes it names no matrix (the reader gives it an m×n zero): it is
+        // the commutation matrix of the one m×n symbol of the text, when there is one.
+        const arg = recurse(node.args[0]!);
+        if (arg.op !== 'zero') return C.commutation(arg);
+        const same = [...symbols.values(), ...declaredShapes()].map((s) => recurse(s)).filter((s, i, all) => s.op === 'symbol' && s.shape.rows === arg.shape.rows && s.shape.cols === arg.shape.cols && all.indexOf(s) === i);
+        return C.commutation(same.length === 1 ? same[0]! : arg);
+      }
       default: return C.rebuild(node, node.args.map(recurse));
     }
   });
+  const declaredShapes = (): Expr[] => declarations.filter((d) => !symbols.has(d.name) && !bindings.has(d.name) && d.rows !== undefined && d.cols !== undefined).map((d) => C.symbol(d.name, declaredOnlyShape(d), d.properties.reduce((flags, p) => flags | PROPERTY_FLAGS[p], 0)));
   return withUnifier(strictUnifier, () => {
     const exprs = raws.map(resolve);
     const resolvedSymbols = new Map([...symbols].map(([name, node]) => [name, resolve(node)]));

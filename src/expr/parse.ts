@@ -110,10 +110,10 @@ const kindNote = (name: string, kind: 'vector' | 'matrix'): string => `${GREEK.g
  *  ((A' ⊗ B)·vec(X) with A 2×3). Where the values leave a size open (the I of I ⊗ X + X' ⊗ I,
  *  which the text sizes only by pairing factors in order), the text's own reading, whose
  *  sizes binding the values then checks. */
-export function parseAtValues(text: string, shapes: ReadonlyMap<string, { rows: number; cols: number }>, where: string | undefined): Built {
+export function parseAtValues(text: string, shapes: ReadonlyMap<string, { rows: number; cols: number }>, where: string | undefined, syntax?: Syntax): Built {
   // Numbers are the most general reading at these values: if it fails, the text's own
   // reading would fail binding them too, with a message that points nowhere.
-  const atValues = parseExpression(text, { where, valueShapes: shapes });
+  const atValues = parseExpression(text, { where, valueShapes: shapes, syntax });
   const open = postOrder(atValues.expr).some((e) => [e.shape.rows, e.shape.cols].some((d) => !/^[\d·]+$/.test(d)));
-  return open ? parseExpression(text, { where }) : atValues;
+  return open ? parseExpression(text, { where, syntax }) : atValues;
 }
