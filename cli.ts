@@ -130,7 +130,7 @@ function printValue(value: unknown): string {
 }
 
 function commandParse(expression: string, options: { where?: string; format: Format }): void {
-  const result = parse(expression, { where: options.where, session });
+  const result = parse(expression, { where: options.where, session, ...syntaxOption() });
   const symbols = Object.entries(result.symbols);
   switch (options.format) {
     case 'json':
@@ -156,7 +156,7 @@ function commandParse(expression: string, options: { where?: string; format: For
 
 function commandEval(expression: string, options: { where?: string; format: Format; at?: string }): void {
   if (!options.at) throw new MatcalcError('value', 'eval needs values: --at FILE.json, --at - (standard input) or --at \'{"x": [1, 2]}\'');
-  const value = evaluate(expression, readValues(options.at), { where: options.where, session });
+  const value = evaluate(expression, readValues(options.at), { where: options.where, session, ...syntaxOption() });
   if (options.format === 'json') console.log(JSON.stringify({ input: expression, value }));
   else console.log(printValue(value));
 }
@@ -189,6 +189,7 @@ type Derive = (expression: string, variable: string, options: DerivativeFlags) =
 const deriveGradient: Derive = (expression, variable, options) =>
   grad(expression, variable, {
     session,
+    ...syntaxOption(),
     ...(options.where !== undefined ? { where: options.where } : {}),
     verify: options.verify,
     layout: options.layout,
@@ -196,9 +197,9 @@ const deriveGradient: Derive = (expression, variable, options) =>
     seed: seedOf(options.seed),
   });
 const deriveJacobian: Derive = (expression, variable, options) =>
-  jacobian(expression, variable, { session, ...(options.where !== undefined ? { where: options.where } : {}), verify: options.verify, seed: seedOf(options.seed) });
+  jacobian(expression, variable, { session, ...syntaxOption(), ...(options.where !== undefined ? { where: options.where } : {}), verify: options.verify, seed: seedOf(options.seed) });
 const deriveHessian: Derive = (expression, variable, options) =>
-  hessian(expression, variable, { session, ...(options.where !== undefined ? { where: options.where } : {}), ...(options.wrt2 !== undefined ? { wrt2: options.wrt2 } : {}), verify: options.verify, seed: seedOf(options.seed) });
+  hessian(expression, variable, { session, ...syntaxOption(), ...(options.where !== undefined ? { where: options.where } : {}), ...(options.wrt2 !== undefined ? { wrt2: options.wrt2 } : {}), verify: options.verify, seed: seedOf(options.seed) });
 
 function commandDerivative(derive: Derive) {
   return (expression: string, variable: string, options: DerivativeFlags): void => printDerivative(derive(expression, variable, options), options);
@@ -396,7 +397,9 @@ function program(): Command {
     .addHelpText('after', EXAMPLES)
     .showSuggestionAfterError()
     .option('--timeout <seconds>', 'stop work that runs longer than this', '60')
+    .addOption(new Option('--syntax <syntax>', 'read expressions as text or LaTeX (default: LaTeX when they hold a backslash command)').choices(['text', 'latex']))
     .hook('preAction', (command) => {
+      syntax = command.opts<{ syntax?: 'text' | 'latex' }>().syntax;
       const limit = Number(command.opts<{ timeout: string }>().timeout);
       if (!(limit > 0) || !Number.isFinite(limit)) throw new MatcalcError('value', `--timeout takes a number of seconds > 0, got ${command.opts<{ timeout: string }>().timeout.trim()}`);
       session = new Session({ timeLimit: limit });
@@ -467,6 +470,9 @@ function knownFlags(cli: Command): Set<string> {
 
 /** The one session of this run: its deadline is --timeout, set before the command runs. */
 let session = new Session();
+/** --syntax: how expressions are read (default: LaTeX when they hold a backslash command). */
+let syntax: 'text' | 'latex' | undefined;
+const syntaxOption = (): { syntax?: 'text' | 'latex' } => (syntax ? { syntax } : {});
 
 /** Set by `check`: its verdict is an exit code of its own (3: incorrect). */
 let checkExit: number = EXIT.ok;

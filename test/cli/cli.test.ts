@@ -192,6 +192,14 @@ describe('the small things a user trips on (issue 18, items 8 and 9)', () => {
   });
 });
 
+describe('--syntax (issue 14)', () => {
+  test('latex reads an input without a backslash command as LaTeX; text keeps the text notation', () => {
+    expect(run('--syntax', 'latex', 'parse', 'K_{n,m}').out.split('\n')[0]).toBe('text:    K(0_{n×m})');
+    expect(run('parse', 'K_{n,m}').out.split('\n')[0]).not.toBe('text:    K(0_{n×m})');
+    expect(run('--syntax', 'text', 'grad', "x'x", 'x').out.split('\n')[0]).toBe('2*x');
+  });
+});
+
 describe('inputs that would block, abort or run for minutes (issue 18, item 6)', () => {
   const runInput = (input: string, ...args: string[]) => {
     const result = spawnSync(process.execPath, ['bin/matcalc.js', ...args], { encoding: 'utf8', input, env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 64 * 2 ** 20 });
