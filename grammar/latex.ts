@@ -11,7 +11,7 @@
 // several letters is written \mathrm{loss}, \text{loss} or \operatorname{loss}.
 
 import { MatcalcError, type Span } from '../src/errors.js';
-import { functionsNamed, readFunction, readLatexFunction } from '../src/ops/table.js';
+import { CORE, functionsNamed, readFunction, readLatexFunction } from '../src/ops/table.js';
 import type { Ast, Binding, ProductFactor, ProductOperator, SumTerm } from './ast.js';
 import type { Declaration, Property } from './declarations.js';
 import { spanOf } from './ast.js';
@@ -60,9 +60,12 @@ const UPRIGHT = new Set(['\\mathrm', '\\mathsf', '\\mathit', '\\text', '\\textrm
 const DECORATIONS = new Map([['\\hat', 'hat'], ['\\tilde', 'tilde'], ['\\bar', 'bar'], ['\\widehat', 'hat'], ['\\widetilde', 'tilde'], ['\\overline', 'bar']]);
 
 /** Operators between factors. */
+/** Operators between factors: the core operators' LaTeX spellings (src/ops/core.ts), and
+ *  division and elementwise division, which are no operators of their own. */
+const OPERATOR_OF_OP: Readonly<Record<string, ProductOperator>> = { multiply: '*', hadamard: '.*', kron: '⊗' };
 const PRODUCT_COMMANDS = new Map<string, ProductOperator>([
-  ['\\cdot', '*'], ['\\times', '*'], ['\\ast', '*'], ['\\div', '/'],
-  ['\\odot', '.*'], ['\\circ', '.*'], ['\\otimes', '⊗'], ['\\oslash', './'],
+  ...CORE.flatMap((d) => (d.latexInfix ?? []).map((command): [string, ProductOperator] => [command, OPERATOR_OF_OP[d.op]!])),
+  ['\\div', '/'], ['\\oslash', './'],
 ]);
 const PRODUCT_CHARS = new Map<string, ProductOperator>([['*', '*'], ['/', '/'], ['·', '*'], ['∘', '.*'], ['⊙', '.*'], ['⊗', '⊗'], ['×', '*']]);
 

@@ -15,6 +15,8 @@ export interface CoreDefinition {
   readonly commutative?: boolean;
   /** Depends on its argument's shape only (K(X) carries X's shape). */
   readonly shapeOnly?: boolean;
+  /** LaTeX commands written between operands that read as this operator (the LaTeX reader). */
+  readonly latexInfix?: readonly string[];
 }
 
 export const CORE: readonly CoreDefinition[] = [
@@ -25,9 +27,9 @@ export const CORE: readonly CoreDefinition[] = [
   { family: 'core', op: 'ones', title: 'a vector of ones' },
   { family: 'core', op: 'commutation', title: 'the commutation matrix K(…)', shapeOnly: true },
   { family: 'core', op: 'add', title: 'a sum', associative: true, commutative: true },
-  { family: 'core', op: 'multiply', title: 'a product', associative: true },
-  { family: 'core', op: 'hadamard', title: 'an elementwise product', read: ['hadamard'], arity: 2, associative: true, commutative: true },
-  { family: 'core', op: 'kron', title: 'a Kronecker product', read: ['kron'], arity: 2, associative: true },
+  { family: 'core', op: 'multiply', title: 'a product', associative: true, latexInfix: ['\\cdot', '\\times', '\\ast'] },
+  { family: 'core', op: 'hadamard', title: 'an elementwise product', read: ['hadamard'], arity: 2, associative: true, commutative: true, latexInfix: ['\\odot', '\\circ'] },
+  { family: 'core', op: 'kron', title: 'a Kronecker product', read: ['kron'], arity: 2, associative: true, latexInfix: ['\\otimes'] },
   { family: 'core', op: 'transpose', title: 'a transpose', read: ['transpose'], arity: 1 },
   { family: 'core', op: 'inverse', title: 'an inverse', read: ['inv'], arity: 1 },
   { family: 'core', op: 'power', title: 'an elementwise power' },
