@@ -513,6 +513,8 @@ class Reader {
   private charPrimary(t: Token): Ast {
     if (/^[A-Za-z]$/.test(t.text)) {
       this.next();
+      // K(X), K\left(X\right): the commutation matrix of X, as in the text notation.
+      if (t.text === 'K' && this.is('(')) return this.application('K', t);
       return { kind: 'symbol', name: t.text, span: this.span(t) };
     }
     const greek = GREEK_LETTER.get(t.text);

@@ -34,7 +34,9 @@ export interface Style {
   sizedZero(rows: string, cols: string): string;
   /** The declaration of a symbol's shape after `where`: x: n, X: n×m symmetric. */
   declaration(symbol: string, rows: string, cols: string, properties: readonly string[]): string;
-  commutation(argument: string, rows: string, cols: string): string;
+  /** `named`: whether the size alone names the matrix (the one symbol of that shape in
+   *  the text); where it does not, K is written of the matrix itself. */
+  commutation(argument: string, rows: string, cols: string, named: boolean): string;
   differential(argument: string, atomic: boolean): string;
   fraction(numerator: string, denominator: string): string | undefined;
 }
@@ -123,7 +125,7 @@ export const LATEX: Style = {
     const space = cols === '1' ? size(rows) : `${size(rows)} \\times ${size(cols)}`;
     return `${symbol} \\in \\mathbb{R}^{${space}}${properties.map((p) => ` \\text{ ${p}}`).join('')}`;
   },
-  commutation: (_argument, rows, cols) => `K_{${rows},${cols}}`,
+  commutation: (argument, rows, cols, named) => (named ? `K_{${rows},${cols}}` : `K\\left(${argument}\\right)`),
   differential: (argument, atomic) => (atomic ? `\\mathrm{d}${argument}` : `\\mathrm{d}\\left(${argument}\\right)`),
   fraction: (numerator, denominator) => `\\frac{${numerator}}{${denominator}}`,
 };
