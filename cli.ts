@@ -8,8 +8,6 @@ import pc from 'picocolors';
 import { existsSync } from 'node:fs';
 import { documentClaims, isDocument } from './src/check/document.js';
 import type { BatchEntry } from './src/check/batch.js';
-import { parseLatex } from './grammar/latex.js';
-import { canonicalSymbolName } from './grammar/names.js';
 import { CODE_TARGETS, type CodeTarget, Session, check, type CheckResult, type DerivativeResult, differential, evaluate, formatError, grad, hessian, jacobian, MatcalcError, parse, parseBatch } from './src/index.js';
 import { describeVerification, type Verification } from './src/numeric/verify.js';
 import { stepsLatex, stepsText } from './src/print/steps.js';
@@ -316,7 +314,7 @@ function checkFile(file: string, format: Format, where: string | undefined, seed
     try {
       const declarations = [where, entry.where].filter((w) => w !== undefined && w.trim() !== '').join('; ');
       const options = { where: declarations, kind: entry.kind, seed };
-      const wrt = variableName(entry.wrt);
+      const wrt = entry.wrt;
       const latex = entry.claim.includes('\\');
       // Numerator layout: the claim is ∂f/∂x as a row (xᵀ's shape): its transpose is checked.
       const claim = layout === 'numerator' && entry.kind === 'grad' ? (latex ? `\\left(${entry.claim}\\right)^{\\top}` : `(${entry.claim})'`) : entry.claim;
@@ -361,13 +359,6 @@ function checkFile(file: string, format: Format, where: string | undefined, seed
   if (rows.some((r) => r.ok === false)) return EXIT.incorrect;
   if (rows.some((r) => r.error !== undefined)) return EXIT.input;
   return rows.some((r) => r.result?.verdict === 'undecided') ? EXIT.verification : EXIT.ok;
-}
-
-/** A variable as a document writes it (\\mathbf{x}, \\boldsymbol{\\theta}): its symbol's name. */
-function variableName(written: string): string {
-  if (!written.includes('\\')) return canonicalSymbolName(written.trim());
-  const ast = parseLatex(written).ast;
-  return ast.kind === 'symbol' ? ast.name : written;
 }
 
 /** A second --where adds to the first (a name declared twice is then an error of its own). */

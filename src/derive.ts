@@ -6,12 +6,11 @@
 import { type Gradient, gradient, type Layout, type Structure, type SymmetricConvention } from './calculus/gradient.js';
 import { jacobian } from './calculus/jacobian.js';
 import { differentiate } from './calculus/differential.js';
-import { canonicalSymbolName } from '../grammar/names.js';
 import { MatcalcError } from './errors.js';
 import * as C from './expr/construct.js';
 import { productDim, shapeText } from './expr/dims.js';
 import { type Expr, postOrder } from './expr/node.js';
-import { declarationsOf, parseExpression } from './expr/parse.js';
+import { declarationsOf, parseExpression, variableName } from './expr/parse.js';
 import { GREEK } from '../grammar/names.js';
 import { evaluationCost, MAX_EVALUATION_COST, SKIPPED, type Verification, verifyGradient, verifyJacobian } from './numeric/verify.js';
 import { dimsOf, drawSizes } from './numeric/random.js';
@@ -97,7 +96,7 @@ export interface Derivation extends Derived {
 /** The variable's symbol node: a symbol of the expression, or one only declared with its
  *  full shape (f does not depend on it: the derivative is the zero of its shape). */
 export function variableOf(symbols: ReadonlyMap<string, Expr>, wrt: string, declaredOnly: ReadonlyMap<string, Expr> = new Map()): Expr {
-  const name = canonicalSymbolName(wrt.trim());
+  const name = variableName(wrt);
   const x = symbols.get(name) ?? declaredOnly.get(name);
   if (!x) {
     const known = [...symbols.keys()].join(', ') || 'none';

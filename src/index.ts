@@ -3,7 +3,6 @@
 // MatcalcError: for bad input its kind says what was wrong; 'argument' when the function
 // was called wrongly; 'internal' for a bug in matcalc (never the user's input).
 
-import { canonicalSymbolName } from '../grammar/names.js';
 import type { Layout, SymmetricConvention } from './calculus/gradient.js';
 import { type CheckResult, checkGradient } from './check/check.js';
 import { derive, type Derivation, type DeriveRequest, differentialOf, type Stop } from './derive.js';
@@ -11,7 +10,7 @@ import { MatcalcError } from './errors.js';
 import { Session, within } from './session.js';
 import { shapeText } from './expr/dims.js';
 import type { Expr } from './expr/node.js';
-import { parseAtValues, parseExpression } from './expr/parse.js';
+import { parseAtValues, parseExpression, variableName } from './expr/parse.js';
 import { DomainError, evaluateExpr } from './numeric/evaluate.js';
 import { bindValues, valueShapes, type PlainValue, toPlain } from './numeric/values.js';
 import type { Verification } from './numeric/verify.js';
@@ -324,5 +323,5 @@ export function check(text: string, wrt: string, claim: string, options: CheckOp
   requireText('check', 'the variable', wrt);
   requireText('check', 'the claim', claim);
   requireOptions('check', options);
-  return guard(`${text} ; ${claim}`, () => checkGradient(text, canonicalSymbolName(wrt.trim()), claim, options.where, options.seed ?? 1, options.kind ?? 'grad', options.style ?? 'text'), sessionOf(options));
+  return guard(`${text} ; ${claim}`, () => checkGradient(text, variableName(wrt), claim, options.where, options.seed ?? 1, options.kind ?? 'grad', options.style ?? 'text'), sessionOf(options));
 }

@@ -7,7 +7,7 @@ import { parseAst, parseDeclarations } from '../../grammar/parser.js';
 import { wordPieces } from '../../grammar/resolve.js';
 import { MatcalcError } from '../errors.js';
 import { postOrder } from './node.js';
-import { GREEK } from '../../grammar/names.js';
+import { canonicalSymbolName, GREEK } from '../../grammar/names.js';
 import { type Built, buildExpression, type BuildOptions, Retype } from './build.js';
 
 export interface ParseOptions {
@@ -25,6 +25,15 @@ export interface ParseOptions {
 }
 
 export type Syntax = 'text' | 'latex';
+
+/** A variable as written, in either notation (`x`, `W_1`, `\\mathbf{x}`, `\\boldsymbol{\\theta}`):
+ *  its symbol's name. */
+export function variableName(written: string): string {
+  if (!looksLikeLatex(written)) return canonicalSymbolName(written.trim());
+  const ast = parseLatex(written).ast;
+  if (ast.kind !== 'symbol') throw new MatcalcError('syntax', `${written.trim()} is not a variable: give one symbol, as in x or \\mathbf{x}`, { span: { start: 0, end: written.length }, source: written });
+  return ast.name;
+}
 
 /** The syntax a text is read in: the caller's, or LaTeX if it holds a backslash command. */
 export function syntaxOf(text: string, syntax: Syntax | undefined): Syntax {

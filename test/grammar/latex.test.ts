@@ -192,6 +192,11 @@ describe('what the reader reads', () => {
     expect(compared).toBeGreaterThan(15);
   });
 
+  test('the variable may be written in LaTeX too', () => {
+    expect(grad('\\boldsymbol{\\theta}^\\top\\mathbf{x}', '\\boldsymbol{\\theta}').text).toBe('x');
+    expect(() => grad('x^\\top x', '\\mathbf{x} + 1')).toThrow('is not a variable');
+  });
+
   test('detected by its backslash commands; syntax: text keeps the text notation', () => {
     expect(parse('\\mathbf{x}^\\top\\mathbf{x}').text).toBe("x'*x");
     expect(() => parse('x^\\top x', { syntax: 'text' } as never)).not.toThrow();
