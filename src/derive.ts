@@ -179,6 +179,7 @@ export function verifyDerivation(kind: DerivativeKind, f: Expr, first: Expr, x: 
 }
 
 const MAX_CONVENTION_CHECKS = 6;
+const MAX_CONVENTION_TEXT = 4_000;
 
 /** A Greek letter the letter convention made a scalar, where the text would also read — with
  *  f still a scalar for a gradient — with it a vector: a guess that changes the answer, so it
@@ -256,7 +257,8 @@ export function derive(request: DeriveRequest): Derivation {
   const layout: Layout = request.kind === 'grad' ? request.layout ?? 'denominator' : 'numerator';
   // Every Greek letter of f left a scalar (a few: each is one more reading of the text).
   const greek = [first, x, ...symbols.values()].filter((v, i, all) => all.indexOf(v) === i && GREEK.has(v.name.split('_')[0]!) && C.isScalar(v));
-  const conventionNotes = greek.length <= MAX_CONVENTION_CHECKS ? greek.flatMap((v) => conventionNote(request, v)) : [];
+  // (Each check reads the text again: for long inputs they would cost more than the derivation.)
+  const conventionNotes = greek.length <= MAX_CONVENTION_CHECKS && request.text.length <= MAX_CONVENTION_TEXT ? greek.flatMap((v) => conventionNote(request, v)) : [];
   const t1 = performance.now();
   let derived: Derived;
   try {
