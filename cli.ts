@@ -313,18 +313,8 @@ function checkFile(file: string, format: Format, where: string | undefined, seed
     const text = entry.written ?? `${entry.kind} ${entry.expression} wrt ${entry.wrt} = ${entry.claim}`;
     try {
       const declarations = [where, entry.where].filter((w) => w !== undefined && w.trim() !== '').join('; ');
-      const options = { where: declarations, kind: entry.kind, seed };
-      const wrt = entry.wrt;
-      const latex = entry.claim.includes('\\');
-      // Numerator layout: the claim is ∂f/∂x as a row (xᵀ's shape): its transpose is checked.
-      const claim = layout === 'numerator' && entry.kind === 'grad' ? (latex ? `\\left(${entry.claim}\\right)^{\\top}` : `(${entry.claim})'`) : entry.claim;
-      let result = check(entry.expression, wrt, claim, { session: new Session({ timeLimit: session.timeLimit }), ...options });
-      let numerator = layout === 'numerator';
-      if (layout === 'auto' && entry.kind === 'grad' && result.diagnosis.kind === 'transpose') {
-        // Exactly the numerator-layout form: right, in that layout.
-        const flipped = check(entry.expression, wrt, latex ? `\\left(${entry.claim}\\right)^{\\top}` : `(${entry.claim})'`, { session: new Session({ timeLimit: session.timeLimit }), ...options });
-        if (flipped.verdict === 'correct') [result, numerator] = [{ ...flipped, diagnosis: { kind: 'correct', message: `right in numerator layout (∂f/∂x as a row); in denominator layout it is ${flipped.truth}` } }, true];
-      }
+      const result = check(entry.expression, entry.wrt, entry.claim, { session: new Session({ timeLimit: session.timeLimit }), where: declarations, kind: entry.kind, seed, layout });
+      const numerator = result.layout === 'numerator';
       rows.push({ line: entry.line, ok: result.verdict === 'undecided' ? undefined : result.correct, text, result, numerator });
     } catch (error) {
       if (!(error instanceof MatcalcError)) throw error;

@@ -4,7 +4,7 @@
 // was called wrongly; 'internal' for a bug in matcalc (never the user's input).
 
 import type { Layout, SymmetricConvention } from './calculus/gradient.js';
-import { type CheckResult, checkGradient } from './check/check.js';
+import { type CheckResult, checkInLayout, type ClaimLayout } from './check/check.js';
 import { derive, type Derivation, type DeriveRequest, differentialOf, type Stop } from './derive.js';
 import { MatcalcError } from './errors.js';
 import { Session, within } from './session.js';
@@ -128,7 +128,9 @@ function requireOptions(api: string, options: unknown): Record<string, unknown> 
   if (o.where !== undefined && typeof o.where !== 'string') throw argumentError(api, 'options.where', 'a string of declarations such as "A: n×n symmetric"', o.where);
   if (o.verify !== undefined && typeof o.verify !== 'boolean') throw argumentError(api, 'options.verify', 'true or false', o.verify);
   if (o.seed !== undefined && !(typeof o.seed === 'number' && Number.isInteger(o.seed))) throw argumentError(api, 'options.seed', 'an integer', o.seed);
-  if (o.layout !== undefined && o.layout !== 'denominator' && o.layout !== 'numerator') throw argumentError(api, 'options.layout', "'denominator' or 'numerator'", o.layout);
+  // check also reads a claim's layout from the claim itself ('auto').
+  const layouts = api === 'check' ? ['denominator', 'numerator', 'auto'] : ['denominator', 'numerator'];
+  if (o.layout !== undefined && !layouts.includes(o.layout as string)) throw argumentError(api, 'options.layout', layouts.map((l) => `'${l}'`).join(', ').replace(/, ([^,]*)$/, ' or $1'), o.layout);
   if (o.symmetricConvention !== undefined && o.symmetricConvention !== 'symmetric' && o.symmetricConvention !== 'entries') throw argumentError(api, 'options.symmetricConvention', "'symmetric' or 'entries'", o.symmetricConvention);
   if (o.kind !== undefined && o.kind !== 'grad' && o.kind !== 'jacobian' && o.kind !== 'hessian') throw argumentError(api, 'options.kind', "'grad', 'jacobian' or 'hessian'", o.kind);
   if (o.syntax !== undefined && o.syntax !== 'text' && o.syntax !== 'latex') throw argumentError(api, 'options.syntax', "'text' or 'latex'", o.syntax);
@@ -315,6 +317,9 @@ export interface CheckOptions extends Options {
   seed?: number;
   /** How expressions inside the diagnosis are written: 'text' (default) or 'unicode'. */
   style?: 'text' | 'unicode';
+  /** A gradient claim's layout: 'denominator' (default), 'numerator', or 'auto' (right in
+   *  either; `layout: 'numerator'` in the result says which). */
+  layout?: ClaimLayout;
 }
 
 /** Whether `claim` is the derivative of `text` w.r.t. `wrt`; if not, why. */
@@ -323,5 +328,5 @@ export function check(text: string, wrt: string, claim: string, options: CheckOp
   requireText('check', 'the variable', wrt);
   requireText('check', 'the claim', claim);
   requireOptions('check', options);
-  return guard(`${text} ; ${claim}`, () => checkGradient(text, variableName(wrt), claim, options.where, options.seed ?? 1, options.kind ?? 'grad', options.style ?? 'text'), sessionOf(options));
+  return guard(`${text} ; ${claim}`, () => checkInLayout(text, variableName(wrt), claim, options.where, options.seed ?? 1, options.kind ?? 'grad', options.style ?? 'text', options.layout ?? 'denominator'), sessionOf(options));
 }

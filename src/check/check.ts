@@ -9,7 +9,7 @@ import { parseLatex } from '../../grammar/latex.js';
 import { parseAst } from '../../grammar/parser.js';
 import { MatcalcError } from '../errors.js';
 import { buildExpressions } from '../expr/build.js';
-import { buildWithKindsFromUse, declarationsOf, syntaxOf } from '../expr/parse.js';
+import { buildWithKindsFromUse, declarationsOf, kindDeclarations, syntaxOf } from '../expr/parse.js';
 import * as C from '../expr/construct.js';
 import { findDim, shapeText } from '../expr/dims.js';
 import { type Expr, SYMMETRIC } from '../expr/node.js';
@@ -50,6 +50,8 @@ export interface CheckResult {
   readonly truthUnicode: string;
   readonly counterexample?: Counterexample;
   readonly verification?: Verification;
+  /** Set when the claim was read as ∂f/∂x in numerator layout (a row; see checkInLayout). */
+  readonly layout?: 'numerator';
 }
 
 export type CheckKind = 'grad' | 'jacobian' | 'hessian';
@@ -79,8 +81,7 @@ interface Built {
 function readAst(text: string, declarations: readonly Declaration[]): { ast: Ast; kinds: Declaration[] } {
   if (syntaxOf(text, undefined) === 'text') return { ast: parseAst(text, { declared: declaredWords(declarations) }), kinds: [] };
   const reading = parseLatex(text);
-  const kinds = [...reading.kinds].filter(([name]) => !declarations.some((d) => d.name === name)).map(([name, kind]): Declaration => ({ name, kind, ...(kind === 'vector' ? { cols: '1' } : {}), properties: [] }));
-  return { ast: reading.ast, kinds };
+  return { ast: reading.ast, kinds: kindDeclarations(reading.kinds, declarations) };
 }
 
 function build(context: Context, given = context.declarations): Built {
@@ -331,6 +332,23 @@ export function checkGradient(fText: string, wrt: string, claimText: string, whe
     return result(false, 'numeric', 'missing-term', `a term is missing or extra: claim − ${noun} = ${render(difference, style)}; the ${noun} is ${truthText}`, withExample);
   }
   return result(false, 'numeric', 'other', `the claim disagrees with finite differences (max rel. error ${verification.maxRelError.toExponential(1)}); the ${noun} is ${truthText}`, withExample);
+}
+
+export type ClaimLayout = 'denominator' | 'numerator' | 'auto';
+
+/** A gradient claim in a layout: `numerator` checks its transpose (∂f/∂x as a row), `auto`
+ *  also accepts a claim that is exactly the numerator-layout form, as right in that layout
+ *  (documents write either; a row-vector formula is not a mistake). Other kinds as given. */
+export function checkInLayout(fText: string, wrt: string, claimText: string, where: string | undefined, seed: number, kind: CheckKind, style: 'text' | 'unicode', layout: ClaimLayout): CheckResult {
+  const run = (claim: string): CheckResult => checkGradient(fText, wrt, claim, where, seed, kind, style);
+  const transposed = (): string => (syntaxOf(claimText, undefined) === 'latex' ? `\\left(${claimText}\\right)^{\\top}` : `(${claimText})'`);
+  if (kind !== 'grad' || layout === 'denominator') return run(claimText);
+  if (layout === 'numerator') return { ...run(transposed()), layout: 'numerator' };
+  const result = run(claimText);
+  if (result.diagnosis.kind !== 'transpose') return result;
+  const flipped = run(transposed());
+  if (flipped.verdict !== 'correct') return result;
+  return { ...flipped, layout: 'numerator', diagnosis: { kind: 'correct', message: `right in numerator layout (∂f/∂x as a row); in denominator layout it is ${flipped.truth}` } };
 }
 
 function withSymmetric(declarations: readonly Declaration[], symbol: Expr): Declaration[] {

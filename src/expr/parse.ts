@@ -40,6 +40,12 @@ export function syntaxOf(text: string, syntax: Syntax | undefined): Syntax {
   return syntax ?? (looksLikeLatex(text) ? 'latex' : 'text');
 }
 
+/** Kinds known without sizes (bold LaTeX, kinds from use) as declarations, for the names the
+ *  given declarations do not declare already: these say more and win. */
+export function kindDeclarations(kinds: ReadonlyMap<string, 'vector' | 'matrix'>, declared: readonly Declaration[]): Declaration[] {
+  return [...kinds].filter(([name]) => !declared.some((d) => d.name === name)).map(([name, kind]) => ({ name, kind, ...(kind === 'vector' ? { cols: '1' } : {}), properties: [] }));
+}
+
 export function declarationsOf(where: string | undefined): Declaration[] {
   return where === undefined || where.trim() === '' ? [] : parseDeclarations(where);
 }
@@ -53,8 +59,7 @@ export function parseExpression(text: string, options: ParseOptions = {}): Built
     ast = reading.ast;
     notes = reading.notes;
     // Bold states a kind (𝐱 a vector, 𝐀 a matrix); a declaration says more and wins.
-    const declared = new Set(declarations.map((d) => d.name));
-    declarations = [...declarations, ...[...reading.kinds].filter(([name]) => !declared.has(name)).map(([name, kind]): Declaration => ({ name, kind, ...(kind === 'vector' ? { cols: '1' } : {}), properties: [] }))];
+    declarations = [...declarations, ...kindDeclarations(reading.kinds, declarations)];
   } else {
     const split = new Set<string>();
     ast = parseAst(text, { declared: wholeWordNames(declarations), differentials: options.differentials ?? false, onSplitWord: (word) => split.add(word) });
@@ -84,33 +89,33 @@ export function parseExpression(text: string, options: ParseOptions = {}): Built
  */
 export function buildWithKindsFromUse(ast: Ast, text: string, declarations: readonly Declaration[], buildOptions: BuildOptions): Built {
   let kinds = new Map<string, 'vector' | 'matrix'>();
-  let fallback: Built | undefined;
-  let firstError: unknown;
+  let convention: Built | undefined; // the reading by the letter convention, if it type-checks
+  let firstError: MatcalcError | undefined;
   for (let round = 0; round < 4; round++) {
-    const declared = [...declarations, ...[...kinds].map(([name, kind]): Declaration => ({ name, kind, ...(kind === 'vector' ? { cols: '1' } : {}), properties: [] }))];
     let built: Built | undefined;
     let wanted: ReadonlyMap<string, 'vector' | 'matrix'> | undefined;
     try {
-      built = buildExpression(ast, text, declared, buildOptions);
+      built = buildExpression(ast, text, [...declarations, ...kindDeclarations(kinds, declarations)], buildOptions);
       wanted = built.promotions;
     } catch (error) {
       if (!(error instanceof Retype)) {
-        if (round === 0 || fallback === undefined) throw round === 0 ? error : firstError ?? error;
-        return fallback;
+        if (round === 0) throw error;
+        if (convention) return convention;
+        throw firstError ?? error;
       }
       wanted = error.promotions;
       firstError ??= error.error;
     }
+    if (round === 0) convention = built;
     const fresh = [...(wanted ?? [])].filter(([name]) => !kinds.has(name) && !declarations.some((d) => d.name === name));
     if (fresh.length === 0) {
-      if (built) return kinds.size === 0 ? built : { ...built, notes: [...(built.notes ?? []), ...[...kinds].map(([name, kind]) => kindNote(name, kind))] };
-      throw firstError;
+      if (!built) throw firstError!;
+      return kinds.size === 0 ? built : { ...built, notes: [...(built.notes ?? []), ...[...kinds].map(([name, kind]) => kindNote(name, kind))] };
     }
-    if (built && kinds.size === 0) fallback = built;
     kinds = new Map([...kinds, ...fresh]);
   }
-  if (fallback) return fallback;
-  throw firstError;
+  if (convention) return convention;
+  throw firstError!;
 }
 
 const kindNote = (name: string, kind: 'vector' | 'matrix'): string => `${GREEK.get(name.split('_')[0]!) ?? name}${name.includes('_') ? name.slice(name.indexOf('_')) : ''} read as a ${kind}, as its use needs (declare it to say otherwise)`;

@@ -51,8 +51,17 @@ export class Renderer {
   private readonly memo = new Map<Expr, Printed>();
   /** Shared pieces printed by name; their definitions follow `where`. */
   private names = new Map<Expr, string>();
-  /** The shapes of the symbols being printed (one entry per symbol name). */
-  private symbolShapes: string[] = [];
+  private root: Expr | undefined;
+  private shapes: string[] | undefined;
+
+  /** The shapes of the symbols the text writes outside K (one per name, declarations too):
+   *  K(X)'s argument is what K_{m,n} would leave out. Found when a K is printed. */
+  private get symbolShapes(): string[] {
+    if (this.shapes) return this.shapes;
+    const symbols = new Map(this.root ? postOrder(this.root, (n) => n.op !== 'commutation').filter((n) => n.op === 'symbol').map((n) => [n.name, `${findDim(n.shape.rows)}×${findDim(n.shape.cols)}`]) : []);
+    for (const d of this.options.declarations ?? []) if (!symbols.has(d.name)) symbols.set(d.name, `${findDim(d.rows)}×${findDim(d.cols)}`);
+    return (this.shapes = [...symbols.values()]);
+  }
   constructor(private readonly style: Style, private readonly options: RenderOptions = {}) {}
 
   render(expr: Expr): string {
@@ -64,10 +73,7 @@ export class Renderer {
    *  and its declarations after them: `… where t1 = …, t2 = …; x: n`. */
   renderAll(expr: Expr): string {
     if (this.options.share) this.names = sharedNames(expr);
-    // Symbols the text writes outside K (K's own argument is what K_{m,n} would leave out).
-    const symbols = new Map(postOrder(expr, (n) => n.op !== 'commutation').filter((n) => n.op === 'symbol').map((n) => [n.name, `${findDim(n.shape.rows)}×${findDim(n.shape.cols)}`]));
-    for (const d of this.options.declarations ?? []) if (!symbols.has(d.name)) symbols.set(d.name, `${findDim(d.rows)}×${findDim(d.cols)}`);
-    this.symbolShapes = [...symbols.values()];
+    this.root = expr;
     const body = this.render(expr);
     const definitions = [...this.names].map(([node, name]) => `${this.style.symbol(name)} = ${this.printNode(node).text}`);
     const declared = (this.options.declarations ?? []).map((d) => this.style.declaration(this.style.symbol(d.name), findDim(d.rows), findDim(d.cols), d.properties));
@@ -121,7 +127,7 @@ export class Renderer {
       case 'commutation': {
         const x = e.args[0]!;
         // K_{m,n} says which matrix only when one symbol of the text has that shape.
-        const named = x.op === 'symbol' && [...this.symbolShapes].filter((shape) => shape === `${findDim(x.shape.rows)}×${findDim(x.shape.cols)}`).length === 1;
+        const named = x.op === 'symbol' && this.symbolShapes.filter((shape) => shape === `${findDim(x.shape.rows)}×${findDim(x.shape.cols)}`).length === 1;
         return atom(s.commutation(this.print(x).text, findDim(x.shape.rows), findDim(x.shape.cols), named));
       }
       case 'differential': {
