@@ -15,7 +15,7 @@ import { CORE, functionsNamed, readFunction, readLatexFunction } from '../src/op
 import type { Ast, Binding, ProductFactor, ProductOperator, SumTerm } from './ast.js';
 import type { Declaration, Property } from './declarations.js';
 import { spanOf } from './ast.js';
-import { canonicalSymbolName, GREEK, GREEK_CAPITALS } from './names.js';
+import { canonicalSymbolName, GREEK_BY_LETTER, GREEK_CAPITALS, greekLetter } from './names.js';
 
 /** What reading the LaTeX guessed or learned besides the tree. */
 export interface LatexReading {
@@ -75,7 +75,7 @@ const VARIANTS = new Map([['varepsilon', 'epsilon'], ['vartheta', 'theta'], ['va
 function greekName(command: string): string | undefined {
   const word = command.slice(1);
   const name = VARIANTS.get(word) ?? word;
-  return GREEK.has(name) || GREEK_CAPITALS.has(name) ? name : undefined;
+  return greekLetter(name) !== undefined ? name : undefined;
 }
 
 function tokenize(source: string): Token[] {
@@ -341,7 +341,7 @@ class Reader {
     if (t.kind === 'char') {
       if (t.text === '|') return closer !== 'bar' && closer !== 'doublebar';
       if (t.text === '‖') return closer !== 'norm';
-      return /^[A-Za-z(\[𝟙]$/u.test(t.text) || GREEK_LETTER.has(t.text);
+      return /^[A-Za-z(\[𝟙]$/u.test(t.text) || GREEK_BY_LETTER.has(t.text);
     }
     if (NORM_OPEN.has(t.text)) return closer !== 'norm' || !NORM_CLOSE.has(t.text);
     if (t.text === '\\rVert' || t.text === '\\}' || t.text === '\\in' || PRODUCT_COMMANDS.has(t.text)) return false;
@@ -517,7 +517,7 @@ class Reader {
       if (t.text === 'K' && this.is('(')) return this.application('K', t);
       return { kind: 'symbol', name: t.text, span: this.span(t) };
     }
-    const greek = GREEK_LETTER.get(t.text);
+    const greek = GREEK_BY_LETTER.get(t.text);
     if (greek) {
       this.next();
       return this.greek(greek, t);
@@ -761,9 +761,3 @@ class Reader {
 }
 
 const matrixFunctionNamed = (name: string): boolean => functionsNamed(name).some((d) => d.family === 'matrix');
-
-/** Greek letters written as characters (Σ, θ) in LaTeX input, as the ASCII names. */
-const GREEK_LETTER: ReadonlyMap<string, string> = new Map([
-  ...[...GREEK].map(([name, letter]) => [letter, name] as [string, string]),
-  ...[...GREEK_CAPITALS].map(([name, letter]) => [letter, name] as [string, string]),
-]);

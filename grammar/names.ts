@@ -26,6 +26,9 @@ export const GREEK_CAPITALS: ReadonlyMap<string, string> = new Map([
   ['Sigma', 'Σ'], ['Upsilon', 'Υ'], ['Phi', 'Φ'], ['Psi', 'Ψ'], ['Omega', 'Ω'],
 ]);
 
+/** The letter of a Greek name of either case (sigma → σ, Sigma → Σ), if it is one. */
+export const greekLetter = (name: string): string | undefined => GREEK.get(name) ?? GREEK_CAPITALS.get(name);
+
 /** Greek letter (and its variant forms) → ASCII name. */
 export const GREEK_BY_LETTER: ReadonlyMap<string, string> = new Map([
   ...[...GREEK].map(([name, letter]) => [letter, name] as [string, string]),

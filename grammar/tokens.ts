@@ -7,7 +7,7 @@
 
 import { createToken, Lexer, type TokenType } from 'chevrotain';
 import { currentSession } from '../src/session.js';
-import { FUNCTION_ALIASES, GREEK, GREEK_BY_LETTER, GREEK_CAPITALS } from './names.js';
+import { FUNCTION_ALIASES, GREEK_BY_LETTER, GREEK_CAPITALS, greekLetter } from './names.js';
 
 export type LexMode = 'expression' | 'rules' | 'batch';
 
@@ -178,7 +178,7 @@ export const GreekName = createToken({
   name: 'GreekName',
   pattern: matchWholeWord((w) => {
     const head = greekWord.exec(w)?.[1] ?? capitalGreekWord.exec(w)?.[1] ?? '';
-    return GREEK.has(head) || GREEK_CAPITALS.has(head);
+    return greekLetter(head) !== undefined;
   }),
   line_breaks: false,
 });

@@ -1,7 +1,7 @@
 // How the algebra's operators are written in each output style; a function is written as
 // its definition in src/ops says. grammar/tokens.ts holds the operators' spellings for reading.
 
-import { GREEK, GREEK_CAPITALS } from '../../grammar/names.js';
+import { greekLetter } from '../../grammar/names.js';
 import type { Written } from '../ops/table.js';
 
 export type StyleName = 'text' | 'unicode' | 'latex';
@@ -89,7 +89,7 @@ export const UNICODE: Style = {
   call: (written, argument) => written.unicode?.(argument) ?? `${written.text}(${argument})`,
   symbol: (name) => {
     const [head, sub] = splitName(name);
-    const letter = GREEK.get(head) ?? GREEK_CAPITALS.get(head) ?? head;
+    const letter = greekLetter(head) ?? head;
     if (sub === '') return letter;
     return /^\d+$/.test(sub) ? letter + [...sub].map((d) => SUBSCRIPT_DIGITS[Number(d)]).join('') : `${letter}_${sub}`;
   },
@@ -113,7 +113,7 @@ export const LATEX: Style = {
   call: (written, argument) => (typeof written.latex === 'string' ? `${written.latex}\\left(${argument}\\right)` : written.latex(argument)),
   symbol: (name) => {
     const [head, sub] = splitName(name);
-    const base = GREEK.has(head) || GREEK_CAPITALS.has(head) ? `\\${head}` : head.length > 1 ? `\\mathit{${head}}` : head;
+    const base = greekLetter(head) !== undefined ? `\\${head}` : head.length > 1 ? `\\mathit{${head}}` : head;
     return sub === '' ? base : `${base}_{${sub}}`;
   },
   identity: 'I',
