@@ -6,9 +6,8 @@ import { readFileSync, readSync, statSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import pc from 'picocolors';
 import { existsSync } from 'node:fs';
-import { documentClaims, isDocument } from './src/check/document.js';
-import type { BatchEntry } from './src/check/batch.js';
-import { CODE_TARGETS, type CodeTarget, Session, check, type CheckResult, type DerivativeResult, differential, evaluate, formatError, grad, hessian, jacobian, MatcalcError, parse, parseBatch } from './src/index.js';
+import { fileClaims } from './src/check/document.js';
+import { CODE_TARGETS, type CodeTarget, Session, check, type CheckResult, type DerivativeResult, differential, evaluate, formatError, grad, hessian, jacobian, MatcalcError, parse } from './src/index.js';
 import { describeVerification, type Verification } from './src/numeric/verify.js';
 import { stepsLatex, stepsText } from './src/print/steps.js';
 import { FUNCTION_NAMES } from './src/ops/table.js';
@@ -285,22 +284,13 @@ function commandCheck(first: string, variable: string | undefined, claim: string
 type FileLayout = 'auto' | 'numerator' | 'denominator';
 
 /** The claims of a file: a document's math (Markdown, LaTeX) or a batch file's lines. */
-function fileEntries(text: string): { entries: (BatchEntry & { written?: string })[]; unread: { line: number; written: string; reason: string }[] } {
-  if (!isDocument(text)) return { entries: parseBatch(text), unread: [] };
-  const found = documentClaims(text);
-  return {
-    entries: found.flatMap((e) => (e.kind === 'claim' ? [{ line: e.line, kind: e.derivative, expression: e.expression, wrt: e.wrt, claim: e.claim, where: e.where, written: e.written }] : [])),
-    unread: found.flatMap((e) => (e.kind === 'not-understood' ? [{ line: e.line, written: e.written, reason: e.reason }] : [])),
-  };
-}
-
 /** Each line in a session of its own, with the whole --timeout: one slow line does not use
  *  up the others' time; --where gives declarations every line starts with. */
 function checkFile(file: string, format: Format, where: string | undefined, seed: number, asked?: FileLayout): number {
   const content = readInput(file, 'a file to check', MAX_CHECK_FILE_BYTES);
-  const { entries, unread } = fileEntries(content);
+  const { entries, unread, document } = fileClaims(content);
   // A document's layout is found out; a batch file's lines are gradients in denominator layout.
-  const layout: FileLayout = asked ?? (isDocument(content) ? 'auto' : 'denominator');
+  const layout: FileLayout = asked ?? (document ? 'auto' : 'denominator');
   if (entries.length === 0 && unread.length === 0) throw new MatcalcError('value', `${file} holds no derivation lines such as "grad x'*A*x wrt x = (A + A')*x" and no derivative in its math ($\\frac{\\partial f}{\\partial x} = …$)`);
   const rows: { line: number; ok: boolean | undefined; text: string; result?: CheckResult; error?: string; numerator?: boolean }[] = [];
   for (const u of unread) rows.push({ line: u.line, ok: undefined, text: u.written, error: `not understood: ${u.reason}` });

@@ -12,6 +12,7 @@
 // This module only finds and splits; the checking is src/check/check.ts's, per claim.
 
 import { parseBatchLine } from '../../grammar/parser.js';
+import { type BatchEntry, parseBatch } from './batch.js';
 
 export interface DocumentClaim {
   readonly kind: 'claim';
@@ -309,4 +310,16 @@ export function documentClaims(original: string): DocumentEntry[] {
 /** Whether a file is a document to read for math (Markdown, LaTeX) rather than a batch file. */
 export function isDocument(text: string): boolean {
   return /\$|\\begin\{|\\\[|\\\(|\\nabla|\\frac\s*\{\s*\\partial|∇/.test(text);
+}
+
+/** The claims of a file to check: a document's math (Markdown, LaTeX), or a batch file's
+ *  lines (src/check/batch.ts); `written` is a document claim as the document writes it. */
+export function fileClaims(text: string): { entries: (BatchEntry & { written?: string })[]; unread: { line: number; written: string; reason: string }[]; document: boolean } {
+  if (!isDocument(text)) return { entries: parseBatch(text), unread: [], document: false };
+  const found = documentClaims(text);
+  return {
+    entries: found.flatMap((e) => (e.kind === 'claim' ? [{ line: e.line, kind: e.derivative, expression: e.expression, wrt: e.wrt, claim: e.claim, where: e.where, written: e.written }] : [])),
+    unread: found.flatMap((e) => (e.kind === 'not-understood' ? [{ line: e.line, written: e.written, reason: e.reason }] : [])),
+    document: true,
+  };
 }
