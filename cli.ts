@@ -3,6 +3,7 @@
 // failed or check undecided, 3 check: incorrect, 4 time limit, 5 internal error: a bug in matcalc).
 
 import { readFileSync, readSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import pc from 'picocolors';
 import { existsSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { CODE_TARGETS, type CodeTarget, Session, check, type CheckResult, type D
 import { describeVerification, type Verification } from './src/numeric/verify.js';
 import { stepsLatex, stepsText } from './src/print/steps.js';
 import { FUNCTION_NAMES } from './src/ops/table.js';
+import { serveStatic } from './web/serve.js';
 
 declare const MATCALC_VERSION: string;
 const version = typeof MATCALC_VERSION === 'string' ? MATCALC_VERSION : '0.0.0-dev';
@@ -341,6 +343,24 @@ function checkFile(file: string, format: Format, where: string | undefined, seed
   return rows.some((r) => r.result?.verdict === 'undecided') ? EXIT.verification : EXIT.ok;
 }
 
+/** The playground's folder: beside this bundle (dist/cli.cjs), built by `npm run build`. */
+function commandWeb(options: { port?: string }): void {
+  const root = join(__dirname, 'web');
+  if (!existsSync(join(root, 'index.html'))) throw new MatcalcError('value', `the playground is not built (no ${join(root, 'index.html')}): run npm run build`);
+  const port = options.port === undefined ? undefined : Number(options.port);
+  if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) throw new MatcalcError('value', `--port takes a port number 0–65535, got ${JSON.stringify(options.port)}`);
+  const listen = (at: number, fallback: boolean): void => {
+    serveStatic(root, at).then(({ url }) => {
+      process.stdout.write(`matcalc playground: ${url}\n(or open ${join(root, 'index.html')} as a file; Ctrl+C stops the server)\n`);
+    }, (error: NodeJS.ErrnoException) => {
+      if (fallback && error.code === 'EADDRINUSE') return listen(0, false);
+      process.stderr.write(`cannot serve on 127.0.0.1:${at}: ${error.message}\n`);
+      process.exitCode = EXIT.input;
+    });
+  };
+  listen(port ?? 8421, port === undefined);
+}
+
 /** A second --where adds to the first (a name declared twice is then an error of its own). */
 function mergeWhere(value: string, previous: string | undefined): string {
   return previous === undefined ? value : `${previous}; ${value}`;
@@ -419,6 +439,11 @@ function program(): Command {
     .option('--at <values>', 'a JSON object of values (a file, - for standard input, or the JSON itself): scalars as numbers, vectors as flat arrays, matrices as arrays of rows')
     .addOption(formatOption())
     .action(commandEval);
+  cli
+    .command('web')
+    .description('serve the playground page (dist/web) on 127.0.0.1; it also works opened as a file')
+    .option('--port <n>', 'the port (0: any free port; default 8421, or a free one when that is taken)')
+    .action(commandWeb);
   return cli;
 }
 

@@ -2,7 +2,9 @@
 // declarations. Run by `npm install` (prepare) and `npm run build`.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 // CommonJS dependencies (commander) call require(); an ESM bundle has none without this.
@@ -19,7 +21,11 @@ await Promise.all([
   // start-up) and CommonJS, which V8's code cache serves (bin/matcalc.js).
   build({ ...common, format: 'cjs', banner: {}, entryPoints: ['cli.ts'], outfile: 'dist/cli.cjs', minify: true }),
   build({ ...common, entryPoints: ['src/index.ts'], outfile: 'dist/index.js' }),
-  ...(process.argv.includes('--bench') ? [build({ ...common, entryPoints: ['bench/run.ts'], outfile: 'dist/bench.js' })] : []),
+  ...(process.argv.includes('--bench') ? [
+    build({ ...common, entryPoints: ['bench/run.ts'], outfile: 'dist/bench.js' }),
+    build({ ...common, entryPoints: ['bench/web.ts'], outfile: 'dist/bench-web.js', external: ['playwright-core'] }),
+  ] : []),
+  buildWeb(),
 ]);
 if (!process.argv.includes('--no-types')) {
   execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
@@ -28,3 +34,27 @@ writeFileSync('dist/package.json', JSON.stringify({ type: 'module' }) + '\n');
 // The code cache of the command line, from one whole run.
 rmSync('dist/cli.cjs.cache', { force: true });
 execFileSync(process.execPath, ['bin/matcalc.js', 'grad', "x'Ax", 'x'], { env: { ...process.env, MATCALC_WRITE_CODE_CACHE: '1' }, stdio: 'ignore' });
+
+/** The playground (web/) as a static folder, dist/web: classic scripts only (a page opened
+ *  as a file can load neither modules nor a worker from a URL, so the worker's bundle is
+ *  text inside the page's, started from a Blob), KaTeX's CSS and woff2 fonts beside it. */
+async function buildWeb() {
+  const browser = {
+    bundle: true, platform: 'browser', format: 'iife', target: 'es2022', minify: true, write: false, logLevel: 'warning', legalComments: 'none',
+    loader: { '.rules': 'text' },
+    // grammar/ reads process.env.JEST_WORKER_ID at module load; there is no process here.
+    define: { ...common.define, 'process.env.JEST_WORKER_ID': 'undefined' },
+  };
+  const worker = await build({ ...browser, entryPoints: ['web/worker.ts'] });
+  const page = await build({ ...browser, entryPoints: ['web/page.ts'], define: { ...browser.define, MATCALC_WORKER: JSON.stringify(worker.outputFiles[0].text) } });
+  rmSync('dist/web', { recursive: true, force: true });
+  mkdirSync('dist/web/katex/fonts', { recursive: true });
+  writeFileSync('dist/web/page.js', page.outputFiles[0].text);
+  copyFileSync('web/index.html', 'dist/web/index.html');
+  copyFileSync('web/style.css', 'dist/web/style.css');
+  const katexDir = join(dirname(createRequire(import.meta.url).resolve('katex/package.json')), 'dist');
+  // Every browser the page supports reads woff2: the CSS names only those files.
+  const css = readFileSync(join(katexDir, 'katex.min.css'), 'utf8').replace(/,url\(fonts\/[^)]+\.woff\) format\("woff"\)|,url\(fonts\/[^)]+\.ttf\) format\("truetype"\)/g, '');
+  writeFileSync('dist/web/katex/katex.min.css', css);
+  for (const font of readdirSync(join(katexDir, 'fonts')).filter((name) => name.endsWith('.woff2'))) copyFileSync(join(katexDir, 'fonts', font), join('dist/web/katex/fonts', font));
+}

@@ -8,17 +8,10 @@ import { MatcalcError } from '../../src/errors.js';
 import { parseExpression } from '../../src/expr/parse.js';
 import { loadRules } from '../../src/rewrite/rule.js';
 import { render } from '../../src/print/render.js';
+import { thrown } from '../support/errors.js';
 
 const text = (input: string, where?: string): string => render(parseExpression(input, { where }).expr, 'text');
-const errorOf = (run: () => unknown): MatcalcError => {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof MatcalcError) return error;
-    throw error;
-  }
-  throw new Error('no error');
-};
+const errorOf = thrown;
 
 describe('words: one name, or one-letter symbols side by side', () => {
   test.each([

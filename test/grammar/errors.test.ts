@@ -3,16 +3,9 @@
 import { describe, expect, test } from '@jest/globals';
 import { formatError, MatcalcError } from '../../src/errors.js';
 import { parse } from '../../src/index.js';
+import { thrown } from '../support/errors.js';
 
-function errorOf(text: string, where?: string): MatcalcError {
-  try {
-    parse(text, { where });
-  } catch (error) {
-    expect(error).toBeInstanceOf(MatcalcError);
-    return error as MatcalcError;
-  }
-  throw new Error(`no error for ${text}`);
-}
+const errorOf = (text: string, where?: string): MatcalcError => thrown(() => parse(text, { where }), text);
 
 describe('syntax errors name the position and what was expected', () => {
   test.each([

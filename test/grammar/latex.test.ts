@@ -9,6 +9,7 @@ import { parseExpression } from '../../src/expr/parse.js';
 import { grad, jacobian, parse } from '../../src/index.js';
 import { render } from '../../src/print/render.js';
 import { expectSameFunction } from '../support/closeness.js';
+import { thrown } from '../support/errors.js';
 
 type Source = [source: string, latex: string, wrt: string, closedForm: string, where?: string];
 
@@ -204,14 +205,7 @@ describe('what the reader reads', () => {
 });
 
 describe('errors name the command and its place', () => {
-  const errorOf = (latex: string): MatcalcError => {
-    try {
-      parseExpression(latex, { syntax: 'latex' });
-    } catch (error) {
-      return error as MatcalcError;
-    }
-    throw new Error(`no error for ${latex}`);
-  };
+  const errorOf = (latex: string): MatcalcError => thrown(() => parseExpression(latex, { syntax: 'latex' }), latex);
   test.each([
     ['x + \\foo{y}', 'unknown LaTeX command \\foo at column 5', { start: 4, end: 8 }],
     ['\\frac{1}{2 x', 'the group opened at column 9 is not closed', { start: 8, end: 9 }],
