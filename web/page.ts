@@ -119,10 +119,12 @@ function writeFields(state: State): void {
   showOperation(state.op);
 }
 
-/** Which inputs the operation reads. */
+/** Which inputs and toggles the operation reads. */
 function showOperation(op: State['op']): void {
   $('claim-row').hidden = op !== 'check';
   $('kind-row').hidden = op !== 'check';
+  for (const id of ['layout', 'convention']) for (const element of [fields[id as 'layout'], document.querySelector(`label[for=${id}]`)]) (element as HTMLElement).hidden = op !== 'grad';
+  fields.steps.parentElement!.hidden = op === 'diff' || op === 'check';
 }
 
 const runner = new Runner();
@@ -247,7 +249,7 @@ function show(answer: Answer, state: State): void {
       $('counterexample-point').textContent = c.point;
     }
     const v = $('check-verification');
-    v.textContent = check.verification ?? '';
+    v.textContent = check.verification ? `the claim against finite differences: ${check.verification}` : '';
     v.hidden = !check.verification;
     current = { text: check.truthText, latex: check.truthLatex };
   } else {
@@ -277,7 +279,7 @@ function showCode(): void {
 function showError(error: NonNullable<Answer['error']>, state: State): void {
   $('error').hidden = false;
   $('error-message').textContent = `${error.kind === 'internal' ? '' : `${error.kind} error: `}${error.message}`;
-  $('error-expected').textContent = error.expected ? `expected ${error.expected}` : error.verification ?? '';
+  $('error-expected').textContent = error.expected ?? error.verification ?? '';
   const echo = $('error-echo');
   echo.replaceChildren();
   echo.hidden = true;

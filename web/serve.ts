@@ -12,7 +12,13 @@ const TYPES: Record<string, string> = {
 /** Starts serving `root`; resolves with the server and its URL once it listens. */
 export function serveStatic(root: string, port: number): Promise<{ server: Server; url: string }> {
   const server = createServer((request, response) => {
-    const path = decodeURIComponent((request.url ?? '/').split(/[?#]/)[0]!);
+    let path: string;
+    try {
+      path = decodeURIComponent((request.url ?? '/').split(/[?#]/)[0]!);
+    } catch {
+      response.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end('bad request\n');
+      return;
+    }
     const file = normalize(join(root, path.endsWith('/') ? `${path}index.html` : path));
     let found = false;
     try {

@@ -75,11 +75,16 @@ function checkAnswer(state: State, session: Session): CheckAnswer {
         sizes: Object.entries(c.sizes).map(([d, n]) => `${d}=${n}`).join(', '),
         seed: c.seed,
         deviation: c.deviation,
-        point: Object.entries(c.point).map(([name, value]) => `${name} = ${JSON.stringify(value, (_, v: unknown) => (typeof v === 'number' ? Number(v.toPrecision(6)) : v))}`).join('\n'),
+        point: [...Object.entries(c.point).map(([name, value]) => `${name} = ${short(value)}`), `claim → ${short(c.claim)}`, `truth → ${short(c.truth)}`].join('\n'),
       },
     } : {}),
     ...(r.verification ? { verification: describeVerification(r.verification) } : {}),
   };
+}
+
+/** A value as JSON with 6 significant digits (the page shows the point; the CLI's JSON has all). */
+function short(value: unknown): string {
+  return JSON.stringify(value, (_, v: unknown) => (typeof v === 'number' ? Number(v.toPrecision(6)) : v));
 }
 
 /** A MatcalcError as the page shows it: which input its position is in. Anything else is a

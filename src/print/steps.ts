@@ -6,6 +6,7 @@ import * as C from '../expr/construct.js';
 import type { Expr } from '../expr/node.js';
 import type { Step } from '../rewrite/engine.js';
 import { render } from './render.js';
+import { LATEX } from './style.js';
 
 export interface StepLine {
   /** What the line states: 'f', 'df', 'trace form', 'gradient', 'simplified'. */
@@ -46,7 +47,9 @@ export function stepsText(lines: readonly StepLine[], variable: string): string 
     .join('\n');
 }
 
-export function stepsLatex(lines: readonly StepLine[], variable: string): string {
+export function stepsLatex(lines: readonly StepLine[], variableName: string): string {
+  // The variable as the lines write it (W1 is W_{1}).
+  const variable = LATEX.symbol(variableName);
   const heads: Record<string, string> = { f: 'f', df: '\\mathrm{d}f', 'trace form': '', gradient: `\\frac{\\partial f}{\\partial ${variable}}`, jacobian: `\\frac{\\partial \\operatorname{vec} f}{\\partial \\operatorname{vec} ${variable}^{\\top}}`, simplified: '' };
   const body = lines
     .map((l) => `${heads[l.label] ?? ''} &= ${l.latex}${l.rules.length > 0 ? ` && \\text{${l.rules.join(', ')}}` : ''}`)

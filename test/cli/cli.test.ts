@@ -234,3 +234,25 @@ describe('inputs that would block, abort or run for minutes (issue 18, item 6)',
     expect(run('parse', `x'${' '.repeat(100_000)}x`, '--format', 'unicode').out).toBe('xᵀx\n');
   });
 });
+
+describe('matcalc web', () => {
+  test('a port that is not one is refused, with exit 1', () => {
+    const r = run('web', '--port', 'eighty');
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('--port takes a port number 0–65535, got "eighty"');
+  });
+  test('a port already taken is said so (an explicit --port does not move)', async () => {
+    const { createServer } = await import('node:net');
+    const taken = createServer();
+    await new Promise<void>((done) => taken.listen(0, '127.0.0.1', done));
+    const port = (taken.address() as { port: number }).port;
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, ['bin/matcalc.js', 'web', '--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((done) => child.on('exit', done));
+    taken.close();
+    expect(code).toBe(1);
+    expect(stderr).toContain(`cannot serve on 127.0.0.1:${port}`);
+  });
+});

@@ -46,4 +46,12 @@ describe('the derivation in LaTeX (align*) renders', () => {
     expect(latex.startsWith('\\begin{align*}')).toBe(true);
     expect(() => katex.renderToString(latex, { throwOnError: true, displayMode: true })).not.toThrow();
   });
+
+  test('the head names the variable as the lines do (W1 is W_{1})', async () => {
+    const { grad } = await import('../../src/index.js');
+    const { stepsLatex } = await import('../../src/print/steps.js');
+    const latex = stepsLatex(grad("x'*W1*x", 'W1').steps, 'W1');
+    expect(latex).toContain('\\frac{\\partial f}{\\partial W_{1}}');
+    expect(latex).toContain('\\mathrm{d}W_{1}');
+  });
 });
