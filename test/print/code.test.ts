@@ -64,6 +64,18 @@ const CASES: [string, string, Kind, string?][] = [
   ["tr(X'*A*X)", 'X', 'hessian'],
   ['sum(log(1 + exp(X*w)))', 'w', 'hessian'],
   ['logdet(X)', 'X', 'hessian'],
+  // Structure the lowering keeps (issue 17): diagonals, commutation matrices, I ⊗ A, traces.
+  ['log(det(X))', 'X', 'hessian'],
+  ['tr(inv(X))', 'X', 'hessian'],
+  ["-y'*log(softmax(W*x))", 'x', 'hessian'],
+  ['sum(tanh(W*x))', 'x', 'hessian'],
+  ["tr(Y'*inv(S)*Y)", 'S', 'grad'],
+  ['X*x', 'X', 'jacobian'],
+  ["x'*X", 'X', 'jacobian'],
+  ['A*X', 'X', 'jacobian'],
+  ['X*A', 'X', 'jacobian'],
+  ["X'*A", 'X', 'jacobian'],
+  ['sum(A*x) + sum(x)', 'x', 'grad'],
 ];
 
 interface Built {
@@ -171,6 +183,59 @@ describe('Python code', () => {
 });
 
 describe('what the code looks like', () => {
+  test('diag(v) in a product is a scaling, never a dense diagonal matrix', () => {
+    const logistic = hessian('sum(log(1 + exp(X*w)))', 'w');
+    expect(logistic.code('numpy')).not.toMatch(/np\.diag\(/);
+    expect(logistic.code('numpy')).toMatch(/\[:, None\] \* X/);
+    expect(logistic.code('torch')).not.toMatch(/torch\.diag\(/);
+    expect(logistic.code('ts')).toContain('scaleRows(');
+    expect(logistic.code('ts')).not.toContain('diagMatrix(');
+    // (diag(s) - s*s')*W is distributed: no diagonal, no n×n outer product.
+    const softmax = hessian("-y'*log(softmax(W*x))", 'x').code('numpy');
+    expect(softmax).not.toMatch(/np\.diag\(/);
+    expect(softmax).not.toMatch(/np\.outer\(t1, t1\)/);
+  });
+
+  test('a commutation matrix is an index permutation, never a dense 0/1 matrix built in a loop', () => {
+    for (const code of [hessian('log(det(X))', 'X').code('numpy'), hessian('tr(inv(X))', 'X').code('numpy')]) {
+      expect(code).toContain('_commutation_index(');
+      expect(code).not.toMatch(/for i in range/);
+      expect(code).not.toMatch(/@ np\.kron\(|np\.eye\([^)]*\) @/);
+    }
+    // Alone, K is the identity's rows permuted.
+    expect(jacobian("X'", 'X').code('numpy')).toMatch(/J = np\.eye\(.*\)\[_commutation_index\(/);
+  });
+
+  test('log(det(X)) goes through slogdet, as logdet(X) does', () => {
+    expect(grad('log(det(X))', 'X').code('numpy')).toContain('f = np.linalg.slogdet(X)[1]');
+    expect(grad('log(det(X))', 'X').code('torch')).toContain('f = torch.linalg.slogdet(X)[1]');
+  });
+
+  test("tr(A'*B) is an elementwise sum; a vector of ones times a vector is a sum", () => {
+    expect(grad("tr(Y'*inv(S)*Y)", 'S').code('numpy')).toContain('f = np.sum(Y * np.linalg.solve(S, Y))');
+    expect(grad("tr(X'*A*X)", 'X').code('numpy')).toContain('f = np.sum(X * (A @ X))');
+    expect(hessian("-y'*log(softmax(W*x))", 'x').code('numpy')).toContain('np.sum(y)');
+  });
+
+  test('(I ⊗ A) and (A ⊗ I) times a matrix are reshapes and one product with A', () => {
+    const code = hessian('tr(inv(X))', 'X').code('numpy');
+    expect(code).toMatch(/\(t1 @ u\.reshape\(/);
+    expect(code).not.toMatch(/np\.kron\(np\.eye|np\.kron\([^)]*np\.eye/);
+  });
+
+  test('unary minus negates the product, not its matrix operand', () => {
+    const code = grad('sum(log(1 + exp(-y .* (X*w))))', 'w').code('numpy');
+    expect(code).toContain('t1 = -(X @ w * y)');
+    expect(code).not.toMatch(/-X @/);
+  });
+
+  test('PyTorch works in float64 throughout, and makes kron operands contiguous', () => {
+    const code = jacobian('inv(X)', 'X').code('torch');
+    expect(code).toContain('X = torch.as_tensor(X, dtype=torch.float64)');
+    expect(code).toMatch(/torch\.kron\(F\.T\.contiguous\(\), F\.contiguous\(\)\)/);
+    expect(grad("a*x'x", 'x', { where: 'a: scalar' }).code('torch')).toContain('a = torch.as_tensor(a, dtype=torch.float64)');
+  });
+
   test('inv(X)*b becomes a solve, in every target', () => {
     const result = grad("a'*inv(X)*b", 'X');
     expect(result.code('numpy')).toMatch(/np\.linalg\.solve\(/);

@@ -114,19 +114,30 @@ export function runPython(library: 'numpy' | 'torch', cases: readonly { code: st
     cases.forEach((c, i) => writeFileSync(join(dir, `case${i}.py`), c.code));
     writeFileSync(join(dir, 'driver.py'), PYTHON_DRIVER);
     writeFileSync(join(dir, 'cases.json'), JSON.stringify(cases.map((c, i) => ({ module: `case${i}`, args: c.args }))));
-    const output = execFileSync('python3', [join(dir, 'driver.py'), dir, library, join(dir, 'cases.json')], { encoding: 'utf8', maxBuffer: 1 << 28 });
+    const python = interpreterWith(library);
+    if (!python) throw new Error(`no python3 here can import ${library}`);
+    const output = execFileSync(python, [join(dir, 'driver.py'), dir, library, join(dir, 'cases.json')], { encoding: 'utf8', maxBuffer: 1 << 28 });
     return JSON.parse(output) as PythonResult[];
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** Whether python3 can import a module (numpy, torch). */
-export function importable(module: string): boolean {
-  try {
-    execFileSync('python3', ['-c', `import ${module}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
+/** The first Python that can import a module: the python3 on PATH, or Debian's own (which
+ *  has python3-torch when that package is installed; a pyenv python3 on PATH does not). */
+export function interpreterWith(module: string): string | undefined {
+  for (const python of ['python3', '/usr/bin/python3']) {
+    try {
+      execFileSync(python, ['-c', `import ${module}`], { stdio: 'ignore' });
+      return python;
+    } catch {
+      // not this one
+    }
   }
+  return undefined;
+}
+
+/** Whether a python3 here can import a module (numpy, torch). */
+export function importable(module: string): boolean {
+  return interpreterWith(module) !== undefined;
 }

@@ -47,17 +47,48 @@ export interface Dialect {
   power(base: Piece, exponent: Piece, kind: Kind): Piece;
   /** Every remaining operation of one argument (transpose, inverse, tr, det, exp, …). */
   unary(node: Expr, arg: Piece): Piece;
+  // Structure kept in products (no dense diagonal or permutation matrix is formed):
+  /** diag(v)*m: the rows of m (a column or a matrix) scaled by v. */
+  scaleRows(v: Piece, m: Piece): Piece;
+  /** m*diag(v): the columns of m (a row or a matrix) scaled by v. */
+  scaleColumns(m: Piece, v: Piece): Piece;
+  /** K*m, K = K(rows, cols) (K vec(X) = vec(X') for X rows×cols): m's rows permuted. */
+  permuteRows(m: Piece, rows: string, cols: string): Piece;
+  /** m*K(rows, cols): m's columns permuted. */
+  permuteColumns(m: Piece, rows: string, cols: string): Piece;
+  /** The transpose of a value (a matrix's; a vector's kind flips). */
+  transpose(p: Piece): Piece;
+  /** tr(a*b) = sum(a' ∘ b), given a' and b: the product is never formed. */
+  traceOfProduct(aTransposed: Piece, b: Piece): Piece;
+  /** The sum of a vector's entries (ones'*v, v'*ones). */
+  sumEntries(v: Piece): Piece;
+  /** log det(X), spelled as the logdet function's table entry spells it. */
+  logdet(m: Piece): Piece;
+  /** (I_k ⊗ A)*m ('left', identity first), (A ⊗ I_k)*m, m*(I_k ⊗ A), m*(A ⊗ I_k) as
+   *  reshapes and one product with A (A rows×cols); absent: the Kronecker product is formed. */
+  kronIdentity?(a: Piece, sizes: { k: string; rows: string; cols: string }, identityFirst: boolean, side: 'left' | 'right', m: Piece): Piece;
 }
 
 /** The code of every temporary, of f and of its derivative, in the order they run. */
 export interface Lowered {
   readonly temporaries: readonly { name: string; piece: Piece }[];
+  /** How many of the temporaries come before f (the plan's, and those lowering named). */
+  readonly valueTemporaries: number;
   readonly value: Piece;
   readonly derivative: Piece;
 }
 
+/** A product's factor: an expression, or a value already computed. */
+type Item = Expr | { readonly piece: Piece };
+const isExpr = (item: Item): item is Expr => !('piece' in item);
+/** A vector of ones (ones or ones'), whose product with a vector is a sum of entries. */
+const isOnesVector = (e: Expr): boolean => (e.op === 'ones' || (e.op === 'transpose' && e.args[0]!.op === 'ones')) && kindOf(e) !== 'matrix';
+
 export function lower(plan: Plan, dialect: Dialect): Lowered {
   const memo = new Map<Expr, Piece>();
+  /** Temporaries lowering adds (a distributed sum's neighbour), in the order they run. */
+  const added: { name: string; piece: Piece }[] = [];
+  const statements: { name: string; piece: Piece }[] = [];
   /** A node as its operands see it: by name when it has one. */
   const use = (node: Expr): Piece => {
     const name = plan.names.get(node);
@@ -79,13 +110,14 @@ export function lower(plan: Plan, dialect: Dialect): Lowered {
     return kind === 'matrix' ? [dialect.size(plan, node.shape.rows), dialect.size(plan, node.shape.cols)] : kind === 'row' ? [dialect.size(plan, node.shape.cols)] : kind === 'column' ? [dialect.size(plan, node.shape.rows)] : [];
   };
 
-  /** A product of factors; `flip` negates it (a sum's subtracted term is spelled positive). */
-  const spellFactors = (factors: readonly Expr[], flip: boolean): Piece => {
+  /** A product of factors; `flip` negates it (a sum's subtracted term is spelled positive).
+   *  A factor is an expression, or a value already computed (a distributed sum's neighbour). */
+  const spellFactors = (factors: readonly Item[], flip: boolean): Piece => {
     let coefficient: Piece | undefined;
     let negative = flip;
-    const chain: Expr[] = [];
+    const chain: Item[] = [];
     for (const factor of factors) {
-      if (kindOf(factor) !== 'scalar') chain.push(factor);
+      if (!isExpr(factor) || kindOf(factor) !== 'scalar') chain.push(factor);
       else if (factor.op === 'number' && factor.value < 0) {
         negative = !negative;
         if (factor.value !== -1) coefficient = times(coefficient, dialect.number(-factor.value));
@@ -97,37 +129,120 @@ export function lower(plan: Plan, dialect: Dialect): Lowered {
     return negative ? dialect.negate(result) : result;
   };
   const times = (a: Piece | undefined, b: Piece): Piece => (a ? dialect.scale(a, b) : b);
-  /** An inverse (or its transpose) without a name of its own is solved against its
-   *  neighbour: which matrix, and whether transposed. */
-  const inlineInverse = (e: Expr): { matrix: Expr; transposed: boolean } | undefined => {
+
+  /** A factor of a product that is applied to its neighbour, never formed: an inverse
+   *  (solved against it), diag(v) (a scaling), a commutation matrix (a permutation), a sum
+   *  of diag(v)s and outer products (distributed over the neighbour). */
+  interface Operator {
+    /** factor * m */
+    left(m: Piece): Piece;
+    /** m * factor */
+    right(m: Piece): Piece;
+    /** Its value, when there is nothing to apply it to. */
+    alone(): Piece;
+  }
+  const operatorOf = (e: Expr): Operator | undefined => {
     if (plan.names.has(e)) return undefined;
-    if (e.op === 'inverse') return { matrix: e.args[0]!, transposed: false };
-    if (e.op === 'transpose' && e.args[0]!.op === 'inverse' && !plan.names.has(e.args[0]!)) return { matrix: e.args[0]!.args[0]!, transposed: true };
+    if (e.op === 'inverse' || (e.op === 'transpose' && e.args[0]!.op === 'inverse' && !plan.names.has(e.args[0]!))) {
+      const transposed = e.op === 'transpose';
+      const matrix = use(transposed ? e.args[0]!.args[0]! : e.args[0]!);
+      return { left: (m) => dialect.solveLeft(matrix, transposed, m), right: (m) => dialect.solveRight(m, matrix, transposed), alone: () => dialect.inverse(matrix, transposed) };
+    }
+    if (e.op === 'diagMatrix' && kindOf(e.args[0]!) === 'column') {
+      const v = use(e.args[0]!);
+      return { left: (m) => dialect.scaleRows(v, m), right: (m) => dialect.scaleColumns(m, v), alone: () => compute(e) };
+    }
+    if (e.op === 'commutation') {
+      const [rows, cols] = sizes(e) as [string, string];
+      return { left: (m) => dialect.permuteRows(m, rows, cols), right: (m) => dialect.permuteColumns(m, rows, cols), alone: () => compute(e) };
+    }
+    if (e.op === 'kron' && e.args.length === 2 && dialect.kronIdentity) {
+      const identityFirst = e.args[0]!.op === 'identity';
+      const [identity, a] = identityFirst ? [e.args[0]!, e.args[1]!] : [e.args[1]!, e.args[0]!];
+      if (identity.op !== 'identity' || kindOf(a) !== 'matrix') return undefined;
+      const size = { k: sizes(identity)[0]!, rows: dialect.size(plan, a.shape.rows), cols: dialect.size(plan, a.shape.cols) };
+      const spelled = use(a);
+      const apply = dialect.kronIdentity.bind(dialect);
+      return { left: (m) => apply(spelled, size, identityFirst, 'left', m), right: (m) => apply(spelled, size, identityFirst, 'right', m), alone: () => compute(e) };
+    }
+    if (e.op === 'add' && e.args.every(appliedTerm)) {
+      // (diag(s) - s*s')*m = diag(s)*m - s*(s'*m): each term applied to m (named once).
+      const distribute = (m: Piece, side: 'left' | 'right'): Piece => {
+        const shared: Item = { piece: m.prec === PREC.atom && /^[A-Za-z_]\w*$/.test(m.code) ? m : name(m) };
+        let result: Piece | undefined;
+        for (const term of e.args) {
+          const negative = term.op === 'multiply' && term.args[0]!.op === 'number' && term.args[0]!.value < 0;
+          const factors: Item[] = term.op === 'multiply' ? [...term.args] : [term];
+          const piece = spellFactors(side === 'left' ? [...factors, shared] : [shared, ...factors], negative);
+          result = result ? dialect.add(result, piece, negative, piece.kind) : negative ? dialect.negate(piece) : piece;
+        }
+        return result!;
+      };
+      return { left: (m) => distribute(m, 'left'), right: (m) => distribute(m, 'right'), alone: () => compute(e) };
+    }
     return undefined;
   };
+  /** A term cheap to apply: an operator factor (diag(v), I ⊗ A, …), a product of them,
+   *  or an outer product u*v' (times scalars). */
+  const appliedTerm = (term: Expr): boolean => {
+    if (plan.names.has(term)) return false;
+    if (term.op !== 'multiply') return term.op !== 'add' && operatorOf(term) !== undefined;
+    const chain = term.args.filter((f) => kindOf(f) !== 'scalar');
+    if (chain.length === 2 && kindOf(chain[0]!) === 'column' && kindOf(chain[1]!) === 'row') return true;
+    return chain.length > 0 && chain.every((f) => f.op !== 'add' && operatorOf(f) !== undefined);
+  };
+  /** A computed value given a name of its own (a temporary lowering adds). */
+  const name = (m: Piece): Piece => {
+    const variable = plan.fresh('u');
+    added.push({ name: variable, piece: m });
+    return dialect.variable(variable, m.kind);
+  };
 
-  const foldChain = (chain: readonly Expr[]): Piece => {
+  const foldChain = (chain: readonly Item[]): Piece => {
     // Right to left when the chain ends in a column (A*B*x: matrix-vector products only),
     // left to right when it starts with a row and does not (x'*A*B).
-    const leftToRight = kindOf(chain[0]!) === 'row' && kindOf(chain[chain.length - 1]!) !== 'column';
+    const kind = (item: Item): Kind => (isExpr(item) ? kindOf(item) : item.piece.kind);
+    const leftToRight = kind(chain[0]!) === 'row' && kind(chain[chain.length - 1]!) !== 'column';
     let acc: Piece | undefined;
-    let pending: { matrix: Piece; transposed: boolean } | undefined; // an inverse waiting for a neighbour
+    let accIsOnes = false;
+    let pending: Operator | undefined; // an operator at the chain's end, waiting for a neighbour
     for (const factor of leftToRight ? chain : [...chain].reverse()) {
-      const inverted = inlineInverse(factor);
-      if (inverted) {
-        const matrix = use(inverted.matrix);
-        if (pending) (acc = dialect.inverse(pending.matrix, pending.transposed)), (pending = undefined);
-        if (acc) acc = leftToRight ? dialect.solveRight(acc, matrix, inverted.transposed) : dialect.solveLeft(matrix, inverted.transposed, acc);
-        else pending = { matrix, transposed: inverted.transposed };
+      const operator = isExpr(factor) ? operatorOf(factor) : undefined;
+      if (operator) {
+        if (pending) (acc = pending.alone()), (pending = undefined);
+        if (acc) acc = leftToRight ? operator.right(acc) : operator.left(acc);
+        else pending = operator;
+        accIsOnes = false;
         continue;
       }
-      const piece = use(factor);
-      if (pending) acc = leftToRight ? dialect.solveLeft(pending.matrix, pending.transposed, piece) : dialect.solveRight(piece, pending.matrix, pending.transposed);
+      const piece = isExpr(factor) ? use(factor) : factor.piece;
+      const ones = isExpr(factor) && isOnesVector(factor);
+      const inner = acc !== undefined && (leftToRight ? isInner(acc, piece) : isInner(piece, acc));
+      if (pending) acc = leftToRight ? pending.left(piece) : pending.right(piece);
       else if (!acc) acc = piece;
+      // ones'*v and v'*ones: a sum of entries, not a product with a vector of ones.
+      else if (ones && inner) acc = dialect.sumEntries(acc);
+      else if (accIsOnes && inner) acc = dialect.sumEntries(piece);
       else acc = leftToRight ? dialect.product(acc, piece, productKind(acc.kind, piece.kind)) : dialect.product(piece, acc, productKind(piece.kind, acc.kind));
+      accIsOnes = ones && !pending && acc === piece;
       pending = undefined;
     }
-    return pending ? dialect.inverse(pending.matrix, pending.transposed) : acc!;
+    return pending ? pending.alone() : acc!;
+  };
+  const isInner = (left: Piece, right: Piece): boolean => left.kind === 'row' && right.kind === 'column';
+
+  /** tr(F1*F2*…): sum(F1' ∘ (F2*…)), the product never formed (F1' read as X for F1 = X'). */
+  const spellTrace = (node: Expr): Piece | undefined => {
+    const product = node.args[0]!;
+    if (plan.names.has(product) || product.op !== 'multiply') return undefined;
+    const scalars = product.args.filter((f) => kindOf(f) === 'scalar');
+    const chain = product.args.filter((f) => kindOf(f) !== 'scalar');
+    if (chain.length < 2 || kindOf(chain[0]!) !== 'matrix' || operatorOf(chain[0]!)) return undefined;
+    const first = chain[0]!;
+    const firstTransposed = first.op === 'transpose' && !plan.names.has(first) ? use(first.args[0]!) : dialect.transpose(use(first));
+    const rest = spellFactors(chain.slice(1), false);
+    const trace = dialect.traceOfProduct(firstTransposed, rest);
+    return scalars.length > 0 ? spellFactors([...scalars, { piece: trace }], false) : trace;
   };
 
   const spellSum = (node: Expr): Piece => {
@@ -150,6 +265,7 @@ export function lower(plan: Plan, dialect: Dialect): Lowered {
       case 'number': return dialect.number(node.value);
       case 'identity': case 'ones': case 'zero': case 'commutation': return dialect.leaf(node.op, sizes(node), kindOf(node));
       case 'multiply': return spellFactors(node.args, false);
+      case 'trace': return spellTrace(node) ?? dialect.unary(node, use(node.args[0]!));
       case 'add': return spellSum(node);
       case 'hadamard': return node.args.map(use).reduce((a, b) => dialect.hadamard(a, b));
       case 'kron': {
@@ -166,6 +282,8 @@ export function lower(plan: Plan, dialect: Dialect): Lowered {
         return dialect.unary(node, use(node.args[0]!));
       default:
         if (node.args.length !== 1) throw new MatcalcError('unsupported', `no code for the operation ${node.op}`);
+        // log(det(X)) as logdet(X): one factorisation, and no overflow of det itself.
+        if (node.op === 'apply' && node.name === 'log' && node.args[0]!.op === 'det' && !plan.names.has(node.args[0]!)) return dialect.logdet(use(node.args[0]!.args[0]!));
         return dialect.unary(node, use(node.args[0]!));
     }
   };
@@ -174,15 +292,28 @@ export function lower(plan: Plan, dialect: Dialect): Lowered {
   const warm = (root: Expr): void => {
     for (const node of postOrder(root, (n) => n === root || !plan.names.has(n))) if (!plan.names.has(node) || node === root) compute(node);
   };
-  const temporaries = plan.temporaries.map((node) => {
+  // Each statement after the temporaries lowering added while computing it.
+  const statement = (name: string, piece: Piece): void => {
+    statements.push(...added.splice(0), { name, piece });
+  };
+  const valueNodes = plan.temporaries.slice(0, plan.valueTemporaries);
+  const after = plan.temporaries.slice(plan.valueTemporaries);
+  for (const node of valueNodes) {
     warm(node);
-    return { name: plan.names.get(node)!, piece: compute(node) };
-  });
+    statement(plan.names.get(node)!, compute(node));
+  }
   warm(plan.spec.value);
   const value = compute(plan.spec.value);
+  statements.push(...added.splice(0));
+  const valueTemporaries = statements.length;
+  for (const node of after) {
+    warm(node);
+    statement(plan.names.get(node)!, compute(node));
+  }
   warm(plan.spec.derivative);
   const derivative = compute(plan.spec.derivative);
-  return { temporaries, value, derivative };
+  statements.push(...added.splice(0));
+  return { temporaries: statements, valueTemporaries, value, derivative };
 }
 
 /** The kind of a Kronecker product: rows multiply, columns multiply. */

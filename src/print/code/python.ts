@@ -19,25 +19,17 @@ const KEYWORDS = [
 /** The runtime's own helpers (a function's helpers come with its spelling, src/ops). */
 const HELPERS: Record<Library, Record<string, string>> = {
   numpy: {
-    _commutation: [
-      'def _commutation(m, n):',
-      '    # K @ vec(X) = vec(X.T) for X of shape (m, n), vec stacking columns',
-      '    K = np.zeros((m * n, m * n))',
-      '    for i in range(m):',
-      '        for j in range(n):',
-      '            K[i * n + j, j * m + i] = 1.0',
-      '    return K',
+    _commutation_index: [
+      'def _commutation_index(m, n):',
+      '    # The row order of K(m, n): (K @ M)[i] = M[p[i]]; K @ vec(X) = vec(X.T) for X of shape (m, n)',
+      '    return np.arange(m * n).reshape(n, m).T.reshape(-1)',
     ].join('\n'),
   },
   torch: {
-    _commutation: [
-      'def _commutation(m, n, dtype):',
-      '    # K @ vec(X) = vec(X.T) for X of shape (m, n), vec stacking columns',
-      '    K = torch.zeros((m * n, m * n), dtype=dtype)',
-      '    for i in range(m):',
-      '        for j in range(n):',
-      '            K[i * n + j, j * m + i] = 1.0',
-      '    return K',
+    _commutation_index: [
+      'def _commutation_index(m, n):',
+      '    # The row order of K(m, n): (K @ M)[i] = M[p[i]]; K @ vec(X) = vec(X.T) for X of shape (m, n)',
+      '    return torch.arange(m * n).reshape(n, m).T.reshape(-1)',
     ].join('\n'),
   },
 };
@@ -87,14 +79,16 @@ class PythonDialect implements Dialect {
       case 'identity': return atom(`${this.m}.eye(${sizes[0]}${this.dtype})`, kind);
       case 'ones': return atom(`${this.m}.ones(${sizes[0]}${this.dtype})`, kind);
       case 'zero': return kind === 'scalar' ? this.number(0) : atom(`${this.m}.zeros(${sizes.length === 1 ? sizes[0] : `(${sizes.join(', ')})`}${this.dtype})`, kind);
-      case 'commutation': return this.library === 'torch' ? this.call('_commutation', kind, sizes[0]!, sizes[1]!, ((this.usesDtype = true), 'dtype')) : this.call('_commutation', kind, sizes[0]!, sizes[1]!);
+      // A permutation of the identity's rows: no loop, no multiplication by 0/1 entries.
+      case 'commutation': return atom(`${this.m}.eye(${sizes[0]} * ${sizes[1]}${this.dtype})[${this.call('_commutation_index', 'column', sizes[0]!, sizes[1]!).code}]`, kind);
     }
   }
   scale(coefficient: Piece, value: Piece): Piece {
     return { code: `${wrap(coefficient, PREC.multiply)} * ${wrap(value, PREC.multiply + 1)}`, kind: value.kind, prec: PREC.multiply };
   }
   negate(value: Piece): Piece {
-    return { code: `-${wrap(value, PREC.multiply)}`, kind: value.kind, prec: PREC.unary };
+    // Python's unary minus binds before @: -(X @ w) negates the product, not all of X.
+    return { code: `-${wrap(value, PREC.power)}`, kind: value.kind, prec: PREC.unary };
   }
   product(left: Piece, right: Piece, kind: Kind): Piece {
     if (left.kind === 'column' && right.kind === 'row') return this.call(`${this.m}.outer`, kind, left.code, right.code);
@@ -125,7 +119,10 @@ class PythonDialect implements Dialect {
   }
   kron(a: Piece, b: Piece, kind: Kind): Piece {
     const as2d = (p: Piece): string => (p.kind === 'column' ? `${wrap(p, PREC.atom)}.reshape(-1, 1)` : p.kind === 'row' ? `${wrap(p, PREC.atom)}.reshape(1, -1)` : p.code);
-    const product = `${this.m}.kron(${as2d(a)}, ${as2d(b)})`;
+    // torch.kron (1.13) rejects a non-contiguous operand: A.T, and also what torch.linalg.inv
+    // returns (.contiguous() of a contiguous tensor is the tensor itself).
+    const contiguous = (code: string): string => (this.library === 'torch' ? `${code.includes(' ') ? `(${code})` : code}.contiguous()` : code);
+    const product = `${this.m}.kron(${contiguous(as2d(a))}, ${contiguous(as2d(b))})`;
     return atom(kind === 'matrix' ? product : kind === 'scalar' ? `${product}.reshape(())` : `${product}.reshape(-1)`, kind);
   }
   power(base: Piece, exponent: Piece, kind: Kind): Piece {
@@ -147,6 +144,50 @@ class PythonDialect implements Dialect {
         return this.spell(definition.code[this.library], arg, kind);
       }
     }
+  }
+
+  scaleRows(v: Piece, m: Piece): Piece {
+    const rows = m.kind === 'matrix' ? `${wrap(v, PREC.atom)}[:, None]` : wrap(v, PREC.multiply);
+    return { code: `${rows} * ${wrap(m, PREC.multiply + 1)}`, kind: m.kind, prec: PREC.multiply };
+  }
+  scaleColumns(m: Piece, v: Piece): Piece {
+    return { code: `${wrap(m, PREC.multiply)} * ${wrap(v, PREC.multiply + 1)}`, kind: m.kind, prec: PREC.multiply };
+  }
+  permuteRows(m: Piece, rows: string, cols: string): Piece {
+    return atom(`${wrap(m, PREC.atom)}[${this.call('_commutation_index', 'column', rows, cols).code}]`, m.kind);
+  }
+  permuteColumns(m: Piece, rows: string, cols: string): Piece {
+    // M @ K(m, n) = M[:, p(n, m)]: K(m, n)' = K(n, m) is the inverse permutation.
+    const index = this.call('_commutation_index', 'column', cols, rows).code;
+    return atom(m.kind === 'matrix' ? `${wrap(m, PREC.atom)}[:, ${index}]` : `${wrap(m, PREC.atom)}[${index}]`, m.kind);
+  }
+  transpose(p: Piece): Piece {
+    const flipped: Kind = p.kind === 'row' ? 'column' : p.kind === 'column' ? 'row' : p.kind;
+    return p.kind === 'matrix' ? atom(`${wrap(p, PREC.atom)}.T`, 'matrix') : { ...p, kind: flipped };
+  }
+  traceOfProduct(aTransposed: Piece, b: Piece): Piece {
+    return this.call(`${this.m}.sum`, 'scalar', `${wrap(aTransposed, PREC.multiply)} * ${wrap(b, PREC.multiply + 1)}`);
+  }
+  sumEntries(v: Piece): Piece {
+    return this.call(`${this.m}.sum`, 'scalar', v.code);
+  }
+  kronIdentity(a: Piece, size: { k: string; rows: string; cols: string }, identityFirst: boolean, side: 'left' | 'right', m: Piece): Piece {
+    const { k, rows: r, cols: c } = size;
+    const A = wrap(a, PREC.atom);
+    const M = wrap(m, PREC.atom);
+    const times = (x: string, y: string): string => `${x} * ${y}`;
+    const vector = m.kind !== 'matrix';
+    let code: string;
+    if (side === 'left') {
+      // (I_k ⊗ A) M: A times each of the k blocks of rows; (A ⊗ I_k) M: A times M's rows regrouped.
+      if (identityFirst) code = vector ? `(${M}.reshape(${k}, ${c}) @ ${A}.T).reshape(-1)` : `(${A} @ ${M}.reshape(${k}, ${c}, -1)).reshape(${times(k, r)}, -1)`;
+      else code = vector ? `(${A} @ ${M}.reshape(${c}, ${k})).reshape(-1)` : `(${A} @ ${M}.reshape(${c}, -1)).reshape(${times(r, k)}, -1)`;
+    } else if (identityFirst) code = vector ? `(${M}.reshape(${k}, ${r}) @ ${A}).reshape(-1)` : `(${M}.reshape(-1, ${k}, ${r}) @ ${A}).reshape(-1, ${times(k, c)})`;
+    else code = vector ? `(${A}.T @ ${M}.reshape(${r}, ${k})).reshape(-1)` : `(${A}.T @ ${M}.reshape(-1, ${r}, ${k})).reshape(-1, ${times(c, k)})`;
+    return atom(code, m.kind);
+  }
+  logdet(m: Piece): Piece {
+    return this.spell(definitionOf({ op: 'logdet', name: 'logdet' })!.code[this.library], m, 'scalar');
   }
 
   /** A function's spelling from its definition; its helpers are written out with the code. */
@@ -181,17 +222,20 @@ export function emitPython(spec: CodeSpec, library: Library): string {
   if (spec.note) lines.push(`${indent}${spec.note}`);
   lines.push(`${indent}"""`);
   if (library === 'torch') {
-    const first = plan.args.find((a) => a.kind !== 'scalar');
-    for (const arg of plan.args) lines.push(`${indent}${arg.name} = torch.as_tensor(${arg.name})`);
-    if (dialect.usesDtype) lines.push(`${indent}dtype = ${first ? `${first.name}.dtype` : 'torch.get_default_dtype()'}`);
+    // float64 throughout: torch.as_tensor(0.7) alone would be float32.
+    for (const arg of plan.args) lines.push(`${indent}${arg.name} = torch.as_tensor(${arg.name}, dtype=torch.float64)`);
+    if (dialect.usesDtype) lines.push(`${indent}dtype = torch.float64`);
   }
   // Temporaries f needs, f, then the rest (a derivative's temporary may read f).
-  for (const { name, piece } of lowered.temporaries.slice(0, plan.valueTemporaries)) lines.push(`${indent}${name} = ${piece.code}`);
+  for (const { name, piece } of lowered.temporaries.slice(0, lowered.valueTemporaries)) lines.push(`${indent}${name} = ${piece.code}`);
   lines.push(`${indent}${plan.valueName} = ${lowered.value.code}`);
-  for (const { name, piece } of lowered.temporaries.slice(plan.valueTemporaries)) lines.push(`${indent}${name} = ${piece.code}`);
+  for (const { name, piece } of lowered.temporaries.slice(lowered.valueTemporaries)) lines.push(`${indent}${name} = ${piece.code}`);
   lines.push(`${indent}${plan.derivativeName} = ${lowered.derivative.code}`);
   lines.push(`${indent}return ${plan.valueName}, ${plan.derivativeName}`);
   const header = [library === 'numpy' ? 'import numpy as np' : 'import torch'];
-  const helpers = [...Object.entries(HELPERS[library]).filter(([name]) => dialect.used.has(name)).map(([, source]) => source), ...dialect.tableHelpers.values()];
+  // Only the helpers the code calls (lowering spells some pieces it then does not use).
+  const body = lines.join('\n');
+  const called = (name: string): boolean => new RegExp(`\\b${name}\\b`).test(body);
+  const helpers = [...Object.entries(HELPERS[library]).filter(([name]) => called(name)).map(([, source]) => source), ...[...dialect.tableHelpers].filter(([name]) => called(name)).map(([, source]) => source)];
   return [header.join('\n'), ...helpers, lines.join('\n')].join('\n\n\n') + '\n';
 }

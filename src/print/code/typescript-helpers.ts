@@ -67,6 +67,23 @@ export const HELPERS: Readonly<Record<string, Helper>> = {
   ones: { needs: [], source: 'function ones(n: number): Vector {\n  return new Array<number>(n).fill(1);\n}' },
   zerosVector: { needs: [], source: 'function zerosVector(n: number): Vector {\n  return new Array<number>(n).fill(0);\n}' },
   zeros: { needs: [], source: 'function zeros(m: number, n: number): Matrix {\n  return Array.from({ length: m }, () => new Array<number>(n).fill(0));\n}' },
+  scaleRows: { needs: [], source: '/** diag(v)·m without forming diag(v). */\nfunction scaleRows(v: Vector, m: Matrix): Matrix {\n  return m.map((row, i) => row.map((x) => v[i]! * x));\n}' },
+  scaleColumns: { needs: [], source: '/** m·diag(v) without forming diag(v). */\nfunction scaleColumns(m: Matrix, v: Vector): Matrix {\n  return m.map((row) => row.map((x, j) => x * v[j]!));\n}' },
+  commutationIndex: {
+    needs: [],
+    source: lines(
+      '/** The row order of K(m, n): (K·M)[i] = M[p[i]]; K·vec(X) = vec(Xᵀ) for X of size m×n. */',
+      'function commutationIndex(m: number, n: number): number[] {',
+      '  const p = new Array<number>(m * n);',
+      '  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) p[i * n + j] = j * m + i;',
+      '  return p;',
+      '}',
+    ),
+  },
+  pick: { needs: [], source: 'function pick<T>(a: T[], index: number[]): T[] {\n  return index.map((i) => a[i]!);\n}' },
+  pickColumns: { needs: ['pick'], source: 'function pickColumns(a: Matrix, index: number[]): Matrix {\n  return a.map((row) => pick(row, index));\n}' },
+  innerSum: { needs: [], source: '/** sum(a ∘ b): tr(aᵀ·b) without the product. */\nfunction innerSum(a: Matrix, b: Matrix): number {\n  return a.reduce((s, row, i) => row.reduce((t, x, j) => t + x * b[i]![j]!, s), 0);\n}' },
+  total: { needs: [], source: 'function total(v: Vector): number {\n  return v.reduce((s, x) => s + x, 0);\n}' },
   commutation: {
     needs: ['zeros'],
     source: lines(

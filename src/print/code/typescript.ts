@@ -2,6 +2,7 @@
 // number[][] with the few helpers it calls written out beside it. Scalar arithmetic uses
 // the operators; arrays go through the helpers.
 
+import type { FunctionDefinition } from '../../ops/definition.js';
 import { definitionOf, FUNCTIONS, type Helper } from '../../ops/table.js';
 import { shapeText } from '../../expr/dims.js';
 import type { Expr } from '../../expr/node.js';
@@ -99,6 +100,32 @@ class TypeScriptDialect implements Dialect {
     if (isArray(base)) return this.call('power', kind, base.code, exponent.code);
     return { code: `${wrap(base, PREC.atom)} ** ${wrap(exponent, PREC.atom)}`, kind, prec: PREC.power };
   }
+  scaleRows(v: Piece, m: Piece): Piece {
+    return m.kind === 'matrix' ? this.call('scaleRows', 'matrix', v.code, m.code) : this.call('times', m.kind, v.code, m.code);
+  }
+  scaleColumns(m: Piece, v: Piece): Piece {
+    return m.kind === 'matrix' ? this.call('scaleColumns', 'matrix', m.code, v.code) : this.call('times', m.kind, m.code, v.code);
+  }
+  permuteRows(m: Piece, rows: string, cols: string): Piece {
+    return this.call('pick', m.kind, m.code, this.call('commutationIndex', 'column', rows, cols).code);
+  }
+  permuteColumns(m: Piece, rows: string, cols: string): Piece {
+    const index = this.call('commutationIndex', 'column', cols, rows).code;
+    return m.kind === 'matrix' ? this.call('pickColumns', 'matrix', m.code, index) : this.call('pick', m.kind, m.code, index);
+  }
+  transpose(p: Piece): Piece {
+    if (p.kind === 'matrix') return this.call('transpose', 'matrix', p.code);
+    return { ...p, kind: p.kind === 'row' ? 'column' : p.kind === 'column' ? 'row' : p.kind };
+  }
+  traceOfProduct(aTransposed: Piece, b: Piece): Piece {
+    return this.call('innerSum', 'scalar', aTransposed.code, b.code);
+  }
+  sumEntries(v: Piece): Piece {
+    return this.call('total', 'scalar', v.code);
+  }
+  logdet(m: Piece): Piece {
+    return this.spell(definitionOf({ op: 'logdet', name: 'logdet' })!, m, 'scalar');
+  }
   unary(node: Expr, arg: Piece): Piece {
     const kind = kindOf(node);
     switch (node.op) {
@@ -112,18 +139,23 @@ class TypeScriptDialect implements Dialect {
       default: {
         const definition = definitionOf(node);
         if (!definition) throw new Error(`no TypeScript code for the operation ${node.op}`);
-        const spelling = definition.code.ts;
-        for (const [name, helper] of Object.entries(spelling.helpers ?? {})) this.tableHelpers.set(name, helper);
-        if (spelling.template) return { code: spelling.template(wrap(arg, PREC.atom), arg.code), kind, prec: PREC.multiply };
-        const f = spelling.call!;
-        // An elementwise function is a scalar function, mapped over arrays.
-        if (definition.family === 'elementwise') {
-          if (this.tableHelpers.has(f)) this.used.add(f);
-          return isArray(arg) ? this.call('map', kind, arg.code, f) : atom(`${f}(${arg.code})`, kind);
-        }
-        return this.call(f, kind, arg.code);
+        return this.spell(definition, arg, kind);
       }
     }
+  }
+
+  /** A function's spelling from its definition; its helpers are written out with the code. */
+  private spell(definition: FunctionDefinition, arg: Piece, kind: Kind): Piece {
+    const spelling = definition.code.ts;
+    for (const [name, helper] of Object.entries(spelling.helpers ?? {})) this.tableHelpers.set(name, helper);
+    if (spelling.template) return { code: spelling.template(wrap(arg, PREC.atom), arg.code), kind, prec: PREC.multiply };
+    const f = spelling.call!;
+    // An elementwise function is a scalar function, mapped over arrays.
+    if (definition.family === 'elementwise') {
+      if (this.tableHelpers.has(f)) this.used.add(f);
+      return isArray(arg) ? this.call('map', kind, arg.code, f) : atom(`${f}(${arg.code})`, kind);
+    }
+    return this.call(f, kind, arg.code);
   }
 }
 
@@ -148,12 +180,15 @@ export function emitTypeScript(spec: CodeSpec): string {
   const returns = `{ ${plan.valueName}: ${TYPES[lowered.value.kind]}; ${plan.derivativeName}: ${TYPES[lowered.derivative.kind]} }`;
   lines.push(`export function ${functionName}(${parameters}): ${returns} {`);
   // Temporaries f needs, f, then the rest (a derivative's temporary may read f).
-  for (const { name, piece } of lowered.temporaries.slice(0, plan.valueTemporaries)) lines.push(`  const ${name} = ${piece.code};`);
+  for (const { name, piece } of lowered.temporaries.slice(0, lowered.valueTemporaries)) lines.push(`  const ${name} = ${piece.code};`);
   lines.push(`  const ${plan.valueName} = ${lowered.value.code};`);
-  for (const { name, piece } of lowered.temporaries.slice(plan.valueTemporaries)) lines.push(`  const ${name} = ${piece.code};`);
+  for (const { name, piece } of lowered.temporaries.slice(lowered.valueTemporaries)) lines.push(`  const ${name} = ${piece.code};`);
   lines.push(`  const ${plan.derivativeName} = ${lowered.derivative.code};`);
   lines.push(`  return { ${plan.valueName}, ${plan.derivativeName} };`);
   lines.push('}');
   const prelude = ['type Vector = number[];', 'type Matrix = number[][];'].join('\n');
-  return [prelude, ...helperSources(dialect.used, dialect.tableHelpers), lines.join('\n')].join('\n\n') + '\n';
+  // Only the helpers the code calls (lowering spells some pieces it then does not use).
+  const body = lines.join('\n');
+  const called = new Set([...dialect.used].filter((name) => new RegExp(`\\b${name}\\b`).test(body)));
+  return [prelude, ...helperSources(called, dialect.tableHelpers), body].join('\n\n') + '\n';
 }
