@@ -24,6 +24,7 @@ await Promise.all([
   ...(process.argv.includes('--bench') ? [
     build({ ...common, entryPoints: ['bench/run.ts'], outfile: 'dist/bench.js' }),
     build({ ...common, entryPoints: ['bench/web.ts'], outfile: 'dist/bench-web.js', external: ['playwright-core'] }),
+    build({ ...common, entryPoints: ['bench/code.ts'], outfile: 'dist/bench-code.js' }),
   ] : []),
   buildWeb(),
 ]);

@@ -101,7 +101,9 @@ export const ELEMENTWISE: readonly ElementwiseDefinition[] = [
     write: { text: 'sigmoid', latex: operator('sigmoid') }, folds: { transpose: 'commutes' },
     scalar: (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
     code: {
-      numpy: call('_sigmoid', { _sigmoid: { source: 'def _sigmoid(z):\n    return np.exp(-np.logaddexp(0, -z))' } }),
+      // e^-|z| never overflows, and e/(1 + e) for z < 0 keeps full relative accuracy; one
+      // exp, three times faster than exp(-logaddexp(0, -z)) (bench:code).
+      numpy: call('_sigmoid', { _sigmoid: { source: 'def _sigmoid(z):\n    e = np.exp(-np.abs(z))\n    return np.where(z >= 0, 1.0, e) / (1 + e)' } }),
       torch: call('torch.sigmoid'),
       ts: call('sigmoid', { sigmoid: { source: 'function sigmoid(x: number): number {\n  return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));\n}' } }),
     },

@@ -3,6 +3,7 @@
 // python3 process per batch.
 
 import { execFileSync } from 'node:child_process';
+import { interpreterWith } from '../../bench/python.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -121,20 +122,6 @@ export function runPython(library: 'numpy' | 'torch', cases: readonly { code: st
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** The first Python that can import a module: the python3 on PATH, or Debian's own (which
- *  has python3-torch when that package is installed; a pyenv python3 on PATH does not). */
-export function interpreterWith(module: string): string | undefined {
-  for (const python of ['python3', '/usr/bin/python3']) {
-    try {
-      execFileSync(python, ['-c', `import ${module}`], { stdio: 'ignore' });
-      return python;
-    } catch {
-      // not this one
-    }
-  }
-  return undefined;
 }
 
 /** Whether a python3 here can import a module (numpy, torch). */

@@ -4,7 +4,7 @@
 // and broadcast scalars, temporaries referenced by name. Spelling is the dialect's.
 
 import { MatcalcError } from '../../errors.js';
-import { type Expr, postOrder } from '../../expr/node.js';
+import { type Expr, postOrder, SPD, SYMMETRIC } from '../../expr/node.js';
 import { broadcastAllowed, broadcastFactors, type Kind, kindOf, type Plan, productKind } from './plan.js';
 
 /** Generated code for one value, with its kind and how tightly it binds. */
@@ -35,8 +35,6 @@ export interface Dialect {
   product(left: Piece, right: Piece, kind: Kind): Piece;
   /** inv(M)*right (inv(M)'*right when transposed), without forming the inverse. */
   solveLeft(matrix: Piece, transposed: boolean, right: Piece): Piece;
-  /** left*inv(M) (left*inv(M)' when transposed), without forming the inverse. */
-  solveRight(left: Piece, matrix: Piece, transposed: boolean): Piece;
   /** inv(M), or inv(M)' when transposed. */
   inverse(matrix: Piece, transposed?: boolean): Piece;
   /** a ± b; one of them may be a scalar broadcast over the other's kind. */
@@ -64,6 +62,9 @@ export interface Dialect {
   sumEntries(v: Piece): Piece;
   /** log det(X), spelled as the logdet function's table entry spells it. */
   logdet(m: Piece): Piece;
+  /** K*(A ⊗ B) ('left') or (A ⊗ B)*K ('right') when K's sizes make it a transposition of
+   *  the Kronecker product's factors: written in one pass, the product never formed. */
+  commutedKron?(a: Piece, b: Piece, side: 'left' | 'right', sizes: { a: readonly [string, string]; b: readonly [string, string] }): Piece;
   /** (I_k ⊗ A)*m ('left', identity first), (A ⊗ I_k)*m, m*(I_k ⊗ A), m*(A ⊗ I_k) as
    *  reshapes and one product with A (A rows×cols); absent: the Kronecker product is formed. */
   kronIdentity?(a: Piece, sizes: { k: string; rows: string; cols: string }, identityFirst: boolean, side: 'left' | 'right', m: Piece): Piece;
@@ -84,11 +85,31 @@ const isExpr = (item: Item): item is Expr => !('piece' in item);
 /** A vector of ones (ones or ones'), whose product with a vector is a sum of entries. */
 const isOnesVector = (e: Expr): boolean => (e.op === 'ones' || (e.op === 'transpose' && e.args[0]!.op === 'ones')) && kindOf(e) !== 'matrix';
 
+/** Two passes: the first counts the solves the code would make, the second names each one
+ *  made more than once (one solve, and so one factorisation, for all its uses). */
 export function lower(plan: Plan, dialect: Dialect): Lowered {
+  const counts = new Map<string, number>();
+  let scratch = 0;
+  lowerWith(plan, dialect, { counts, repeated: new Set(), fresh: () => `\u0000${scratch++}` });
+  const repeated = new Set([...counts].filter(([, n]) => n > 1).map(([key]) => key));
+  return lowerWith(plan, dialect, { counts: new Map(), repeated, fresh: (base) => plan.fresh(base) });
+}
+
+interface Pass {
+  /** How often each solve was asked for (filled by the counting pass). */
+  readonly counts: Map<string, number>;
+  /** The solves to name: asked for more than once. */
+  readonly repeated: ReadonlySet<string>;
+  readonly fresh: (base: string) => string;
+}
+
+function lowerWith(plan: Plan, dialect: Dialect, pass: Pass): Lowered {
   const memo = new Map<Expr, Piece>();
   /** Temporaries lowering adds (a distributed sum's neighbour), in the order they run. */
   const added: { name: string; piece: Piece }[] = [];
   const statements: { name: string; piece: Piece }[] = [];
+  /** The names lowering introduced (which it drops again when nothing reads them). */
+  const introduced = new Set<string>();
   /** A node as its operands see it: by name when it has one. */
   const use = (node: Expr): Piece => {
     const name = plan.names.get(node);
@@ -123,12 +144,60 @@ export function lower(plan: Plan, dialect: Dialect): Lowered {
         if (factor.value !== -1) coefficient = times(coefficient, dialect.number(-factor.value));
       } else coefficient = times(coefficient, use(factor));
     }
+    // K*(A ⊗ B) and (A ⊗ B)*K in one pass; the scalars, if any, scale A.
+    for (let i = 0; i + 1 < chain.length; i++) {
+      const fused = commutedKron(chain[i]!, chain[i + 1]!, chain.length === 2 ? { coefficient, negative } : undefined);
+      if (!fused) continue;
+      chain.splice(i, 2, { piece: fused.piece });
+      if (fused.scaled) (coefficient = undefined), (negative = false);
+    }
+    // A Kronecker product alone: the scalars scale its first operand, not the product.
+    if ((coefficient || negative) && chain.length === 1 && isKronOfTwo(chain[0]!)) {
+      const e = chain[0] as Expr;
+      const a = scaleBy(use(e.args[0]!), coefficient, negative);
+      const b = use(e.args[1]!);
+      chain[0] = { piece: dialect.kron(a, b, kronKind(a.kind, b.kind)) };
+      coefficient = undefined;
+      negative = false;
+    }
+    // A matrix that is an outer product (u*v', A*u*v'): the scalars scale a vector operand,
+    // not the matrix (2*u*x' as np.outer(2 * u, x)).
+    const kind = (item: Item): Kind => (isExpr(item) ? kindOf(item) : item.piece.kind);
+    const vector = chain.findIndex((item) => kind(item) === 'column' || kind(item) === 'row');
+    const matrixResult = chain.length >= 2 && (kind(chain[0]!) === 'matrix' || kind(chain[0]!) === 'column') && (kind(chain[chain.length - 1]!) === 'matrix' || kind(chain[chain.length - 1]!) === 'row');
+    if ((coefficient || negative) && matrixResult && vector >= 0) {
+      const item = chain[vector]!;
+      chain[vector] = { piece: scaleBy(isExpr(item) ? use(item) : item.piece, coefficient, negative) };
+      coefficient = undefined;
+      negative = false;
+    }
     let result = chain.length > 0 ? foldChain(chain) : undefined;
     if (coefficient) result = result ? dialect.scale(coefficient, result) : coefficient;
     result ??= dialect.number(1);
     return negative ? dialect.negate(result) : result;
   };
   const times = (a: Piece | undefined, b: Piece): Piece => (a ? dialect.scale(a, b) : b);
+  const scaleBy = (p: Piece, coefficient: Piece | undefined, negative: boolean): Piece => {
+    const scaled = coefficient ? dialect.scale(coefficient, p) : p;
+    return negative ? dialect.negate(scaled) : scaled;
+  };
+  const isKronOfTwo = (item: Item): item is Expr => isExpr(item) && item.op === 'kron' && item.args.length === 2 && !plan.names.has(item) && item.args.every((a) => kindOf(a) === 'matrix');
+  /** K*(A ⊗ B) with K = K(rows(B), rows(A)), or (A ⊗ B)*K with K = K(cols(A), cols(B)). */
+  const commutedKron = (left: Item, right: Item, scalars?: { coefficient: Piece | undefined; negative: boolean }): { piece: Piece; scaled: boolean } | undefined => {
+    if (!dialect.commutedKron) return undefined;
+    const isK = (item: Item): item is Expr => isExpr(item) && item.op === 'commutation' && !plan.names.has(item);
+    const side = isK(left) && isKronOfTwo(right) ? 'left' : isKronOfTwo(left) && isK(right) ? 'right' : undefined;
+    if (!side) return undefined;
+    const [k, kron] = (side === 'left' ? [left, right] : [right, left]) as [Expr, Expr];
+    const [m, n] = sizes(k) as [string, string];
+    const dims = (e: Expr): [string, string] => [dialect.size(plan, e.shape.rows), dialect.size(plan, e.shape.cols)];
+    const [a, b] = [dims(kron.args[0]!), dims(kron.args[1]!)];
+    const fits = side === 'left' ? m === b[0] && n === a[0] : m === a[1] && n === b[1];
+    if (!fits) return undefined;
+    const scaled = scalars !== undefined && (scalars.coefficient !== undefined || scalars.negative);
+    const first = scaled ? scaleBy(use(kron.args[0]!), scalars.coefficient, scalars.negative) : use(kron.args[0]!);
+    return { piece: dialect.commutedKron(first, use(kron.args[1]!), side, { a, b }), scaled };
+  };
 
   /** A factor of a product that is applied to its neighbour, never formed: an inverse
    *  (solved against it), diag(v) (a scaling), a commutation matrix (a permutation), a sum
@@ -145,8 +214,13 @@ export function lower(plan: Plan, dialect: Dialect): Lowered {
     if (plan.names.has(e)) return undefined;
     if (e.op === 'inverse' || (e.op === 'transpose' && e.args[0]!.op === 'inverse' && !plan.names.has(e.args[0]!))) {
       const transposed = e.op === 'transpose';
-      const matrix = use(transposed ? e.args[0]!.args[0]! : e.args[0]!);
-      return { left: (m) => dialect.solveLeft(matrix, transposed, m), right: (m) => dialect.solveRight(m, matrix, transposed), alone: () => dialect.inverse(matrix, transposed) };
+      const matrix = use(matrixOf(e));
+      // A symmetric M: inv(M)' = inv(M), so no transposed system is ever solved.
+      const symmetric = (matrixOf(e).props & (SYMMETRIC | SPD)) !== 0;
+      const left = symmetric ? false : transposed;
+      // m*inv(M) = (inv(M)'*m')': one kind of solve, so equal solves are recognised as such.
+      const right = symmetric ? true : transposed;
+      return { left: (m) => solve(matrix, left, m), right: (m) => dialect.transpose(solve(matrix, !right, dialect.transpose(m))), alone: () => dialect.inverse(matrix, transposed) };
     }
     if (e.op === 'diagMatrix' && kindOf(e.args[0]!) === 'column') {
       const v = use(e.args[0]!);
@@ -193,9 +267,24 @@ export function lower(plan: Plan, dialect: Dialect): Lowered {
   };
   /** A computed value given a name of its own (a temporary lowering adds). */
   const name = (m: Piece): Piece => {
-    const variable = plan.fresh('u');
+    const variable = pass.fresh('u');
     added.push({ name: variable, piece: m });
+    introduced.add(variable);
     return dialect.variable(variable, m.kind);
+  };
+  const matrixOf = (inverse: Expr): Expr => (inverse.op === 'transpose' ? inverse.args[0]!.args[0]! : inverse.args[0]!);
+  /** inv(M)*m (inv(M)'*m when transposed) as a solve; one asked for twice is named once. */
+  const solved = new Map<string, Piece>();
+  const solve = (matrix: Piece, transposed: boolean, right: Piece): Piece => {
+    const key = `${matrix.code}\u0000${transposed}\u0000${right.code}`;
+    pass.counts.set(key, (pass.counts.get(key) ?? 0) + 1);
+    const known = solved.get(key);
+    if (known) return known;
+    const piece = dialect.solveLeft(matrix, transposed, right);
+    if (!pass.repeated.has(key)) return piece;
+    const named = name(piece);
+    solved.set(key, named);
+    return named;
   };
 
   const foldChain = (chain: readonly Item[]): Piece => {
@@ -313,7 +402,25 @@ export function lower(plan: Plan, dialect: Dialect): Lowered {
   warm(plan.spec.derivative);
   const derivative = compute(plan.spec.derivative);
   statements.push(...added.splice(0));
-  return { temporaries: statements, valueTemporaries, value, derivative };
+  return dropUnread({ temporaries: statements, valueTemporaries, value, derivative }, introduced);
+}
+
+/** Lowering spells some pieces it then does not use (a product a trace reads otherwise):
+ *  a name it introduced that no later statement reads is dropped. */
+function dropUnread(lowered: Lowered, introduced: ReadonlySet<string>): Lowered {
+  const kept: { name: string; piece: Piece }[] = [];
+  let valueTemporaries = lowered.valueTemporaries;
+  let later = `${lowered.value.code}\n${lowered.derivative.code}`;
+  for (let i = lowered.temporaries.length - 1; i >= 0; i--) {
+    const statement = lowered.temporaries[i]!;
+    if (introduced.has(statement.name) && !new RegExp(`\\b${statement.name}\\b`).test(later)) {
+      if (i < lowered.valueTemporaries) valueTemporaries--;
+      continue;
+    }
+    kept.unshift(statement);
+    later += `\n${statement.piece.code}`;
+  }
+  return { ...lowered, temporaries: kept, valueTemporaries };
 }
 
 /** The kind of a Kronecker product: rows multiply, columns multiply. */

@@ -81,6 +81,7 @@ function worthNaming(node: Expr, uses: number, onlyInProducts: boolean): boolean
   if (node.op === 'transpose' && node.args[0]!.args.length === 0) return false;
   if (node.op === 'multiply' && node.args.length === 2 && node.args[0]!.op === 'number' && node.args[1]!.args.length === 0) return false;
   if (onlyInProducts && (node.op === 'inverse' || (node.op === 'transpose' && node.args[0]!.op === 'inverse'))) return false;
+  if (onlyInProducts && node.op === 'diagMatrix' && kindOf(node.args[0]!) === 'column') return false;
   return true;
 }
 
@@ -113,6 +114,14 @@ export function planCode(spec: CodeSpec, reserved: ReadonlySet<string>, names: {
       // inv(X)' is solved with X' as a factor of a product: its inverse is not formed either.
       const solvable = node.op === 'multiply' || (node.op === 'transpose' && arg.op === 'inverse');
       if (!solvable) outsideProducts.add(arg);
+    }
+  }
+  // diag(v) that only products use is applied as a scaling, never formed: each use reads v,
+  // which is then worth a name of its own.
+  for (const node of order) {
+    if (node.op === 'diagMatrix' && !outsideProducts.has(node) && kindOf(node.args[0]!) === 'column') {
+      const v = node.args[0]!;
+      uses.set(v, (uses.get(v) ?? 0) + (uses.get(node) ?? 0) - 1);
     }
   }
 

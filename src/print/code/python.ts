@@ -95,16 +95,10 @@ class PythonDialect implements Dialect {
     return { code: `${wrap(left, PREC.multiply)} @ ${wrap(right, PREC.multiply + 1)}`, kind, prec: PREC.multiply };
   }
   private transposed(matrix: Piece, transposed: boolean): string {
-    return transposed ? `${wrap(matrix, PREC.atom)}.T` : matrix.code;
+    return transposed ? this.transpose(matrix).code : matrix.code;
   }
   solveLeft(matrix: Piece, transposed: boolean, right: Piece): Piece {
     return this.call(`${this.linalg}.solve`, right.kind, this.transposed(matrix, transposed), right.code);
-  }
-  solveRight(left: Piece, matrix: Piece, transposed: boolean): Piece {
-    // L·M⁻¹ = (M'⁻¹ L')' and L·M⁻ᵀ = (M⁻¹ L')'; a 1-D row needs no transposes.
-    const system = this.transposed(matrix, !transposed);
-    if (left.kind === 'row') return this.call(`${this.linalg}.solve`, 'row', system, left.code);
-    return atom(`${this.linalg}.solve(${system}, ${wrap(left, PREC.atom)}.T).T`, left.kind);
   }
   inverse(matrix: Piece, transposed = false): Piece {
     if (matrix.kind === 'scalar') return { code: `1 / ${wrap(matrix, PREC.multiply + 1)}`, kind: 'scalar', prec: PREC.multiply };
@@ -131,7 +125,7 @@ class PythonDialect implements Dialect {
   unary(node: Expr, arg: Piece): Piece {
     const kind = kindOfNode(node);
     switch (node.op) {
-      case 'transpose': return arg.kind === 'matrix' ? atom(`${wrap(arg, PREC.atom)}.T`, 'matrix') : { ...arg, kind };
+      case 'transpose': return arg.kind === 'matrix' ? this.transpose(arg) : { ...arg, kind };
       case 'inverse': return this.inverse(arg);
       case 'power': {
         const exponent = this.number(node.value);
@@ -163,7 +157,10 @@ class PythonDialect implements Dialect {
   }
   transpose(p: Piece): Piece {
     const flipped: Kind = p.kind === 'row' ? 'column' : p.kind === 'column' ? 'row' : p.kind;
-    return p.kind === 'matrix' ? atom(`${wrap(p, PREC.atom)}.T`, 'matrix') : { ...p, kind: flipped };
+    if (p.kind !== 'matrix') return { ...p, kind: flipped };
+    // (M.T).T is M: an atom that ends in .T is the transpose of the atom before it.
+    if (p.prec === PREC.atom && p.code.endsWith('.T')) return atom(p.code.slice(0, -2), 'matrix');
+    return atom(`${wrap(p, PREC.atom)}.T`, 'matrix');
   }
   traceOfProduct(aTransposed: Piece, b: Piece): Piece {
     return this.call(`${this.m}.sum`, 'scalar', `${wrap(aTransposed, PREC.multiply)} * ${wrap(b, PREC.multiply + 1)}`);
@@ -185,6 +182,13 @@ class PythonDialect implements Dialect {
     } else if (identityFirst) code = vector ? `(${M}.reshape(${k}, ${r}) @ ${A}).reshape(-1)` : `(${M}.reshape(-1, ${k}, ${r}) @ ${A}).reshape(-1, ${times(k, c)})`;
     else code = vector ? `(${A}.T @ ${M}.reshape(${r}, ${k})).reshape(-1)` : `(${A}.T @ ${M}.reshape(-1, ${r}, ${k})).reshape(-1, ${times(c, k)})`;
     return atom(code, m.kind);
+  }
+  commutedKron(a: Piece, b: Piece, side: 'left' | 'right', size: { a: readonly [string, string]; b: readonly [string, string] }): Piece {
+    const [A, B] = [wrap(a, PREC.atom), wrap(b, PREC.atom)];
+    const times = (x: string, y: string): string => `${x} * ${y}`;
+    // K(b1, a1)(A ⊗ B)[(i, j), (k, l)] = B[i, l] A[j, k]; (A ⊗ B)K(a2, b2)[(i, j), (k, l)] = A[i, l] B[j, k].
+    if (side === 'left') return atom(`(${B}[:, None, None, :] * ${A}[None, :, :, None]).reshape(${times(size.b[0], size.a[0])}, ${times(size.a[1], size.b[1])})`, 'matrix');
+    return atom(`(${A}[:, None, None, :] * ${B}[None, :, :, None]).reshape(${times(size.a[0], size.b[0])}, ${times(size.b[1], size.a[1])})`, 'matrix');
   }
   logdet(m: Piece): Piece {
     return this.spell(definitionOf({ op: 'logdet', name: 'logdet' })!.code[this.library], m, 'scalar');

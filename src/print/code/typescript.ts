@@ -69,12 +69,6 @@ class TypeScriptDialect implements Dialect {
   solveLeft(matrix: Piece, transposed: boolean, right: Piece): Piece {
     return this.call('solve', right.kind, this.transposed(matrix, transposed), right.code);
   }
-  solveRight(left: Piece, matrix: Piece, transposed: boolean): Piece {
-    // L·M⁻¹ = (M'⁻¹ L')' and L·M⁻ᵀ = (M⁻¹ L')'; a row (number[]) needs no transposes.
-    const system = this.transposed(matrix, !transposed);
-    if (left.kind === 'row') return this.call('solve', 'row', system, left.code);
-    return this.call('transpose', left.kind, this.call('solve', 'matrix', system, this.call('transpose', 'matrix', left.code).code).code);
-  }
   inverse(matrix: Piece, transposed = false): Piece {
     if (!isArray(matrix)) return { code: `1 / ${wrap(matrix, PREC.multiply + 1)}`, kind: 'scalar', prec: PREC.multiply };
     const inverse = this.call('inv', matrix.kind, matrix.code);
