@@ -8,8 +8,11 @@ export interface Family {
   variable(variant: number): string;
   /** matcalc notation for size N. */
   text(n: number, variant: number): string;
-  /** Python statements that build `f` and the variable `v` with SymPy matrix symbols. */
+  /** Python statements that build `f` and the variable `v` with SymPy (matrix symbols, or
+   *  explicit matrices of scalar symbols where SymPy's matrix calculus gets it wrong). */
   sympy(n: number): string;
+  /** Where SymPy's answer was found wrong or failing and why (said in the table). */
+  readonly sympyNote?: string;
 }
 
 const MATRICES = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'J', 'L'];
@@ -24,10 +27,17 @@ const numbered = (letters: readonly string[], variant: number, i: number): strin
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i + 1);
 /** A deep network written with bindings, layer by layer, as a paper would:
  *  sum(h3) where h3 = tanh(W3*h2), h2 = tanh(W2*h1), h1 = tanh(W1*x). */
-function network(n: number, variant: number): string {
+export function network(n: number, variant: number): string {
   const x = pick(VECTORS, variant);
   const layers = range(n).map((i) => `h${i} = tanh(${numbered(MATRICES, variant, i)}*${i === 1 ? x : `h${i - 1}`})`).reverse();
   return `sum(h${n}) where ${layers.join(', ')}`;
+}
+
+/** The same network written inline, as a paper writes it: sum(tanh(W3*tanh(W2*tanh(W1*x)))). */
+export function inlineNetwork(n: number, variant: number): string {
+  let h = pick(VECTORS, variant);
+  for (const i of range(n)) h = `tanh(${numbered(MATRICES, variant, i)}*${h})`;
+  return `sum(${h})`;
 }
 
 /** A where chain of sums, one binding per term, as a long derivation is written:
@@ -51,7 +61,15 @@ function residual(n: number, variant: number): string {
 }
 
 const SYMPY_HEADER = 'from sympy import MatrixSymbol, Trace, Inverse, Identity\nk = 3\n';
-const SYMPY_NETWORK = `${SYMPY_HEADER}from sympy import ones\nfrom sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction\nfrom sympy import tanh\n`;
+// SymPy's matrix calculus gets a network wrong: f.diff(W[0]) of (ones(1, k)*h)[0, 0] (or of
+// (u.T*h)[0, 0]) is a ZeroMatrix at every depth, and Trace(u.T*h) or OneMatrix(1, k)*h raise
+// (SymPy 1.14). What it differentiates correctly is the network on explicit 3×3 matrices of
+// scalar symbols (the bench checks the answer numerically at N = 3): entry by entry, without
+// shared subexpressions, so its time grows exponentially with depth.
+const SYMPY_EXPLICIT_NETWORK = (n: number, residual: boolean, wrt: 'W' | 'x'): string =>
+  ['from sympy import Matrix, symbols, tanh', 'k = 3', "x = Matrix(symbols('x0:3'))",
+    `W = [Matrix(k, k, symbols(f'W{i}_0:9')) for i in range(${n})]`, 'h = x',
+    `for i in range(${n}): h = ${residual ? 'h + ' : ''}(W[i]*h).applyfunc(tanh)`, 'f = sum(h)', `v = ${wrt === 'W' ? 'W[0]' : 'x'}`, ''].join('\n');
 
 export const FAMILIES: readonly Family[] = [
   {
@@ -64,13 +82,19 @@ export const FAMILIES: readonly Family[] = [
     name: '(b) sum(tanh(WN tanh(… tanh(W1 x)))), ∂/∂W1',
     variable: (v) => numbered(MATRICES, v, 1),
     text: network,
-    sympy: (n) => `${SYMPY_NETWORK}x = MatrixSymbol('x', k, 1)\nW = [MatrixSymbol(f'W{i}', k, k) for i in range(${n})]\nh = x\nfor i in range(${n}): h = ElementwiseApplyFunction(tanh, W[i]*h)\nf = (ones(1, k)*h)[0, 0]\nv = W[0]\n`,
+    sympy: (n) => SYMPY_EXPLICIT_NETWORK(n, false, 'W'),
+  },
+  {
+    name: '(b″) the same network written inline (no where), ∂/∂W1',
+    variable: (v) => numbered(MATRICES, v, 1),
+    text: inlineNetwork,
+    sympy: (n) => SYMPY_EXPLICIT_NETWORK(n, false, 'W'),
   },
   {
     name: '(b′) the same network, ∂/∂x',
     variable: (v) => pick(VECTORS, v),
     text: network,
-    sympy: (n) => `${SYMPY_NETWORK}x = MatrixSymbol('x', k, 1)\nW = [MatrixSymbol(f'W{i}', k, k) for i in range(${n})]\nh = x\nfor i in range(${n}): h = ElementwiseApplyFunction(tanh, W[i]*h)\nf = (ones(1, k)*h)[0, 0]\nv = x\n`,
+    sympy: (n) => SYMPY_EXPLICIT_NETWORK(n, false, 'x'),
   },
   {
     name: "(c) Σ x'Ai x, ∂/∂x",
@@ -98,7 +122,7 @@ export const FAMILIES: readonly Family[] = [
     name: '(g) a residual where-chain, h_i = h_{i−1} + tanh(W_i h_{i−1}), ∂/∂W1',
     variable: (v) => numbered(MATRICES, v, 1),
     text: residual,
-    sympy: (n) => `${SYMPY_NETWORK}x = MatrixSymbol('x', k, 1)\nW = [MatrixSymbol(f'W{i}', k, k) for i in range(${n})]\nh = x\nfor i in range(${n}): h = h + ElementwiseApplyFunction(tanh, W[i]*h)\nf = (ones(1, k)*h)[0, 0]\nv = W[0]\n`,
+    sympy: (n) => SYMPY_EXPLICIT_NETWORK(n, true, 'W'),
   },
   {
     name: "(e) x'A1 … AN x, ∂/∂x",

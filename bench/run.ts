@@ -12,7 +12,7 @@ import { derive as runPipeline } from '../src/derive.js';
 import { dagSize } from '../src/expr/node.js';
 import { grad } from '../src/index.js';
 import { Session, within } from '../src/session.js';
-import { FAMILIES, type Family } from './families.js';
+import { FAMILIES, type Family, inlineNetwork, network } from './families.js';
 
 const SIZES = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024];
 /** Variants (symbol sets) the warm-up uses: none of the measured ones. */
@@ -24,7 +24,7 @@ const quick = process.argv.includes('--quick');
 const maxN = quick ? 128 : 1024;
 
 interface Stages { parse: number; derive: number; print: number; total: number }
-interface Row extends Stages { n: number; heapMb: number; peakMb: number; dag: number; printed: number; sympyMs?: number | 'timeout' | 'error' }
+interface Row extends Stages { n: number; heapMb: number; peakMb: number; dag: number; printed: number; sympyMs?: number | 'timeout' | 'error' | 'wrong' }
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -36,12 +36,56 @@ function hasSympy(): boolean {
   return probe.status === 0;
 }
 
-function sympyTime(code: string): number | 'timeout' | 'error' {
-  const script = `import time\n${code}\nt = time.perf_counter()\nd = f.diff(v)\nprint((time.perf_counter() - t) * 1000)\n`;
+/** SymPy's answer checked against central differences of f at random values (for matrix
+ *  symbols, random 3×3 matrices; for explicit matrices, random entries): prints 'right' or
+ *  'wrong <deviation>'. */
+const SYMPY_CHECK = `
+import numpy as np
+from sympy import Matrix, MatrixSymbol
+rng = np.random.default_rng(7)
+entries = list(v) if isinstance(v, Matrix) else None
+values = {}
+for s in sorted(f.free_symbols | ({v} if entries is None else set(entries)), key=str):
+    values[s] = Matrix(rng.standard_normal(s.shape) / 2) if isinstance(s, MatrixSymbol) else float(rng.standard_normal() / 2)
+def number(e, at):
+    r = e.subs(at).doit()
+    return float(r[0, 0]) if getattr(r, 'shape', None) == (1, 1) else float(r)
+def as_array(e, at):
+    r = e.subs(at).doit()
+    return np.array(r.tolist() if hasattr(r, 'tolist') else r, dtype=float)
+shape = (len(entries),) if entries is not None else v.shape
+fd = np.zeros(shape)
+for index in np.ndindex(shape):
+    at = dict(values)
+    step = 1e-6
+    if entries is not None:
+        s = entries[index[0]]
+        at[s] = values[s] + step; plus = number(f, at)
+        at[s] = values[s] - step; minus = number(f, at)
+    else:
+        e = np.zeros(shape); e[index] = step
+        at[v] = Matrix(np.array(values[v].tolist(), dtype=float) + e); plus = number(f, at)
+        at[v] = Matrix(np.array(values[v].tolist(), dtype=float) - e); minus = number(f, at)
+    fd[index] = (plus - minus) / (2 * step)
+got = as_array(d, values)
+if got.size != fd.size:
+    print('wrong shape', got.shape)
+else:
+    deviation = float(np.max(np.abs(got.reshape(fd.shape) - fd)) / max(1.0, float(np.max(np.abs(fd)))))
+    print('right' if deviation < 1e-5 else f'wrong {deviation:.2g}')
+`;
+
+type SympyOutcome = number | 'timeout' | 'error' | 'wrong';
+
+/** SymPy's f.diff(v) time (ms); with check, its answer is also checked numerically. */
+function sympyTime(code: string, check = false): SympyOutcome {
+  const script = `import time\n${code}\nt = time.perf_counter()\nd = f.diff(v)\nprint((time.perf_counter() - t) * 1000)\n${check ? SYMPY_CHECK : ''}`;
   const result = spawnSync('python3', ['-c', script], { encoding: 'utf8', timeout: SYMPY_LIMIT_SECONDS * 1000 });
   if (result.error || result.signal) return 'timeout';
   if (result.status !== 0) return 'error';
-  return Number(result.stdout.trim());
+  const [time, verdict] = result.stdout.trim().split('\n');
+  if (check && verdict !== 'right') return 'wrong';
+  return Number(time);
 }
 
 /** Least-squares slope of log(y) on log(N) over N ≥ 16 (small N are noise). */
@@ -110,7 +154,10 @@ function runFamily(family: Family): string[] {
   }
   // SymPy after matcalc, not between its sizes: idle for seconds while SymPy runs, this
   // process would resume with a heap V8 has shrunk, and time that instead of matcalc.
-  for (const row of sympy ? rows : []) {
+  // SymPy's answer is checked at N = 3 first: a wrong answer is not a baseline.
+  const sympyAtThree = sympy ? sympyTime(family.sympy(3), true) : undefined;
+  if (sympyAtThree !== undefined) process.stderr.write(`${family.name} N=3: sympy check ${typeof sympyAtThree === 'number' ? 'right' : sympyAtThree}\n`);
+  for (const row of sympy && typeof sympyAtThree === 'number' ? rows : []) {
     row.sympyMs = sympyTime(family.sympy(row.n));
     process.stderr.write(`${family.name} N=${row.n}: sympy ${typeof row.sympyMs === 'number' ? row.sympyMs.toFixed(1) + ' ms' : row.sympyMs}\n`);
     if (row.sympyMs === 'timeout' || row.sympyMs === 'error') break;
@@ -129,7 +176,8 @@ function runFamily(family: Family): string[] {
   if (largest.n < maxN) lines.push('', `Stopped after N = ${largest.n}: one derivation took over ${MATCALC_LIMIT_MS / 1000} s.`);
   const finished = rows.filter((r) => typeof r.sympyMs === 'number');
   const last = finished[finished.length - 1];
-  const versus = last ? `; SymPy's largest N = ${last.n}: ${(last.sympyMs as number).toFixed(0)} ms, ${((last.sympyMs as number) / last.derive).toFixed(0)}× matcalc's derive (${((last.sympyMs as number) / last.total).toFixed(0)}× its total)` : '';
+  const sympySaid = sympyAtThree === undefined || typeof sympyAtThree === 'number' ? '' : `; SymPy ${sympyAtThree === 'wrong' ? 'wrong' : 'failed'} (its derivative at N = 3 ${sympyAtThree === 'wrong' ? 'disagrees with finite differences' : sympyAtThree === 'timeout' ? 'took over the time limit' : 'raised an error'}: no SymPy times)`;
+  const versus = sympySaid !== '' ? sympySaid : last ? `; SymPy's largest N = ${last.n}: ${(last.sympyMs as number).toFixed(0)} ms, ${((last.sympyMs as number) / last.derive).toFixed(0)}× matcalc's derive (${((last.sympyMs as number) / last.total).toFixed(0)}× its total)` : '';
   lines.push('', `Growth exponents (N ≥ 16): time ${exponent(rows, (r) => r.total).toFixed(2)}, heap ${exponent(rows, (r) => r.heapMb).toFixed(2)}, DAG ${exponent(rows, (r) => r.dag).toFixed(2)}, printed ${exponent(rows, (r) => r.printed).toFixed(2)}; N = ${largest.n}: ${largest.total.toFixed(0)} ms total${versus}.`, '');
   return lines;
 }
@@ -169,6 +217,34 @@ function runSessions(): string[] {
   ];
 }
 
+/** Long chains (issue 17): the network written inline and as a where chain, to N = 10,000
+ *  (one first derivation each, after a warm-up); the exponent fitted over N. */
+function runLong(): string[] {
+  const sizes = quick ? [256, 512, 1024] : [1250, 2500, 5000, 10_000];
+  const kinds: [string, (n: number, v: number) => string][] = [['inline', inlineNetwork], ['where chain', network]];
+  const out = ['## Long chains: the network sum(tanh(WN … tanh(W1 x))), ∂/∂W1, inline and as a where chain', '', '| N | inline (ms) | where chain (ms) |', '|---:|---:|---:|'];
+  const times: Record<string, number[]> = { inline: [], 'where chain': [] };
+  for (const [, text] of kinds) grad(text(64, WARM_UP_VARIANT), numbered1(WARM_UP_VARIANT), { verify: false });
+  for (const n of sizes) {
+    for (const [name, text] of kinds) {
+      gc();
+      const t = performance.now();
+      grad(text(n, 0), numbered1(0), { verify: false });
+      times[name]!.push(performance.now() - t);
+      process.stderr.write(`long ${name} N=${n}: ${times[name]![times[name]!.length - 1]!.toFixed(0)} ms\n`);
+    }
+    out.push(`| ${n} | ${times.inline![times.inline!.length - 1]!.toFixed(0)} | ${times['where chain']![times['where chain']!.length - 1]!.toFixed(0)} |`);
+  }
+  const fit = (ys: number[]): number => exponent(sizes.map((n, i) => ({ n: Math.max(n, 16), total: ys[i]! }) as Row), (r) => r.total);
+  out.push('', `Growth exponents: inline ${fit(times.inline!).toFixed(2)}, where chain ${fit(times['where chain']!).toFixed(2)}.`, '');
+  return out;
+}
+const numbered1 = (variant: number): string => FAMILIES[1]!.variable(variant);
+
+if (process.argv.includes('--long')) {
+  process.stdout.write(JSON.stringify(runLong()));
+  process.exit(0);
+}
 if (process.argv.includes('--sessions')) {
   process.stdout.write(JSON.stringify(runSessions()));
   process.exit(0);
@@ -184,6 +260,11 @@ FAMILIES.forEach((family, index) => {
   if (child.status === 0) lines.push(...(JSON.parse(child.stdout) as string[]));
   else lines.push(`## ${family.name}`, '', `(the run ended abnormally: exit ${child.status ?? child.signal}; see the log)`, '');
 });
+{
+  const child = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=8192', script, '--long', ...process.argv.slice(2)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 2 ** 20 });
+  if (child.status === 0) lines.push(...(JSON.parse(child.stdout) as string[]));
+  else lines.push('## Long chains', '', `(the run ended abnormally: exit ${child.status ?? child.signal}; see the log)`, '');
+}
 {
   const child = spawnSync(process.execPath, ['--expose-gc', script, '--sessions', ...process.argv.slice(2)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 2 ** 20 });
   if (child.status === 0) lines.push(...(JSON.parse(child.stdout) as string[]));

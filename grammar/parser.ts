@@ -13,6 +13,7 @@ import { type Declaration, type DeclaredName, declarationOf, type SpecToken } fr
 import { canonicalSymbolName, FUNCTION_ALIASES, FUNCTION_ARITY, FUNCTION_NAMES, nearestName, subscriptSize, zeroShape } from './names.js';
 import { resolveWords, wordPieces } from './resolve.js';
 import * as T from './tokens.js';
+import { flattenNesting } from './nesting.js';
 
 const tokenSpan = (token: IToken): Span => ({ start: token.startOffset, end: token.startOffset + token.image.length });
 
@@ -629,7 +630,9 @@ export interface ParseOptions {
 /** ½, ⅓, ¼, … as the numbers they are. */
 const VULGAR_FRACTIONS: ReadonlyMap<string, number> = new Map([['½', 1 / 2], ['⅓', 1 / 3], ['⅔', 2 / 3], ['¼', 1 / 4], ['¾', 3 / 4], ['⅕', 1 / 5], ['⅛', 1 / 8]]);
 
-/** Deeper nesting is refused before parsing: recursion depth is the parser's stack. */
+/** Deeper nesting is refused before parsing: recursion depth is the parser's stack. An
+ *  expression is first rewritten to nest less (grammar/nesting.ts), so this refuses only
+ *  what could not be: groups holding a call of several arguments at every level. */
 export const MAX_NESTING = 200;
 /** Terms of one sum, factors of one product: the constructors take their operands as
  *  arguments, and V8 refuses a call with many more than this. */
@@ -678,6 +681,22 @@ export function parseAst(text: string, options: ParseOptions = {}): Ast {
   if (text.trim() === '') {
     throw new MatcalcError('syntax', 'empty expression', { span: { start: 0, end: Math.max(1, text.length) }, source: text, expected: 'expected an expression, e.g. "x\'*A*x"' });
   }
+  // Text nested deeper than the parser's stack allows is read with its deep groups named
+  // (grammar/nesting.ts); its errors are told in the text as written.
+  const flat = flattenNesting(text);
+  if (!flat) return parseShallow(text, options);
+  try {
+    return parseShallow(flat.text, options);
+  } catch (error) {
+    if (!(error instanceof MatcalcError) || error.source !== flat.text) throw error;
+    const at = (offset: number): number => flat.origin(offset);
+    const span = error.span ? { start: at(error.span.start), end: Math.max(at(error.span.start) + 1, at(error.span.end)) } : undefined;
+    const message = error.message.replace(/at column (\d+)/g, (_, column: string) => `at column ${at(Number(column) - 1) + 1}`);
+    throw new MatcalcError(error.kind, message, { ...(span ? { span } : {}), source: text, ...(error.expected ? { expected: error.expected } : {}), cause: error.cause });
+  }
+}
+
+function parseShallow(text: string, options: ParseOptions): Ast {
   checkNesting(text);
   const declared = new Set(options.declared ?? []);
   const raw = run(text, (p) => p.expression(), { declared, differentials: options.differentials ?? false });

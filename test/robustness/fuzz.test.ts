@@ -97,7 +97,7 @@ describe('fuzzing the LaTeX reader (issue 14)', () => {
 
 describe('limits: a result or a clear error', () => {
   test('10,000 nested parentheses', () => {
-    expect(() => parse('('.repeat(10_000) + 'x' + ')'.repeat(10_000))).toThrow('nested deeper than');
+    expect(parse('('.repeat(10_000) + 'x' + ')'.repeat(10_000)).text).toBe('x');
   });
   test('a 100,000-character expression', () => {
     const text = Array.from({ length: 20_000 }, (_, i) => `a${i % 9}`).join(' + ');
