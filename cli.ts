@@ -12,7 +12,6 @@ import { CODE_TARGETS, type CodeTarget, Session, check, type CheckResult, type D
 import { describeVerification, type Verification } from './src/numeric/verify.js';
 import { stepsLatex, stepsText } from './src/print/steps.js';
 import { FUNCTION_NAMES } from './src/ops/table.js';
-import { serveStatic } from './web/serve.js';
 
 declare const MATCALC_VERSION: string;
 const version = typeof MATCALC_VERSION === 'string' ? MATCALC_VERSION : '0.0.0-dev';
@@ -350,7 +349,8 @@ function commandWeb(options: { port?: string }): void {
   const port = options.port === undefined ? undefined : Number(options.port);
   if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) throw new MatcalcError('value', `--port takes a port number 0–65535, got ${JSON.stringify(options.port)}`);
   const listen = (at: number, fallback: boolean): void => {
-    serveStatic(root, at).then(({ url }) => {
+    // Loaded only here: node:http and its streams are a measurable part of every other run's start-up.
+    import('./web/serve.js').then(({ serveStatic }) => serveStatic(root, at)).then(({ url }) => {
       process.stdout.write(`matcalc playground: ${url}\n(or open ${join(root, 'index.html')} as a file; Ctrl+C stops the server)\n`);
     }, (error: NodeJS.ErrnoException) => {
       if (fallback && error.code === 'EADDRINUSE') return listen(0, false);
