@@ -89,15 +89,24 @@ const isOnesVector = (e: Expr): boolean => (e.op === 'ones' || (e.op === 'transp
  *  made more than once (one solve, and so one factorisation, for all its uses). */
 export function lower(plan: Plan, dialect: Dialect): Lowered {
   const counts = new Map<string, number>();
+  const solvedWith = new Map<string, Piece>();
   let scratch = 0;
-  lowerWith(plan, dialect, { counts, repeated: new Set(), fresh: () => `\u0000${scratch++}` });
+  const first = lowerWith(plan, dialect, { counts, repeated: new Set(), inverted: new Set(), solvedWith, fresh: () => `\u0000${scratch++}` });
   const repeated = new Set([...counts].filter(([, n]) => n > 1).map(([key]) => key));
-  return lowerWith(plan, dialect, { counts: new Map(), repeated, fresh: (base) => plan.fresh(base) });
+  // A matrix whose inverse the code forms anyway: its solves multiply by that inverse
+  // (one factorisation for all of them, not one per solve).
+  const code = [...first.temporaries.map((t) => t.piece.code), first.value.code, first.derivative.code].join('\n');
+  const inverted = new Set([...solvedWith].filter(([, matrix]) => code.includes(dialect.inverse(matrix).code)).map(([key]) => key));
+  return lowerWith(plan, dialect, { counts: new Map(), repeated, inverted, solvedWith: new Map(), fresh: (base) => plan.fresh(base) });
 }
 
 interface Pass {
   /** How often each solve was asked for (filled by the counting pass). */
   readonly counts: Map<string, number>;
+  /** The matrices solves were asked for with, by their code (filled by the counting pass). */
+  readonly solvedWith: Map<string, Piece>;
+  /** Matrices whose inverse the code forms anyway: solved by multiplying with it. */
+  readonly inverted: ReadonlySet<string>;
   /** The solves to name: asked for more than once. */
   readonly repeated: ReadonlySet<string>;
   readonly fresh: (base: string) => string;
@@ -220,7 +229,7 @@ function lowerWith(plan: Plan, dialect: Dialect, pass: Pass): Lowered {
       const left = symmetric ? false : transposed;
       // m*inv(M) = (inv(M)'*m')': one kind of solve, so equal solves are recognised as such.
       const right = symmetric ? true : transposed;
-      return { left: (m) => solve(matrix, left, m), right: (m) => dialect.transpose(solve(matrix, !right, dialect.transpose(m))), alone: () => dialect.inverse(matrix, transposed) };
+      return { left: (m) => solve(matrix, left, m), right: (m) => dialect.transpose(solve(matrix, !right, dialect.transpose(m))), alone: () => inverseOf(matrix, transposed) };
     }
     if (e.op === 'diagMatrix' && kindOf(e.args[0]!) === 'column') {
       const v = use(e.args[0]!);
@@ -266,8 +275,8 @@ function lowerWith(plan: Plan, dialect: Dialect, pass: Pass): Lowered {
     return chain.length > 0 && chain.every((f) => f.op !== 'add' && operatorOf(f) !== undefined);
   };
   /** A computed value given a name of its own (a temporary lowering adds). */
-  const name = (m: Piece): Piece => {
-    const variable = pass.fresh('u');
+  const name = (m: Piece, base = 'u'): Piece => {
+    const variable = pass.fresh(base);
     added.push({ name: variable, piece: m });
     introduced.add(variable);
     return dialect.variable(variable, m.kind);
@@ -275,12 +284,22 @@ function lowerWith(plan: Plan, dialect: Dialect, pass: Pass): Lowered {
   const matrixOf = (inverse: Expr): Expr => (inverse.op === 'transpose' ? inverse.args[0]!.args[0]! : inverse.args[0]!);
   /** inv(M)*m (inv(M)'*m when transposed) as a solve; one asked for twice is named once. */
   const solved = new Map<string, Piece>();
+  /** inv(M) (or its transpose): named once when its solves multiply by it. */
+  const inverses = new Map<string, Piece>();
+  const inverseOf = (matrix: Piece, transposed = false): Piece => {
+    if (!pass.inverted.has(matrix.code)) return dialect.inverse(matrix, transposed);
+    let inverse = inverses.get(matrix.code);
+    if (!inverse) inverses.set(matrix.code, (inverse = name(dialect.inverse(matrix), 'inverse')));
+    return transposed ? dialect.transpose(inverse) : inverse;
+  };
   const solve = (matrix: Piece, transposed: boolean, right: Piece): Piece => {
+    pass.solvedWith.set(matrix.code, matrix);
     const key = `${matrix.code}\u0000${transposed}\u0000${right.code}`;
     pass.counts.set(key, (pass.counts.get(key) ?? 0) + 1);
     const known = solved.get(key);
     if (known) return known;
-    const piece = dialect.solveLeft(matrix, transposed, right);
+    const inverse = pass.inverted.has(matrix.code) ? inverseOf(matrix, transposed) : undefined;
+    const piece = inverse ? dialect.product(inverse, right, productKind(inverse.kind, right.kind)) : dialect.solveLeft(matrix, transposed, right);
     if (!pass.repeated.has(key)) return piece;
     const named = name(piece);
     solved.set(key, named);
@@ -365,6 +384,7 @@ function lowerWith(plan: Plan, dialect: Dialect, pass: Pass): Lowered {
         }
         return acc;
       }
+      case 'inverse': return kindOf(node) === 'matrix' ? inverseOf(use(node.args[0]!)) : dialect.unary(node, use(node.args[0]!));
       case 'differential': throw new MatcalcError('unsupported', 'a differential cannot be turned into code');
       case 'power':
         if (node.args.length === 2) return dialect.power(use(node.args[0]!), use(node.args[1]!), kindOf(node));
