@@ -229,6 +229,9 @@ describe('what the code looks like', () => {
     const code = hessian('tr(inv(X))', 'X').code('numpy');
     expect(code).toMatch(/\(t1 @ u\.reshape\(/);
     expect(code).not.toMatch(/np\.kron\(np\.eye|np\.kron\([^)]*np\.eye/);
+    const ts = hessian('tr(inv(X))', 'X').code('ts');
+    expect(ts).toContain('kronIdentity(t1, X.length, false, true, u)');
+    expect(ts).not.toMatch(/kron\(eye|kron\([^)]*eye\(/);
   });
 
   test('a solve asked for twice is made once, and a symmetric matrix is never transposed for one', () => {

@@ -107,6 +107,13 @@ class TypeScriptDialect implements Dialect {
     const index = this.call('commutationIndex', 'column', cols, rows).code;
     return m.kind === 'matrix' ? this.call('pickColumns', 'matrix', m.code, index) : this.call('pick', m.kind, m.code, index);
   }
+  kronIdentity(a: Piece, size: { k: string; rows: string; cols: string }, identityFirst: boolean, side: 'left' | 'right', m: Piece): Piece {
+    const left = side === 'left';
+    const operand = m.kind === 'matrix' ? m.code : left ? this.call('column', 'matrix', m.code).code : `[${m.code}]`;
+    const applied = this.call('kronIdentity', 'matrix', a.code, size.k, String(identityFirst), String(left), operand).code;
+    if (m.kind === 'matrix') return atom(applied, 'matrix');
+    return atom(left ? `${applied}.map((row) => row[0]!)` : `${applied}[0]!`, m.kind);
+  }
   transpose(p: Piece): Piece {
     if (p.kind === 'matrix') return this.call('transpose', 'matrix', p.code);
     return { ...p, kind: p.kind === 'row' ? 'column' : p.kind === 'column' ? 'row' : p.kind };
