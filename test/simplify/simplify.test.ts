@@ -22,9 +22,17 @@ describe('the forms a textbook prints', () => {
     ["Q'*Q*y", 'y', 'Q: orthogonal'],
     ["(x'/s - c*x'*A'/s^2)'", 'x/s - c*A*x/s^2', 's, c: scalar'],
     ["sin(A)' + sin(A')", "2*sin(A)'", undefined],
+    // A vector times a vector of ones is the sum of its entries (issue 15).
+    ["y'*ones*z", 'sum(y)*z', undefined],
+    ["ones'*(x + y)", 'sum(x + y)', undefined],
   ])('%s → %s', (input: string, output: string, where: string | undefined) => {
     expect(simplified(input, where)).toBe(output);
   });
+});
+
+test('softmax cross-entropy: its gradient prints sum(y), not y\'*ones', async () => {
+  const { grad } = await import('../../src/index.js');
+  expect(grad("-y'*log(softmax(z))", 'z').text).toBe('sum(y)*softmax(z) - y');
 });
 
 test('simplification never changes the value (random expressions of every operation)', () => {
