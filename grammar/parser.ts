@@ -563,7 +563,7 @@ class FileLineParser extends NotationParser {
   });
 
   private ruleWord = this.RULE('ruleWord', (): IToken =>
-    this.OR([T.Word, T.FunctionName, T.GreekName, T.UnknownCall].map((type) => ({ ALT: () => this.CONSUME(type) }))),
+    this.OR([T.Word, T.FunctionName, T.GreekName, T.UnknownCall, T.Ones, T.If].map((type) => ({ ALT: () => this.CONSUME(type) }))),
   );
 
   /** A line of a batch file: `grad EXPR wrt VAR = CLAIM`, or `where[:] declarations`. */

@@ -79,6 +79,12 @@ describe('rule-file lines', () => {
     expect(parseRuleLine('where g, s: scalar; a: vector', [])).toHaveLength(3);
     expect(parseRuleLine('   # only a comment', [])).toBeUndefined();
   });
+  test('a rule name may hold words that are keywords in expressions (ones, if)', () => {
+    for (const name of ['sum-from-ones-left', 'if-ones']) {
+      const line = parseRuleLine(`${name}: ones' * a = sum(a)`, []);
+      expect(line && !Array.isArray(line) && line.name).toBe(name);
+    }
+  });
   test('a bad rule names rules/FILE:LINE and says what is wrong', () => {
     expect(() => loadRules('ok: (A*B)\' = B\'*A\'\nbroken: A * = B', 'test.rules')).toThrow(/^rules\/test\.rules:2: unexpected '='/);
   });
