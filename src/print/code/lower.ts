@@ -82,6 +82,7 @@ export interface Lowered {
 /** A product's factor: an expression, or a value already computed. */
 type Item = Expr | { readonly piece: Piece };
 const isExpr = (item: Item): item is Expr => !('piece' in item);
+const kind = (item: Item): Kind => (isExpr(item) ? kindOf(item) : item.piece.kind);
 /** A vector of ones (ones or ones'), whose product with a vector is a sum of entries. */
 const isOnesVector = (e: Expr): boolean => (e.op === 'ones' || (e.op === 'transpose' && e.args[0]!.op === 'ones')) && kindOf(e) !== 'matrix';
 
@@ -171,7 +172,6 @@ function lowerWith(plan: Plan, dialect: Dialect, pass: Pass): Lowered {
     }
     // A matrix that is an outer product (u*v', A*u*v'): the scalars scale a vector operand,
     // not the matrix (2*u*x' as np.outer(2 * u, x)).
-    const kind = (item: Item): Kind => (isExpr(item) ? kindOf(item) : item.piece.kind);
     const vector = chain.findIndex((item) => kind(item) === 'column' || kind(item) === 'row');
     const matrixResult = chain.length >= 2 && (kind(chain[0]!) === 'matrix' || kind(chain[0]!) === 'column') && (kind(chain[chain.length - 1]!) === 'matrix' || kind(chain[chain.length - 1]!) === 'row');
     if ((coefficient || negative) && matrixResult && vector >= 0) {
@@ -309,7 +309,6 @@ function lowerWith(plan: Plan, dialect: Dialect, pass: Pass): Lowered {
   const foldChain = (chain: readonly Item[]): Piece => {
     // Right to left when the chain ends in a column (A*B*x: matrix-vector products only),
     // left to right when it starts with a row and does not (x'*A*B).
-    const kind = (item: Item): Kind => (isExpr(item) ? kindOf(item) : item.piece.kind);
     const leftToRight = kind(chain[0]!) === 'row' && kind(chain[chain.length - 1]!) !== 'column';
     let acc: Piece | undefined;
     let accIsOnes = false;
