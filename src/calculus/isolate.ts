@@ -52,7 +52,11 @@ function prepare(rule: Rule): Isolation {
     if (position < 0) fail('each term on the right must be tr(H\' * d(L))');
     const child = factors[position]!.args[0]!;
     if (child.op !== 'symbol') fail('d(…) on the right must hold a variable');
-    return { child: child.name, template: C.transpose(combine('multiply', factors.filter((_, i) => i !== position))) };
+    // H of tr(Hᵀ d(L)) has L's shape. A symmetric H = g·I loses its transpose and then its
+    // I (I·A = A) when the rule is read, leaving the scalar g: the identity is put back.
+    const rest = combine('multiply', factors.filter((_, i) => i !== position));
+    const adjointOfChild = C.isScalar(rest) && !C.isScalar(child) ? C.multiply(rest, C.identity(child.shape.rows)) : rest;
+    return { child: child.name, template: C.transpose(adjointOfChild) };
   });
   const halves = distributesOverSum(rule);
   const first = halves && outputs.find((o) => o.child === halves.first);

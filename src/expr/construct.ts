@@ -76,7 +76,8 @@ export function splitCoefficient(e: Expr): [number, Expr] {
   if (e.op === 'number') return [e.value, ONE()];
   if (e.op === 'multiply' && e.args[0]!.op === 'number') {
     const rest = e.args.slice(1);
-    return [e.args[0]!.value, rest.length === 1 ? rest[0]! : intern('multiply', rest, e.shape)];
+    // The same chain as e's, so the same symmetry (scalar factors do not change it).
+    return [e.args[0]!.value, rest.length === 1 ? rest[0]! : intern('multiply', rest, e.shape, '', 0, e.props & SYMMETRIC)];
   }
   return [1, e];
 }
@@ -132,7 +133,7 @@ export function add(...terms: Expr[]): Expr {
   if (kept.length === 0) return zero(target);
   if (kept.length === 1) return kept[0]!;
   if (!isSorted(kept)) kept.sort(compareTerms);
-  return intern('add', kept, shape(target.rows, target.cols));
+  return intern('add', kept, shape(target.rows, target.cols), '', 0, sumProps(kept));
 }
 
 /** sum + term, where sum is canonical (sorted, one term per coefficient-free part): the
@@ -156,7 +157,7 @@ function addOne(sum: Expr, raw: Expr): Expr | undefined {
     else high = middle;
   }
   const args = [...sum.args.slice(0, low), term, ...sum.args.slice(low)];
-  return intern('add', args, shape(sum.shape.rows, sum.shape.cols));
+  return intern('add', args, shape(sum.shape.rows, sum.shape.cols), '', 0, sumProps(args));
 }
 
 /** The first factor after a term's coefficient (a cheap test before sameRest). */
@@ -261,10 +262,63 @@ export function multiply(...factors: Expr[]): Expr {
   const all = [...(coefficient !== 1 ? [number(coefficient)] : []), ...scalarFactors, ...matrices];
   if (all.length === 0) return ONE();
   if (all.length === 1) return all[0]!;
-  return intern('multiply', all, resultShape);
+  return intern('multiply', all, resultShape, '', 0, chainProps(matrices, resultShape));
 }
 
 export const isGrouped = (e: Expr): boolean => (e.props & GROUPED) !== 0;
+
+// Symmetry is seen where a node is built, from its arguments alone, so Mᵀ = M folds in
+// transpose() for every M the analysis knows (issue 15): XᵀX, XXᵀ, XᵀAX with A symmetric,
+// A + Aᵀ, sums, products by scalars, inverses and powers of symmetric matrices, I, diag(v).
+// It is a fact about the node, not a choice, so it cannot make forms depend on build order.
+
+/** Whether a is bᵀ, read without building bᵀ. */
+function isTransposeOf(a: Expr, b: Expr): boolean {
+  if (b.op === 'transpose') return b.args[0] === a;
+  if (a.op === 'transpose') return a.args[0] === b;
+  return a === b && (a.props & SYMMETRIC) !== 0;
+}
+
+/** A matrix chain M₁⋯M_k is symmetric when M_i = M_{k+1−i}ᵀ for every i (XᵀX, XᵀAX, x·xᵀ).
+ *  Never for a 1×1 result: scalars carry no flags, so every path builds them alike. */
+function chainProps(chain: readonly Expr[], result: Shape): number {
+  if (isScalarShape(result) || chain.length === 0) return 0;
+  for (let i = 0, j = chain.length - 1; i <= j; i++, j--) if (!isTransposeOf(chain[i]!, chain[j]!)) return 0;
+  return SYMMETRIC;
+}
+
+const allSymmetric = (args: readonly Expr[]): number => (args.every((a) => (a.props & SYMMETRIC) !== 0) ? SYMMETRIC : 0);
+
+/** A sum is symmetric when its terms are, or pair up as c·M + c·Mᵀ (A + Aᵀ). */
+function sumProps(terms: readonly Expr[]): number {
+  if (terms.length === 0 || isScalar(terms[0]!)) return 0;
+  let transposed: Map<number, number> | undefined;
+  for (const term of terms) {
+    if (term.props & SYMMETRIC) continue;
+    const [c, rest] = splitCoefficientView(term);
+    if (rest.props & SYMMETRIC) continue;
+    if (!transposed) {
+      transposed = new Map();
+      for (const t of terms) {
+        const [tc, tr] = splitCoefficientView(t);
+        if (tr.op === 'transpose') transposed.set(tr.args[0]!.id, tc);
+      }
+    }
+    const partner = rest.op === 'transpose' ? rest.args[0]! : rest;
+    // rest = Yᵀ needs a term c·Y; rest = Y needs a term c·Yᵀ.
+    if (rest.op === 'transpose') {
+      if (!terms.some((t) => splitCoefficientView(t)[1] === partner && splitCoefficientView(t)[0] === c)) return 0;
+    } else if (transposed.get(rest.id) !== c) return 0;
+  }
+  return SYMMETRIC;
+}
+
+/** A term's coefficient and the rest, without building a node (the rest of a product with
+ *  more than one other factor is the product itself: its symmetry is the product's). */
+function splitCoefficientView(e: Expr): [number, Expr] {
+  if (e.op === 'multiply' && e.args[0]!.op === 'number') return [e.args[0]!.value, e.args.length === 2 ? e.args[1]! : e];
+  return [1, e];
+}
 
 /** The product kept as one factor (see GROUPED): its matrix chain, when it has two or
  *  more factors, with the scalar factors left outside so coefficients stay visible. */
@@ -272,7 +326,7 @@ export function group(e: Expr): Expr {
   if (e.op !== 'multiply' || isGrouped(e) || isScalar(e)) return e;
   const chain = e.args.filter((a) => !isScalar(a));
   if (chain.length < 2) return e;
-  const grouped = intern('multiply', chain, e.shape, '', 0, GROUPED);
+  const grouped = intern('multiply', chain, e.shape, '', 0, GROUPED | chainProps(chain, e.shape));
   return chain.length === e.args.length ? grouped : multiply(...e.args.filter(isScalar), grouped);
 }
 
@@ -322,7 +376,7 @@ export function power(base: Expr, exponent: number): Expr {
   if (base.op === 'number') return number(Math.pow(base.value, exponent));
   if (base.op === 'zero' && exponent > 0) return base;
   if (base.op === 'power' && base.args.length === 1 && Number.isInteger(exponent)) return power(base.args[0]!, base.value * exponent);
-  return intern('power', [base], base.shape, '', exponent);
+  return intern('power', [base], base.shape, '', exponent, base.props & SYMMETRIC);
 }
 
 /** A power whose exponent is an expression (rule patterns only: `A.^p`, `A^k`). Once the
@@ -376,7 +430,7 @@ export function hadamard(...factors: Expr[]): Expr {
   }
   const kept = [...exponents.values()].map(({ base, exponent }) => power(base, exponent)).filter((f) => f !== all1);
   kept.sort(compareTerms);
-  const core = kept.length === 0 ? all1 : kept.length === 1 ? kept[0]! : intern('hadamard', kept, shape(target.rows, target.cols));
+  const core = kept.length === 0 ? all1 : kept.length === 1 ? kept[0]! : intern('hadamard', kept, shape(target.rows, target.cols), '', 0, allSymmetric(kept));
   return multiply(...scalars, core);
 }
 
@@ -395,7 +449,7 @@ export function kron(...factors: Expr[]): Expr {
   let core: Expr;
   if (flat.length === 1) core = flat[0]!;
   else if (flat.every((f) => f.op === 'identity')) core = identity(productDim(flat.map((f) => f.shape.rows)));
-  else core = intern('kron', flat, shape(productDim(flat.map((f) => f.shape.rows)), productDim(flat.map((f) => f.shape.cols))));
+  else core = intern('kron', flat, shape(productDim(flat.map((f) => f.shape.rows)), productDim(flat.map((f) => f.shape.cols))), '', 0, allSymmetric(flat));
   return multiply(...scalars, core);
 }
 
@@ -438,7 +492,7 @@ export function applyDefinition(definition: FunctionDefinition, a: Expr): Expr {
     if (Number.isFinite(atZero)) return atZero === 0 ? zero(a.shape) : multiply(number(atZero), onesLike(a.shape));
     // The transpose stays outside: f(A') = f(A)', so sin(A)' and sin(A') are one node.
     if (a.op === 'transpose' && folds.transpose === 'commutes') return transpose(applyDefinition(definition, a.args[0]!));
-    return intern('apply', [a], a.shape, definition.name);
+    return intern('apply', [a], a.shape, definition.name, 0, a.props & SYMMETRIC);
   }
   if (isScalar(a) && folds.scalar !== undefined) {
     if (folds.scalar === 'self') return a;
