@@ -8,6 +8,7 @@ import {
   type Dim, findDim, isScalarShape, isVectorShape, productDim, SCALAR, type Shape, shapeText, unifyDims,
 } from './dims.js';
 import { DIAGONAL, type Expr, GROUPED, intern, postOrder, type Op, ORTHOGONAL, SPD, SYMMETRIC } from './node.js';
+import { addNumbers, canonicalNumber, multiplyNumbers, powerNumber, rationalOf } from './rational.js';
 import { type Assumption, definitionOf, type FunctionDefinition, functionsNamed, type ResultRule } from '../ops/table.js';
 
 export const isScalar = (e: Expr): boolean => isScalarShape(e.shape);
@@ -17,8 +18,9 @@ const shape = (rows: Dim, cols: Dim): Shape => ({ rows: findDim(rows), cols: fin
 
 export function number(value: number): Expr {
   if (!Number.isFinite(value)) throw new MatcalcError('value', `the constant ${value} is not a finite number`);
-  // 15 significant digits: 3·0.1 is 0.3, not 0.30000000000000004, and prints exactly.
-  const rounded = Number.isInteger(value) ? value : Number(value.toPrecision(15));
+  // A rational as its nearest double (exact arithmetic reads it back, src/expr/rational.ts);
+  // any other value to 15 significant digits.
+  const rounded = canonicalNumber(value);
   return intern('number', [], SCALAR, '', rounded === 0 ? 0 : rounded);
 }
 export const ZERO = (): Expr => number(0);
@@ -121,7 +123,7 @@ export function add(...terms: Expr[]): Expr {
     const [coefficient, rest] = splitCoefficient(term);
     const group = groups.get(rest.id);
     if (group) {
-      group.coefficient += coefficient;
+      group.coefficient = addNumbers(group.coefficient, coefficient);
       group.term = undefined;
     } else groups.set(rest.id, { rest, coefficient, term });
   }
@@ -197,7 +199,7 @@ export function multiply(...factors: Expr[]): Expr {
   const scalars: Expr[] = [];
   const chain: Expr[] = [];
   const takeScalar = (factor: Expr): void => {
-    if (factor.op === 'number') coefficient *= factor.value;
+    if (factor.op === 'number') coefficient = multiplyNumbers(coefficient, factor.value);
     else if (factor.op === 'multiply' && !isGrouped(factor)) {
       // A scalar product: its scalars join ours, its matrix chain stays one unit.
       const inner = factor.args.filter((a) => !isScalar(a));
@@ -248,13 +250,13 @@ export function multiply(...factors: Expr[]): Expr {
   for (const s of scalars) {
     const [base, exponent] = s.op === 'power' && s.args.length === 1 ? [s.args[0]!, s.value] : [s, 1];
     const entry = exponents.get(base.id);
-    if (entry) entry.exponent += exponent;
+    if (entry) entry.exponent = addNumbers(entry.exponent, exponent);
     else exponents.set(base.id, { base, exponent });
   }
   const scalarFactors: Expr[] = [];
   for (const { base, exponent } of exponents.values()) {
     const factor = power(base, exponent);
-    if (factor.op === 'number') coefficient *= factor.value;
+    if (factor.op === 'number') coefficient = multiplyNumbers(coefficient, factor.value);
     else scalarFactors.push(factor);
   }
   if (coefficient === 0) return zero(resultShape);
@@ -373,7 +375,13 @@ export function inverse(a: Expr): Expr {
 export function power(base: Expr, exponent: number): Expr {
   if (exponent === 1) return base;
   if (exponent === 0) return onesLike(base.shape);
-  if (base.op === 'number') return number(Math.pow(base.value, exponent));
+  if (base.op === 'number') return number(powerNumber(base.value, exponent));
+  // (c·A)^k = c^k·A^k: the number leaves, so 2·x/(2·s) meets its ½ and cancels. For a
+  // negative c only integer k, where it holds for every A.
+  if (base.op === 'multiply' && base.args[0]!.op === 'number' && (Number.isInteger(exponent) || base.args[0]!.value > 0)) {
+    const [c, rest] = splitCoefficient(base);
+    return multiply(number(powerNumber(c, exponent)), power(rest, exponent));
+  }
   if (base.op === 'zero' && exponent > 0) return base;
   if (base.op === 'power' && base.args.length === 1 && Number.isInteger(exponent)) return power(base.args[0]!, base.value * exponent);
   return intern('power', [base], base.shape, '', exponent, base.props & SYMMETRIC);
@@ -389,7 +397,10 @@ export function symbolicPower(base: Expr, exponent: Expr, elementwise: boolean):
 
 export function matrixPower(a: Expr, k: number): Expr {
   if (isScalar(a)) return power(a, k);
-  if (!Number.isInteger(k)) throw new MatcalcError('unsupported', `matrix power ${k}: only integer powers of square matrices are defined`);
+  if (!Number.isInteger(k)) {
+    const r = rationalOf(k);
+    throw new MatcalcError('unsupported', `matrix power ${r ? `${r.p}/${r.q}` : k}: only integer powers of square matrices are defined (.^ is the elementwise power)`);
+  }
   requireSquare('matrix power', a);
   if (k === 0) return identity(a.shape.rows);
   if (k === 1) return a;
@@ -425,7 +436,7 @@ export function hadamard(...factors: Expr[]): Expr {
     if (f === all1) continue;
     const [base, exponent] = f.op === 'power' && f.args.length === 1 ? [f.args[0]!, f.value] : [f, 1];
     const entry = exponents.get(base.id);
-    if (entry) entry.exponent += exponent;
+    if (entry) entry.exponent = addNumbers(entry.exponent, exponent);
     else exponents.set(base.id, { base, exponent });
   }
   const kept = [...exponents.values()].map(({ base, exponent }) => power(base, exponent)).filter((f) => f !== all1);

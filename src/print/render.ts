@@ -1,6 +1,7 @@
 // Renders a finished expression in one style. It decides nothing about the mathematics:
 // it reads the node, the operator table (style.ts) and binding strengths, and writes.
 
+import { fractionOf } from '../expr/rational.js';
 import { isGrouped, isScalar, splitCoefficient } from '../expr/construct.js';
 import { findDim } from '../expr/dims.js';
 import { type Expr, postOrder } from '../expr/node.js';
@@ -115,7 +116,7 @@ export class Renderer {
     const atom = (text: string): Printed => ({ text, prec: PREC.atom });
     switch (e.op) {
       case 'number':
-        return { text: formatNumber(e.value), prec: e.value < 0 ? PREC.negation : PREC.atom };
+        return this.printNumber(e.value);
       case 'symbol':
         return atom(s.symbol(e.name));
       case 'identity':
@@ -164,7 +165,7 @@ export class Renderer {
         }
         if (e.value < 0 && isScalar(e)) return this.printProduct(e);
         const elementwise = !isScalar(e);
-        return { text: s.power(this.postfixBase(e.args[0]!), e.value, elementwise), prec: PREC.power };
+        return { text: s.power(this.postfixBase(e.args[0]!), this.exponent(e.value), elementwise), prec: PREC.power };
       }
       case 'matrixPower':
         return { text: s.power(this.postfixBase(e.args[0]!), e.value, false), prec: PREC.power };
@@ -176,6 +177,21 @@ export class Renderer {
         return atom(s.call(written, this.print(e.args[0]!).text));
       }
     }
+  }
+
+  /** A number: a rational with a small denominator as a fraction (½ stays ½, issue 15). */
+  private printNumber(value: number): Printed {
+    const fraction = fractionOf(Math.abs(value));
+    if (!fraction) return { text: formatNumber(value), prec: value < 0 ? PREC.negation : PREC.atom };
+    const text = this.style.rational(fraction.p, fraction.q);
+    if (value < 0) return { text: '-' + text, prec: PREC.negation };
+    return { text, prec: this.style.name === 'text' || !/^[½⅓⅔¼¾⅕⅛]$|^\\frac/.test(text) ? PREC.product : PREC.atom };
+  }
+
+  /** A number exponent as the style writes it: 2, -1, (3/2). */
+  private exponent(value: number): number | string {
+    const fraction = fractionOf(Math.abs(value));
+    return fraction ? this.style.rationalExponent(value < 0 ? -fraction.p : fraction.p, fraction.q) : value;
   }
 
   private printSum(e: Expr): Printed {
@@ -197,7 +213,7 @@ export class Renderer {
 
   /** The term with its negative coefficient made positive (printed after a minus sign). */
   private printNegated(term: Expr): Printed {
-    if (term.op === 'number') return { text: formatNumber(-term.value), prec: PREC.atom };
+    if (term.op === 'number') return this.printNumber(-term.value);
     const args = term.args;
     const coefficient = -args[0]!.value;
     const rest = args.slice(1);
@@ -215,7 +231,7 @@ export class Renderer {
       if (factor.op === 'number') coefficient *= factor.value;
       else if (factor.op === 'power' && factor.value < 0 && isScalar(factor)) {
         const base = factor.args[0]!;
-        const printed = factor.value === -1 ? this.print(base) : { text: s.power(this.postfixBase(base), -factor.value, false), prec: PREC.power };
+        const printed = factor.value === -1 ? this.print(base) : { text: s.power(this.postfixBase(base), this.exponent(-factor.value), false), prec: PREC.power };
         denominators.push(printed);
       } else if (isGrouped(factor) && !this.names.has(factor)) {
         // A grouped product is a product: inside another one it needs no parentheses.
@@ -223,7 +239,13 @@ export class Renderer {
       } else numerators.push(this.print(factor));
     }
     const negative = coefficient < 0;
-    const magnitude = Math.abs(coefficient);
+    let magnitude = Math.abs(coefficient);
+    // A fraction's denominator joins the others: X'*(X*w - y)/(2*n), \frac{x}{2 s}.
+    const rational = numerators.length + denominators.length > 0 ? fractionOf(magnitude) : undefined;
+    if (rational) {
+      magnitude = rational.p;
+      denominators.unshift({ text: String(rational.q), prec: PREC.atom });
+    }
     const parts: string[] = [];
     if (magnitude !== 1 || (numerators.length === 0 && denominators.length === 0) || (numerators.length === 0 && s.name !== 'latex')) {
       parts.push(formatNumber(magnitude));
@@ -235,7 +257,9 @@ export class Renderer {
     if (denominators.length > 0) {
       // Several denominators are a product: each wrapped as a factor (‖2B‖·(2 + t)).
       const fraction = s.fraction(text === '' ? '1' : text, this.joinFactors(denominators.map((d) => (denominators.length > 1 ? this.wrap(d, PREC.product + 1) : d.text))));
-      text = fraction ?? text + concat(denominators.map((d) => '/' + this.wrap(d, PREC.product + 1)), '');
+      // In text, several denominators are one product: x/(2*s), not x/2/s.
+      const over = denominators.length === 1 ? this.wrap(denominators[0]!, PREC.product + 1) : s.open + this.joinFactors(denominators.map((d) => this.wrap(d, PREC.product + 1))) + s.close;
+      text = fraction ?? text + '/' + over;
     }
     return negative ? { text: '-' + text, prec: PREC.negation } : { text, prec: PREC.product };
   }

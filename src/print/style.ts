@@ -39,7 +39,13 @@ export interface Style {
   commutation(argument: string, rows: string, cols: string, named: boolean): string;
   differential(argument: string, atomic: boolean): string;
   fraction(numerator: string, denominator: string): string | undefined;
+  /** A rational p/q (q > 1, p ≥ 1) standing alone: 1/2, ½, \frac{1}{2}. */
+  rational(p: number, q: number): string;
+  /** A rational exponent: x^(3/2), x^{3/2}. */
+  rationalExponent(p: number, q: number): string;
 }
+
+const VULGAR: Record<string, string> = { '1/2': '½', '1/3': '⅓', '2/3': '⅔', '1/4': '¼', '3/4': '¾', '1/5': '⅕', '1/8': '⅛' };
 
 const SUPERSCRIPTS: Record<string, string> = { '2': '²', '3': '³' };
 const SUBSCRIPT_DIGITS = '₀₁₂₃₄₅₆₇₈₉';
@@ -75,6 +81,8 @@ export const TEXT: Style = {
   commutation: (argument) => `K(${argument})`,
   differential: (argument) => `d(${argument})`,
   fraction: () => undefined,
+  rational: (p, q) => `${p}/${q}`,
+  rationalExponent: (p, q) => `(${p < 0 ? `-${-p}` : p}/${q})`,
 };
 
 export const UNICODE: Style = {
@@ -95,6 +103,7 @@ export const UNICODE: Style = {
   },
   ones: '𝟙',
   differential: (argument, atomic) => (atomic ? `d${argument}` : `d(${argument})`),
+  rational: (p, q) => VULGAR[`${p}/${q}`] ?? `${p}/${q}`,
 };
 
 export const LATEX: Style = {
@@ -128,6 +137,8 @@ export const LATEX: Style = {
   commutation: (argument, rows, cols, named) => (named ? `K_{${rows},${cols}}` : `K\\left(${argument}\\right)`),
   differential: (argument, atomic) => (atomic ? `\\mathrm{d}${argument}` : `\\mathrm{d}\\left(${argument}\\right)`),
   fraction: (numerator, denominator) => `\\frac{${numerator}}{${denominator}}`,
+  rational: (p, q) => `\\frac{${p}}{${q}}`,
+  rationalExponent: (p, q) => `${p}/${q}`,
 };
 
 export const STYLES: Record<StyleName, Style> = { text: TEXT, unicode: UNICODE, latex: LATEX };

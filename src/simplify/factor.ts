@@ -3,6 +3,7 @@
 
 import * as C from '../expr/construct.js';
 import type { Expr } from '../expr/node.js';
+import { numericContent } from '../expr/rational.js';
 
 interface Term {
   readonly scalars: Expr[]; // coefficient and scalar factors
@@ -16,7 +17,10 @@ function split(term: Expr): Term {
 
 /** Factors one sum (its terms already simplified); returns the sum itself if nothing is shared. */
 export function factorSum(sum: Expr): Expr {
-  if (sum.op !== 'add' || C.isScalar(sum)) return sum.op === 'add' ? factorScalarSum(sum) : sum;
+  if (sum.op !== 'add') return sum;
+  const content = sumContent(sum);
+  if (content !== undefined) return content;
+  if (C.isScalar(sum)) return factorScalarSum(sum);
   const terms = sum.args.map(split);
   let best: { side: 'left' | 'right'; factor: Expr; members: number[] } | undefined;
   for (const side of ['right', 'left'] as const) {
@@ -54,6 +58,18 @@ export function factorSum(sum: Expr): Expr {
   const others = sum.args.filter((_, i) => !members.includes(i));
   const result = others.length === 0 ? collected : factorSum(C.add(collected, ...others));
   return result.size < sum.size ? result : sum;
+}
+
+/** The numeric content of the coefficients comes out, and the sum left is factored:
+ *  A*x/2 + A'*x/2 → (A + A')*x/2, 2*a - 2*b → 2*(a - b). Undefined when the content is 1,
+ *  or when the factored form is not smaller. */
+function sumContent(sum: Expr): Expr | undefined {
+  const coefficients = sum.args.map((t) => C.splitCoefficient(t)[0]);
+  const content = numericContent(coefficients);
+  if (content === 1 || content === -1) return undefined;
+  const inner = C.add(...sum.args.map((t) => C.multiply(C.number(1 / content), t)));
+  const result = C.multiply(C.number(content), factorSum(inner));
+  return result.size <= sum.size ? result : undefined;
 }
 
 /** A scalar factor every term shares comes out: -c*A - c*B → -c*(A + B). */

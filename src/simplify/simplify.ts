@@ -47,7 +47,8 @@ export function simplify(expr: Expr, limits: Limits = DEFAULT_LIMITS): Simplifie
     run.record('transpose-sum', rebuilt, candidate);
     return candidate;
   });
-  // Within a sum, a ∘ (b + c) is tried expanded: σ∘(1 − y) − (1 − σ)∘y becomes σ − y.
+  // Within a sum, a ∘ (b + c) and c·(a + b) are tried expanded: σ∘(1 − y) − (1 − σ)∘y
+  // becomes σ − y, and like terms meet.
   // Kept only where the sum gets smaller.
   const expand = memoize<Expr>((node, recurse) => {
     if (node.args.length === 0 || run.exhausted()) return node;
@@ -66,9 +67,11 @@ export function simplify(expr: Expr, limits: Limits = DEFAULT_LIMITS): Simplifie
   return { expr: factored, steps: run.steps, stop: run.stop };
 }
 
-/** c·(a ∘ (b + d)) → [c·(a ∘ b), c·(a ∘ d)]; other terms as they are. */
+/** c·(a ∘ (b + d)) → [c·(a ∘ b), c·(a ∘ d)]; c·(a + b) → [c·a, c·b], so like terms of the
+ *  outer sum meet (2*(a - p) - 2*(a - n) → 2*n - 2*p); other terms as they are. */
 function expandTerm(term: Expr): Expr[] {
   const [coefficient, rest] = C.splitCoefficient(term);
+  if (rest.op === 'add' && coefficient !== 1) return rest.args.map((summand) => C.multiply(C.number(coefficient), summand));
   if (rest.op !== 'hadamard') return [term];
   const at = rest.args.findIndex((a) => a.op === 'add');
   if (at < 0) return [term];

@@ -38,8 +38,9 @@ test('softmax cross-entropy: its gradient prints sum(y), not y\'*ones', async ()
 test('simplification never changes the value (random expressions of every operation)', () => {
   fc.assert(
     fc.property(expression('s', 3), (e) => {
-      const text = render(e, 'text');
-      expectSameFunction(render(simplify(e).expr, 'text'), text, 'A: n×n; B: n×m; D: m×n; x: n; y: m; alpha, beta: scalar', 2);
+      // Sized constants (I_n): a text whose I has no size reads back with a size of its own.
+      const text = render(e, 'text', { sizes: true });
+      expectSameFunction(render(simplify(e).expr, 'text', { sizes: true }), text, 'A: n×n; B: n×m; D: m×n; x: n; y: m; alpha, beta: scalar', 2);
     }),
     { numRuns: 60, seed: 11 },
   );
