@@ -6,11 +6,10 @@ import { MatcalcError } from '../errors.js';
 import * as C from '../expr/construct.js';
 import { shapeText } from '../expr/dims.js';
 import { DIAGONAL, type Expr, ORTHOGONAL, postOrder, SYMMETRIC } from '../expr/node.js';
-import { rewriteBottomUp } from '../rewrite/engine.js';
-import { DEFAULT_LIMITS, type Limits, Run, type RunReport, type Step } from '../rewrite/run.js';
-import { rules } from '../rewrite/library.js';
+import { DEFAULT_LIMITS, type Limits, type RunReport, type Step } from '../rewrite/run.js';
 import { dependence, differentiate } from './differential.js';
 import { isolate } from './isolate.js';
+import { beforeDifferentiation } from './prepare.js';
 
 export type Layout = 'denominator' | 'numerator';
 export type SymmetricConvention = 'symmetric' | 'entries';
@@ -19,7 +18,7 @@ export type Structure = 'diagonal' | 'orthogonal';
 export interface GradientOptions {
   layout?: Layout;
   symmetricConvention?: SymmetricConvention;
-  /** Limits of each pass (Kronecker pre-pass, differentiation, isolation). */
+  /** Limits of each pass (preparation pass, differentiation, isolation). */
   limits?: Limits;
 }
 
@@ -45,14 +44,13 @@ export function gradient(f: Expr, x: Expr, options: GradientOptions = {}): Gradi
   if (!C.isScalar(f)) {
     throw new MatcalcError('shape', `grad needs a scalar expression, but this one is ${shapeText(f.shape)}; for vector or matrix expressions use jacobian`);
   }
-  // Scalar functions of A ⊗ B reduce to functions of A and B first (rules/kron.rules).
+  // Scalar functions of A ⊗ B, det(X^k), diag(v)·w first become simpler ones (rules/prepare.rules).
   const limits = options.limits ?? DEFAULT_LIMITS;
-  const kronRun = new Run('the Kronecker pre-pass', limits);
-  const prepared = hasKron(f) ? rewriteBottomUp(f, rules('kron'), kronRun) : undefined;
+  const prepared = beforeDifferentiation(f, limits);
   // A large result keeps its shared products grouped (linear in f); a small one is
   // derived flat, the form the simplifier turns into the textbook's.
   // (An expression smaller than GROUPED_INPUT has a gradient small enough to derive flat.)
-  const input = prepared?.expr ?? f;
+  const input = prepared.expr;
   const large = input.size >= GROUPED_INPUT ? derive(input, x, true, limits) : undefined;
   // A grouped derivation that grouped nothing is the flat one: no need to derive twice.
   const keep = large && (large.raw.size >= GROUPED_FROM || (!holdsGroups(large.df) && !holdsGroups(large.raw)));
@@ -82,8 +80,8 @@ export function gradient(f: Expr, x: Expr, options: GradientOptions = {}): Gradi
     raw,
     gradient: g,
     ...(convention ? { convention } : {}),
-    steps: { differential: [...(prepared?.steps ?? []), ...differentialSteps], isolation: isolationSteps },
-    reports: [...(prepared ? [kronRun.report()] : []), ...reports],
+    steps: { differential: [...prepared.steps, ...differentialSteps], isolation: isolationSteps },
+    reports: [...(prepared.report ? [prepared.report] : []), ...reports],
   };
 }
 
@@ -136,8 +134,4 @@ const BALANCE_FROM = 4;
 
 function holdsGroups(e: Expr): boolean {
   return postOrder(e).some(C.isGrouped);
-}
-
-function hasKron(e: Expr): boolean {
-  return postOrder(e).some((n) => n.op === 'kron');
 }

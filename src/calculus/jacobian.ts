@@ -1,6 +1,7 @@
 // Jacobians J = ∂vec(F)/∂vec(X)ᵀ (|F| × |X|, column-major vec): df by the differential
 // rules, then d vec(F) = J d vec(X) built from d(X) outwards by rules/jacobian.rules.
 
+import { beforeDifferentiation } from './prepare.js';
 import { MatcalcError } from '../errors.js';
 import { operationTitle } from '../ops/table.js';
 import * as C from '../expr/construct.js';
@@ -48,7 +49,8 @@ export interface Jacobian {
 }
 
 export function jacobian(f: Expr, x: Expr, limits: Limits = DEFAULT_LIMITS): Jacobian {
-  const { df, steps: differentialSteps, report } = differentiate(f, x, limits);
+  const prepared = beforeDifferentiation(f, limits);
+  const { df, steps: differentialSteps, report } = differentiate(prepared.expr, x, limits);
   const run = new Run('the Jacobian', limits);
   const isLinear = linearity();
   const marked = linearPart(isLinear);
@@ -87,7 +89,7 @@ export function jacobian(f: Expr, x: Expr, limits: Limits = DEFAULT_LIMITS): Jac
   };
   for (const node of postOrder(df, isLinear)) if (isLinear(node)) J(node);
   const result = J(df);
-  return { f, x, df, jacobian: result, steps: { differential: differentialSteps, isolation: run.steps }, reports: [report, run.report()] };
+  return { f, x, df, jacobian: result, steps: { differential: [...prepared.steps, ...differentialSteps], isolation: run.steps }, reports: [...(prepared.report ? [prepared.report] : []), report, run.report()] };
 }
 
 /** K(d(X)) carries only a shape: it is K(X). The differential must not stay inside, and a

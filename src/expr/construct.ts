@@ -246,12 +246,13 @@ export function multiply(...factors: Expr[]): Expr {
     }
   }
   // Scalar factors with one base combine their exponents: x·x⁻¹ = 1, s·s = s².
-  const exponents = new Map<number, { base: Expr; exponent: number }>();
+  const exponents = new Map<string | number, { base: Expr; exponent: number }>();
   for (const s of scalars) {
     const [base, exponent] = s.op === 'power' && s.args.length === 1 ? [s.args[0]!, s.value] : [s, 1];
-    const entry = exponents.get(base.id);
+    const key = baseKey(base);
+    const entry = exponents.get(key);
     if (entry) entry.exponent = addNumbers(entry.exponent, exponent);
-    else exponents.set(base.id, { base, exponent });
+    else exponents.set(key, { base, exponent });
   }
   const scalarFactors: Expr[] = [];
   for (const { base, exponent } of exponents.values()) {
@@ -268,6 +269,17 @@ export function multiply(...factors: Expr[]): Expr {
 }
 
 export const isGrouped = (e: Expr): boolean => (e.props & GROUPED) !== 0;
+
+/** The key under which a scalar factor's exponents combine: uᵀv and vᵀu are one base (a
+ *  scalar is its own transpose), so (yᵀs)·(sᵀy)⁻¹ cancels. Only the key is shared: each
+ *  product keeps the order it was written in. */
+function baseKey(base: Expr): string | number {
+  if (base.op !== 'multiply' || base.args.length !== 2) return base.id;
+  const [left, right] = base.args as [Expr, Expr];
+  if (left.op !== 'transpose' || !isVector(left.args[0]!) || !isVector(right)) return base.id;
+  const [a, b] = [left.args[0]!.id, right.id];
+  return a < b ? `${a}·${b}` : `${b}·${a}`;
+}
 
 // Symmetry is seen where a node is built, from its arguments alone, so Mᵀ = M folds in
 // transpose() for every M the analysis knows (issue 15): XᵀX, XXᵀ, XᵀAX with A symmetric,

@@ -2,7 +2,7 @@
 import differentialText from '../../rules/differential.rules';
 import isolationText from '../../rules/isolation.rules';
 import jacobianText from '../../rules/jacobian.rules';
-import kronText from '../../rules/kron.rules';
+import prepareText from '../../rules/prepare.rules';
 import simplifyText from '../../rules/simplify.rules';
 import { type CompiledRules, compileRules, loadCompiled } from './compiled.js';
 import { loadRules, type Rule } from './rule.js';
@@ -11,9 +11,9 @@ import { BASE, within } from '../session.js';
 /** Defined by the bundle build (scripts/build.js): the rules already parsed. */
 declare const MATCALC_COMPILED_RULES: string | undefined;
 
-export type RuleFile = 'differential' | 'isolation' | 'simplify' | 'kron' | 'jacobian';
+export type RuleFile = 'differential' | 'isolation' | 'simplify' | 'prepare' | 'jacobian';
 
-const TEXTS: Record<RuleFile, string> = { differential: differentialText, isolation: isolationText, simplify: simplifyText, kron: kronText, jacobian: jacobianText };
+const TEXTS: Record<RuleFile, string> = { differential: differentialText, isolation: isolationText, simplify: simplifyText, prepare: prepareText, jacobian: jacobianText };
 const loaded = new Map<RuleFile, readonly Rule[]>();
 
 if (typeof MATCALC_COMPILED_RULES === 'string') {

@@ -1,5 +1,5 @@
 // A run is a value (egg's Runner): every pass that applies rules — differentiation,
-// isolation, Jacobians, the Kronecker pre-pass, simplification — does so through a Run,
+// isolation, Jacobians, the preparation pass, simplification — does so through a Run,
 // which holds the pass's limits (steps, new nodes, time), records each application as a
 // step, counts applications per rule, and says why the pass stopped. Domain-free.
 
