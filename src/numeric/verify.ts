@@ -220,7 +220,10 @@ function verifyDirectional(f: Expr, x: Expr, derived: readonly Expr[], analyticA
               if (closerError < error) [numeric, error] = [closer, closerError];
             }
             const noise = (1024 * Number.EPSILON * largest * Math.sqrt(numeric.length)) / STEP;
-            if (Math.max(largest, norm2(numeric), norm2(analytic)) < 1e-10) {
+            // (A derivative that is zero as an expression is exempt: a constant f — 0 itself, as
+            // the gradient a zero Hessian is taken of — changing only at rounding level is its
+            // evidence.)
+            if (!identicallyZero && Math.max(largest, norm2(numeric), norm2(analytic)) < 1e-10) {
               // Values this small are rounding residue (1 − tanh² of a large argument): the
               // point says nothing about the derivative.
               throw new Redraw('the values are too small to measure at the drawn points');
