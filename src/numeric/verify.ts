@@ -158,10 +158,11 @@ function verifyDirectional(f: Expr, x: Expr, derived: readonly Expr[], analyticA
   for (let draw = 0; draw < drawCount; draw++) {
     let done = false;
     // Sizes in order of appearance, then the other way round if no point was usable (an
-    // expression may be meaningful only for tall X, or only for wide).
-    for (const descending of [false, true]) {
+    // expression may be meaningful only for tall X, or only for wide), then larger ones (a
+    // centred 2-vector has one direction only: x - mean(x) normalised is locally constant).
+    for (const [offset, descending] of [[draw, false], [draw, true], [draw + 2, false]] as const) {
       if (done) break;
-      const sizes = drawSizes(dims, draw, descending);
+      const sizes = drawSizes(dims, offset, descending);
       if (draw === 0) firstSizes = Object.fromEntries(sizes);
       // Dense evaluation of, say, I ⊗ K ⊗ I at distinct sizes can need gigabytes: say so
       // rather than try.

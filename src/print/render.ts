@@ -52,6 +52,8 @@ export class Renderer {
   private readonly memo = new Map<Expr, Printed>();
   /** Shared pieces printed by name; their definitions follow `where`. */
   private names = new Map<Expr, string>();
+  private taken: Set<string> | undefined;
+  private skipped = 0;
   private root: Expr | undefined;
   private shapes: string[] | undefined;
 
@@ -76,7 +78,39 @@ export class Renderer {
     if (this.options.share) this.names = sharedNames(expr);
     this.root = expr;
     const body = this.render(expr);
-    const definitions = [...this.names].map(([node, name]) => `${this.style.symbol(name)} = ${this.printNode(node).text}`);
+    const texts = new Map([...this.names].map(([node, name]) => [name, this.printNode(node).text]));
+    // Names in reading order (the body's first, then each binding's, breadth first), and only
+    // those the text uses: a piece printed through a view of it (a negated term) is not
+    // referred to by its name, and its binding would stand unused.
+    const order: string[] = [];
+    const seen = new Set<string>();
+    const scan = (text: string): void => {
+      for (const match of text.matchAll(PLACEHOLDER)) {
+        if (seen.has(match[1]!)) continue;
+        seen.add(match[1]!);
+        order.push(match[1]!);
+      }
+    };
+    scan(body);
+    for (let i = 0; i < order.length; i++) scan(texts.get(order[i]!)!);
+    const final = new Map(order.map((name, i) => [name, this.style.symbol(this.freeName(i + 1))]));
+    const named = (text: string): string => text.replace(PLACEHOLDER, (_, name: string) => final.get(name)!);
+    const definitions = order.map((name) => `${final.get(name)!} = ${named(texts.get(name)!)}`);
+    return this.finish(named(body), definitions);
+  }
+
+  /** The i-th name t1, t2, … that no symbol of the result has. */
+  private freeName(i: number): string {
+    if (!this.taken) {
+      this.taken = new Set(this.root ? postOrder(this.root).filter((n) => n.op === 'symbol').map((n) => n.name) : []);
+      this.skipped = 0;
+    }
+    let candidate = `t${i + this.skipped}`;
+    while (this.taken.has(candidate)) candidate = `t${i + ++this.skipped}`;
+    return candidate;
+  }
+
+  private finish(body: string, definitions: string[]): string {
     const declared = (this.options.declarations ?? []).map((d) => this.style.declaration(this.style.symbol(d.name), findDim(d.rows), findDim(d.cols), d.properties));
     if (definitions.length === 0 && declared.length === 0) return body;
     if (this.style.name === 'latex') return `${body} \\quad \\text{where } ${[...definitions, ...declared].join(', \\; ')}`;
@@ -102,7 +136,8 @@ export class Renderer {
     if (known) return known;
     const name = this.names.get(e);
     if (name !== undefined) {
-      const named = { text: this.style.symbol(name), prec: PREC.atom };
+      // A placeholder, numbered in reading order once the whole text is known (renderAll).
+      const named = { text: `\u0001${name}\u0002`, prec: PREC.atom };
       this.memo.set(e, named);
       return named;
     }
@@ -199,6 +234,11 @@ export class Renderer {
     let text = '';
     const broadcast = broadcastAllowed(e);
     e.args.forEach((term, index) => {
+      if (this.names.has(term)) {
+        // A named term is written by its name, its sign inside the binding.
+        text += (index === 0 ? '' : s.plus) + this.print(term).text;
+        return;
+      }
       const view = (broadcast ? broadcastScalar(term) : undefined) ?? term;
       const [coefficient] = view.op === 'number' ? [view.value] : splitCoefficient(view);
       if (coefficient < 0) {
@@ -289,6 +329,9 @@ export class Renderer {
 
 const SHORT = 64;
 
+/** A shared piece's name while the text is being written: \u0001key\u0002. */
+const PLACEHOLDER = /\u0001([^\u0002]*)\u0002/g;
+
 /** parts joined by `separator`, by concatenation: Array.join copies every part into a flat
  *  string, so a product nested N deep (each level joining the text of the one inside) would
  *  copy O(N²) characters; + keeps V8's rope and flattens once, at the end. */
@@ -299,7 +342,9 @@ function concat(parts: readonly string[], separator: string): string {
 }
 
 /** Whether two Unicode factors can stand side by side and still read back as a product. */
-function juxtaposable(left: string, right: string): boolean {
+function juxtaposable(left: string, rightText: string): boolean {
+  // A shared piece's placeholder stands for its name, t₁: a letter.
+  const right = rightText.replace(/^\u0001[^\u0002]*\u0002/, 'x');
   if (/[0-9.]$/.test(left) && /^[0-9.]/.test(right)) return false;
   if (/_[A-Za-z0-9]+$/.test(left) || /[A-Za-z]{2,}$/.test(left)) return false;
   return /^(?:[A-Za-z](?![A-Za-z(])|[(‖𝟙α-ω])/u.test(right);
