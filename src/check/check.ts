@@ -21,6 +21,7 @@ import { toPlain, type PlainValue } from '../numeric/values.js';
 import { type Verification, verifyGradient, verifyJacobian } from '../numeric/verify.js';
 import { derivativeOf } from '../derive.js';
 import { render } from '../print/render.js';
+import { cost } from '../simplify/cost.js';
 import { simplify } from '../simplify/simplify.js';
 
 export type DiagnosisKind = 'correct' | 'transpose' | 'factor' | 'sign' | 'symmetric-only' | 'missing-term' | 'shape' | 'undecided' | 'other';
@@ -328,7 +329,7 @@ export function checkGradient(fText: string, wrt: string, claimText: string, whe
   // Subtract term by term, so that like terms of the two sums cancel.
   const termsOf = (e: Expr): readonly Expr[] => (e.op === 'add' ? e.args : [e]);
   const difference = simplify(C.add(...termsOf(simplify(claim).expr), ...termsOf(truth).map(C.negate))).expr;
-  if (difference.size <= Math.max(claim.size, truth.size)) {
+  if (cost(difference) <= Math.max(cost(claim), cost(truth))) {
     return result(false, 'numeric', 'missing-term', `a term is missing or extra: claim − ${noun} = ${render(difference, style)}; the ${noun} is ${truthText}`, withExample);
   }
   return result(false, 'numeric', 'other', `the claim disagrees with finite differences (max rel. error ${verification.maxRelError.toExponential(1)}); the ${noun} is ${truthText}`, withExample);

@@ -1,5 +1,6 @@
 // The rule files, loaded once on first use (the bundle carries them as text).
 import differentialText from '../../rules/differential.rules';
+import expandText from '../../rules/expand.rules';
 import isolationText from '../../rules/isolation.rules';
 import jacobianText from '../../rules/jacobian.rules';
 import prepareText from '../../rules/prepare.rules';
@@ -11,9 +12,9 @@ import { BASE, within } from '../session.js';
 /** Defined by the bundle build (scripts/build.js): the rules already parsed. */
 declare const MATCALC_COMPILED_RULES: string | undefined;
 
-export type RuleFile = 'differential' | 'isolation' | 'simplify' | 'prepare' | 'jacobian';
+export type RuleFile = 'differential' | 'isolation' | 'simplify' | 'prepare' | 'jacobian' | 'expand';
 
-const TEXTS: Record<RuleFile, string> = { differential: differentialText, isolation: isolationText, simplify: simplifyText, prepare: prepareText, jacobian: jacobianText };
+const TEXTS: Record<RuleFile, string> = { differential: differentialText, isolation: isolationText, simplify: simplifyText, prepare: prepareText, expand: expandText, jacobian: jacobianText };
 const loaded = new Map<RuleFile, readonly Rule[]>();
 
 if (typeof MATCALC_COMPILED_RULES === 'string') {

@@ -1,9 +1,11 @@
 // Collecting common factors of a sum: A*x + A'*x → (A + A')*x, A*x + A*y → A*(x + y),
-// A*x + x → (A + I)*x. Greedy by the factor most terms share; kept only if smaller.
+// A*x + x → (A + I)*x. Greedy by the factor most terms share; kept only if it costs less
+// (src/simplify/cost.ts).
 
 import * as C from '../expr/construct.js';
 import type { Expr } from '../expr/node.js';
 import { numericContent } from '../expr/rational.js';
+import { cost } from './cost.js';
 
 interface Term {
   readonly scalars: Expr[]; // coefficient and scalar factors
@@ -57,7 +59,7 @@ export function factorSum(sum: Expr): Expr {
   const collected = side === 'right' ? C.multiply(grouped, factor) : C.multiply(factor, grouped);
   const others = sum.args.filter((_, i) => !members.includes(i));
   const result = others.length === 0 ? collected : factorSum(C.add(collected, ...others));
-  return result.size < sum.size ? result : sum;
+  return cost(result) < cost(sum) ? result : sum;
 }
 
 /** The numeric content of the coefficients comes out, and the sum left is factored:
@@ -69,7 +71,7 @@ function sumContent(sum: Expr): Expr | undefined {
   if (content === 1 || content === -1) return undefined;
   const inner = C.add(...sum.args.map((t) => C.multiply(C.number(1 / content), t)));
   const result = C.multiply(C.number(content), factorSum(inner));
-  return result.size <= sum.size ? result : undefined;
+  return cost(result) <= cost(sum) ? result : undefined;
 }
 
 /** A scalar factor every term shares comes out: -c*A - c*B → -c*(A + B). */
@@ -83,7 +85,7 @@ function commonScalars(sum: Expr): Expr {
     return C.multiply(...(negative ? [C.number(-1)] : []), ...scalars, ...t.chain);
   });
   const result = C.multiply(...(negative ? [C.number(-1)] : []), ...shared, C.add(...inner));
-  return result.size <= sum.size ? result : sum;
+  return cost(result) <= cost(sum) ? result : sum;
 }
 
 /** Scalar sums: a common scalar factor, e.g. a*x'y + a*z → a*(x'y + z). */
@@ -110,5 +112,5 @@ function factorScalarSum(sum: Expr): Expr {
   });
   const others = sum.args.filter((_, i) => !best!.members.includes(i));
   const result = C.add(C.multiply(factor, factorScalarSum(C.add(...inner))), ...others);
-  return result.size < sum.size ? result : sum;
+  return cost(result) < cost(sum) ? result : sum;
 }

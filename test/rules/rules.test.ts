@@ -14,7 +14,7 @@ import { dimsOf, drawSizes, drawValue, needsOf, Random } from '../../src/numeric
 import { rules, type RuleFile } from '../../src/rewrite/library.js';
 import type { Rule } from '../../src/rewrite/rule.js';
 
-const FILES: RuleFile[] = ['differential', 'isolation', 'jacobian', 'simplify', 'prepare'];
+const FILES: RuleFile[] = ['differential', 'isolation', 'jacobian', 'simplify', 'prepare', 'expand'];
 const DRAWS = 3;
 
 /** The rule with its exponent variables (A .^ p, A^k) bound to numbers. */
