@@ -134,6 +134,9 @@ export function add(...terms: Expr[]): Expr {
   }
   if (kept.length === 0) return zero(target);
   if (kept.length === 1) return kept[0]!;
+  // 2·(A + I) − (A + I) is 1·(A + I): a sum among the terms, spliced in (and its terms
+  // combined with the others) so that sums stay flat.
+  if (kept.some((t) => t.op === 'add')) return add(...kept);
   if (!isSorted(kept)) kept.sort(compareTerms);
   return intern('add', kept, shape(target.rows, target.cols), '', 0, sumProps(kept));
 }
@@ -262,6 +265,12 @@ export function multiply(...factors: Expr[]): Expr {
   }
   if (coefficient === 0) return zero(resultShape);
   scalarFactors.sort(compareTerms);
+  // A number and one scalar product uᵀ…v, nothing else, is one flat product: -3·(xᵀh) is
+  // -3·xᵀ·h, the node the flat chain builds (and splitCoefficient takes apart).
+  const only = scalarFactors[0];
+  if (matrices.length === 0 && scalarFactors.length === 1 && coefficient !== 1 && only!.op === 'multiply' && !isGrouped(only!) && !only!.args.some(isScalar)) {
+    return intern('multiply', [number(coefficient), ...only!.args], resultShape);
+  }
   const all = [...(coefficient !== 1 ? [number(coefficient)] : []), ...scalarFactors, ...matrices];
   if (all.length === 0) return ONE();
   if (all.length === 1) return all[0]!;
@@ -388,6 +397,11 @@ export function power(base: Expr, exponent: number): Expr {
   if (exponent === 1) return base;
   if (exponent === 0) return onesLike(base.shape);
   if (base.op === 'number') return number(powerNumber(base.value, exponent));
+  // (a·b)^k = a^k·b^k for scalar factors and an integer k: one node for 1/(a·b) however
+  // it was built (the printer writes both as /(a*b)).
+  if (Number.isInteger(exponent) && isScalar(base) && base.op === 'multiply' && !isGrouped(base) && base.args.every(isScalar)) {
+    return multiply(...base.args.map((a) => power(a, exponent)));
+  }
   // (c·A)^k = c^k·A^k: the number leaves, so 2·x/(2·s) meets its ½ and cancels. For a
   // negative c only integer k, where it holds for every A.
   if (base.op === 'multiply' && base.args[0]!.op === 'number' && (Number.isInteger(exponent) || base.args[0]!.value > 0)) {

@@ -127,7 +127,7 @@ export class Renderer {
     const base = this.wrap(printed, PREC.atom);
     // (Only a short atom can end in a superscript — a symbol, a sized constant — and testing a
     // long one, a call or a parenthesis, would flatten it at every level of a deep result.)
-    if (this.style.name === 'latex' && printed.prec >= PREC.atom && base.length <= 4 * SHORT && /\^\{[^{}]*\}$|_\{[^{}]*\}\^/.test(base)) return `{${base}}`;
+    if (this.style.name === 'latex' && printed.prec >= PREC.atom && base.length <= 4 * SHORT && /\^\{[^{}]*\}$/.test(base)) return `{${base}}`;
     return base;
   }
 
