@@ -118,6 +118,14 @@ function tokenize(source: string): Token[] {
       k++;
       continue;
     }
+    // \left\| opens a norm and \right\| closes one: said as \lVert and \rVert, so nested
+    // norms, \left\| 2 \left\| B \right\| B \right\|, pair as written.
+    const next = tokens[k + 1];
+    if (t.kind === 'command' && (t.text === '\\left' || t.text === '\\right') && next && (next.text === '\\|' || next.text === '\\Vert' || next.text === '‖')) {
+      kept.push({ ...next, kind: 'command', text: t.text === '\\left' ? '\\lVert' : '\\rVert' });
+      k++;
+      continue;
+    }
     if (t.kind === 'command' && (t.text === '\\label' || t.text === '\\tag') && tokens[k + 1]?.text === '{') {
       let depth = 0;
       for (k++; k < tokens.length; k++) {

@@ -112,7 +112,7 @@ export const MATRIX_FUNCTIONS: readonly MatrixFunctionDefinition[] = [
   },
   {
     family: 'matrix', name: 'norm', op: 'norm', read: ['norm', 'norm2'], latexRead: [],
-    write: { text: 'norm', unicode: (z) => `‖${z}‖`, latex: (z) => `\\left\\| ${z} \\right\\|` }, argument: 'any', result: 'scalar',
+    write: { text: 'norm', unicode: (z) => (z.includes('‖') ? `norm(${z})` : `‖${z}‖`), latex: (z) => `\\left\\| ${z} \\right\\|` }, argument: 'any', result: 'scalar',
     folds: { scalar: { apply: 'abs' }, zero: 0, transpose: 'invariant' },
     evaluate: (a) => scalar(L.frobenius(a)),
     code: {

@@ -132,6 +132,8 @@ describe('what the reader reads', () => {
     ['\\left( A + B \\right) x + \\big( A + B \\big) x + \\Big[ A + B \\Big] x', '3*(A + B)*x'],
     ['\\|x\\| + \\lVert x \\rVert + \\left\\| x \\right\\| + \\|x\\|_2 + ||x||', '5*norm(x)'],
     ['\\|X\\|_F^2 + \\|x\\|_1', 'norm(X)^2 + norm1(x)'],
+    // \left\| opens and \right\| closes: nested norms pair as written.
+    ['\\left\\| 2 \\left\\| X \\right\\| X \\right\\|', 'norm(2*norm(X)*X)'],
     ['A \\odot B + A \\circ B', '2*(A .* B)'],
     ['A \\otimes B', 'kron(A, B)'],
     ['A \\oslash B', 'A ./ B'],

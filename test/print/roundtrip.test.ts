@@ -118,3 +118,8 @@ describe('shared pieces printed once, under names', () => {
     expect(Array.isArray(evaluate(small, values))).toBe(true);
   });
 });
+
+test('nested norms read back in every style (‖2‖B‖B‖ would read as ‖2‖·B·‖B‖)', () => {
+  const e = reparse('norm(2*norm(B)*B) + norm(x - norm(x)*x)');
+  for (const style of ['text', 'unicode', 'latex'] as const) expect(reparse(render(e, style), style === 'latex' ? 'latex' : 'text')).toBe(e);
+});
