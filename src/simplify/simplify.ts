@@ -4,7 +4,8 @@
 
 import * as C from '../expr/construct.js';
 import { type Expr, memoize, postOrder } from '../expr/node.js';
-import { DEFAULT_LIMITS, type Limits, rewriteBottomUp, Run, type Step, type StopReason } from '../rewrite/engine.js';
+import { applyRule, DEFAULT_LIMITS, type Limits, rewriteBottomUp, Run, type Step, type StopReason } from '../rewrite/engine.js';
+import type { Rule } from '../rewrite/rule.js';
 import { rules } from '../rewrite/library.js';
 import { cost } from './cost.js';
 import { factorSum } from './factor.js';
@@ -61,7 +62,7 @@ export function simplify(expr: Expr, limits: Limits = DEFAULT_LIMITS): Simplifie
   // sum or a product, (X*B + B*X)' for B'*X' + X'*B', and the identities of
   // rules/expand.rules followed by the simplify rules; each kept only if the cost goes down.
   const expandRules = rules('expand');
-  const rewrite = (e: Expr, list = simplifyRules): Expr => rewriteBottomUp(e, list, run).expr;
+  const rewrite = (e: Expr): Expr => rewriteBottomUp(e, simplifyRules, run).expr;
   const trial = memoize<Expr>((node, recurse) => {
     if (node.args.length === 0 || run.exhausted()) return node;
     const rebuilt = C.rebuild(node, node.args.map(recurse));
@@ -76,11 +77,18 @@ export function simplify(expr: Expr, limits: Limits = DEFAULT_LIMITS): Simplifie
       }
     };
     consider('transpose-out', transposeOut(rebuilt, rewrite), 2);
-    if (holdsInverseOfProduct(best)) consider('expand-and-cancel', rewrite(rewrite(best, expandRules)));
     return best;
   });
   const tried = run.exhausted() ? factored : trial(factored);
-  return { expr: tried, steps: run.steps, stop: run.stop };
+  // A small result (the textbook cases) gets a bounded best-first search over single steps
+  // of rules/expand.rules, each followed by the simplify rules: one expansion at a time,
+  // so that a factor can cancel without every other one expanding too.
+  // Its states keep a transpose outside (the rules that push one in are left out there).
+  const keepOutside = simplifyRules.filter((r) => !TRANSPOSE_INWARD.has(r.name));
+  const searched = run.exhausted() || tried.size > SEARCH_SIZE || !holdsInverseOfProduct(tried)
+    ? tried
+    : searchExpansions(tried, transposeOut(tried, rewrite), expandRules, (e) => rewriteBottomUp(e, keepOutside, run).expr, run);
+  return { expr: searched, steps: run.steps, stop: run.stop };
 }
 
 /** Pieces up to this tree size get the trial pass: each trial costs about its size. */
@@ -98,6 +106,64 @@ function transposeOut(node: Expr, rewrite: (e: Expr) => Expr): Expr | undefined 
   if (node.op !== 'multiply' || !node.args.some((f) => f.op === 'transpose')) return undefined;
   const [coefficient, rest] = C.splitCoefficient(node);
   return C.multiply(C.number(coefficient), C.transpose(rewrite(C.transpose(rest))));
+}
+
+/** The rules that move a transpose inward, (A*B)' = B'*A' and the like: the search's
+ *  normalisation leaves them out so that a state with the transpose outside stays so. */
+const TRANSPOSE_INWARD = new Set(['transpose-product', 'transpose-hadamard', 'transpose-kron', 'transpose-power', 'transpose-power-of-matrix']);
+
+/** Results up to this tree size get the search; its bounds: depth, beam and states. */
+const SEARCH_SIZE = 96;
+const SEARCH_DEPTH = 3;
+const SEARCH_BEAM = 4;
+const SEARCH_STATES = 200;
+
+/** Best-first: from the expression, every single application of an expansion rule at one
+ *  node, then the simplify rules to a fixpoint; the cheapest few go on, up to the depth.
+ *  The cheapest expression met wins if it costs less than the start. */
+function searchExpansions(start: Expr, outside: Expr | undefined, expansions: readonly Rule[], rewrite: (e: Expr) => Expr, run: Run): Expr {
+  let best = start;
+  let beam = outside ? [start, outside] : [start];
+  const seen = new Set<number>(beam.map((e) => e.id));
+  // A state reached through the transpose moved out must save two, as in the trial pass.
+  const fromOutside = new Set<number>(outside ? [outside.id] : []);
+  const better = (e: Expr): boolean => cost(e) <= cost(best) - (fromOutside.has(e.id) && best === start ? 2 : 1);
+  for (let depth = 0; depth < SEARCH_DEPTH && beam.length > 0 && seen.size < SEARCH_STATES; depth++) {
+    const next: Expr[] = [];
+    for (const state of beam) {
+      for (const node of postOrder(state)) {
+        for (const rule of expansions) {
+          if (seen.size >= SEARCH_STATES || run.exhausted()) break;
+          const applied = applyRule(rule, node);
+          if (!applied) continue;
+          const candidate = rewrite(replaceNode(state, node, applied));
+          if (seen.has(candidate.id)) continue;
+          seen.add(candidate.id);
+          if (fromOutside.has(state.id)) fromOutside.add(candidate.id);
+          next.push(candidate);
+        }
+      }
+    }
+    next.sort((a, b) => cost(a) - cost(b));
+    beam = next.slice(0, SEARCH_BEAM);
+    for (const state of beam) if (better(state)) best = state;
+  }
+  if (best === start) return start;
+  // Scalars stand outside the transpose: det(A*X*B)*inv(X)', not (det(A*X*B)*inv(X))'.
+  const found = best.op === 'transpose' && best.args[0]!.op === 'multiply' && best.args[0]!.args.some(C.isScalar)
+    ? C.multiply(...best.args[0]!.args.filter(C.isScalar), C.transpose(C.multiply(...best.args[0]!.args.filter((a) => !C.isScalar(a)))))
+    : best;
+  run.record('expand-and-cancel', start, found);
+  return found;
+}
+
+/** root with one node replaced, rebuilt through the constructors. */
+function replaceNode(root: Expr, target: Expr, replacement: Expr): Expr {
+  const memo = new Map<number, Expr>();
+  for (const node of postOrder(root)) {
+    memo.set(node.id, node === target ? replacement : node.args.length === 0 ? node : C.rebuild(node, node.args.map((a) => memo.get(a.id)!)));
+  }
+  return memo.get(root.id)!;
 }
 
 function holdsInverseOfProduct(e: Expr): boolean {

@@ -37,7 +37,7 @@ export const COOKBOOK: CookbookCase[] = [
   ['(121) tr(X³)', 'tr(X^3)', 'X', "3*(X^2)'"],
   ['(129) ‖x − a‖₂', 'norm(x - a)', 'x', '(x - a)/norm(x - a)'],
   ['(131) ‖X‖_F²', 'norm(X)^2', 'X', '2*X'],
-  ['(124) tr of the inverse of a product', 'tr(inv(A*X))', 'X', "-(inv(A*X)*inv(X))'"],
+  ['(124) tr of the inverse of a product', 'tr(inv(A*X))', 'X', "-(inv(A*X)*inv(X))'", 'A, X: n×n'],
   ['(§10.2.1) tr(A ⊗ X) = tr(A)tr(X)', 'tr(A ⊗ X)', 'X', 'tr(A)*I'],
   ['(§10.2.1) mixed product, tr((A ⊗ B)(X ⊗ C))', 'tr((A ⊗ B)*(X ⊗ C))', 'X', "tr(B*C)*A'"],
   ['‖A ⊗ X‖²', 'norm(kron(A, X))^2', 'X', '2*norm(A)^2*X'],
