@@ -96,6 +96,8 @@ export function buildExpressions(asts: readonly Ast[], source: string, given: re
     return named.get(part)!;
   };
   const size = (dim: string): Dim => (dim.includes('·') ? productDim(dim.split('·').map(flexible)) : flexible(dim));
+  // The size names the declarations use (n, m in `X: n×m`), which a word can stand for.
+  const sizeWords = new Set(declarations.flatMap((d) => [d.rows, d.cols]).filter((d): d is string => d !== undefined).flatMap((d) => d.split('·')).filter((d) => /^[A-Za-z]\w*$/.test(d)));
   const symbols = new Map<string, Expr>();
   const bindings = new Map<string, { ast: Ast; value?: Expr; building?: boolean }>();
 
@@ -151,6 +153,11 @@ export function buildExpressions(asts: readonly Ast[], source: string, given: re
     } else if (valueShapes?.has(name)) {
       const { rows, cols } = valueShapes.get(name)!;
       node = C.symbol(name, { rows: String(rows), cols: String(cols) });
+    } else if (sizeWords.has(name)) {
+      // A word that is a size of the declarations and names nothing else is that size: m in
+      // m*inv(X)' where A: m×m (how results print a size), n in sum(x)/n where x: n.
+      readingNotes.add(`${name} read as the size ${name} (declared in a shape); declare ${name} to mean a symbol`);
+      return C.dimension(size(name));
     } else if (name === 'I') {
       return C.identity(unifier.fresh());
     } else if (/^I(?:_|\d)/.test(name)) {
@@ -485,6 +492,7 @@ export function buildExpressions(asts: readonly Ast[], source: string, given: re
       case 'symbol': return C.symbol(node.name, renameShape(node.shape), node.props);
       case 'identity': return C.identity(rename(node.shape.rows));
       case 'ones': return C.ones(rename(node.shape.rows));
+      case 'dimension': return C.dimension(rename(node.name));
       case 'zero': return C.zero(renameShape(node.shape));
       case 'commutation': {
         // K_{m,n} as LaTeX writes it names no matrix (the reader gives it an m×n zero): it is

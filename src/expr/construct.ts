@@ -50,6 +50,13 @@ export function zero(target: Shape): Expr {
   return isScalarShape(target) ? ZERO() : intern('zero', [], shape(target.rows, target.cols));
 }
 
+/** A size as a number: m for the rows of an m×n matrix (its name in `name`). A known size
+ *  is that number. Constant under differentiation, like I and 𝟙. */
+export function dimension(dim: Dim): Expr {
+  const d = findDim(dim);
+  return /^\d+$/.test(d) ? number(Number(d)) : intern('dimension', [], SCALAR, d);
+}
+
 export const isZero = (e: Expr): boolean => e.op === 'zero' || (e.op === 'number' && e.value === 0);
 
 /** Total order used for the arguments of commutative operators: positive terms first, then
@@ -547,6 +554,7 @@ export function applyDefinition(definition: FunctionDefinition, a: Expr): Expr {
   if (isZero(a) && folds.zero !== undefined) return folds.zero === 'zero' ? zero(result) : number(folds.zero);
   if (a.op === 'identity' && folds.identity !== undefined) return folds.identity === 'self' ? a : folds.identity === 'ones' ? ones(a.shape.rows) : number(folds.identity);
   if (a.op === 'ones' && folds.ones === 'identity') return identity(a.shape.rows);
+  if (folds.size === 'rows') return dimension(a.shape.rows);
   if (a.op === 'transpose' && folds.transpose === 'invariant') return applyDefinition(definition, a.args[0]!);
   if (a.op === 'transpose' && folds.transpose === 'commutes') return transpose(applyDefinition(definition, a.args[0]!));
   if (folds.undoes?.includes(a.op)) return a.args[0]!;
@@ -612,6 +620,7 @@ export function withDims(root: Expr, rename: (dim: Dim) => Dim, symbolFor?: (nod
       case 'identity': renamed = identity(shape.rows); break;
       case 'ones': renamed = ones(shape.rows); break;
       case 'zero': renamed = zero(shape); break;
+      case 'dimension': renamed = dimension(rename(node.name)); break;
       default: renamed = rebuild(node, node.args.map((a) => memo.get(a.id)!));
     }
     memo.set(node.id, renamed);
@@ -626,6 +635,7 @@ export function rebuild(node: Expr, args: readonly Expr[]): Expr {
   const [a, b] = [args[0]!, args[1]!];
   switch (node.op) {
     case 'symbol': case 'number': case 'ones': return node;
+    case 'dimension': return dimension(node.name);
     case 'identity': return identity(node.shape.rows);
     case 'zero': return zero(node.shape);
     case 'commutation': return commutation(a);

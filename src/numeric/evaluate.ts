@@ -62,6 +62,7 @@ export function evaluateExpr(root: Expr, values: Values, sizes: Sizes): Matrix {
         return value;
       }
       case 'number': return [[e.value]];
+      case 'dimension': return [[sizeOf(e.name, sizes)]];
       case 'identity': return L.eye(affordable(e, sizes, 'the identity'));
       case 'ones': return L.zeros(affordable(e, sizes, 'the vector of ones'), 1).map(() => [1]);
       case 'zero': return L.zeros(affordable(e, sizes, 'the zero matrix'), sizeOf(e.shape.cols, sizes));

@@ -53,7 +53,7 @@ export function drawSizes(dims: Iterable<Dim>, offset = 0, descending = false): 
 export function dimsOf(root: Expr): Dim[] {
   // Symbols first, in reading order, so sizes are handed out as the reader meets them.
   const order = postOrder(root);
-  return [...order.filter((e) => e.op === 'symbol'), ...order].flatMap((e) => [e.shape.rows, e.shape.cols]);
+  return [...order.filter((e) => e.op === 'symbol'), ...order].flatMap((e) => (e.op === 'dimension' ? [e.name] : [e.shape.rows, e.shape.cols]));
 }
 
 export interface Needs {

@@ -25,6 +25,7 @@ export const CORE: readonly CoreDefinition[] = [
   { family: 'core', op: 'identity', title: 'the identity' },
   { family: 'core', op: 'zero', title: 'a zero matrix' },
   { family: 'core', op: 'ones', title: 'a vector of ones' },
+  { family: 'core', op: 'dimension', title: 'a size (m, the number of rows of an m×n matrix)' },
   { family: 'core', op: 'commutation', title: 'the commutation matrix K(…)', shapeOnly: true },
   { family: 'core', op: 'add', title: 'a sum', associative: true, commutative: true },
   { family: 'core', op: 'multiply', title: 'a product', associative: true, latexInfix: ['\\cdot', '\\times', '\\ast'] },

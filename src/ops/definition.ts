@@ -43,6 +43,8 @@ export interface Folds {
   readonly undoes?: readonly string[];
   /** f of a vector (or a vector's transpose): the vector itself (vec). */
   readonly vector?: 'self';
+  /** f is a size of its argument, always: `rows`, the number of its rows (a dimension). */
+  readonly size?: 'rows';
 }
 
 /** How a target language writes the operation. `call` names a function applied to the

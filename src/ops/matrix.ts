@@ -111,6 +111,18 @@ export const MATRIX_FUNCTIONS: readonly MatrixFunctionDefinition[] = [
     summary: 'the number of entries of X (a size: constant under differentiation)',
   },
   {
+    family: 'matrix', name: 'rows', op: 'rows', read: ['rows'], latexRead: [],
+    write: { text: 'rows', latex: operator('rows') }, argument: 'any', result: 'scalar', shapeOnly: true,
+    // Always the dimension itself (m for an m×n X), which prints as its name.
+    folds: { size: 'rows', transpose: 'invariant' },
+    evaluate: (a) => scalar(a.length),
+    code: {
+      numpy: template((z) => `${z}.shape[0]`), torch: template((z) => `${z}.shape[0]`),
+      ts: template((z) => `${z}.length`),
+    },
+    summary: 'the number of rows of X: a size, written as its name (m for X: m×n)',
+  },
+  {
     family: 'matrix', name: 'norm', op: 'norm', read: ['norm', 'norm2'], latexRead: [],
     write: { text: 'norm', unicode: (z) => (z.includes('‖') ? `norm(${z})` : `‖${z}‖`), latex: (z) => `\\left\\| ${z} \\right\\|` }, argument: 'any', result: 'scalar',
     folds: { scalar: { apply: 'abs' }, zero: 0, transpose: 'invariant' },

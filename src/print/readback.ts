@@ -61,6 +61,8 @@ function isConstantUnit(e: Expr): boolean {
  *  pass over the DAG, where reading back costs a parse. */
 function everyConstantPinned(root: Expr): boolean {
   if (isConstantUnit(root)) return false;
+  // A size written as its name (m) reads back only where a shape declares it.
+  if (postOrder(root).some((n) => n.op === 'dimension')) return false;
   const free = new Map<number, boolean>(); // no constant anywhere inside
   for (const node of postOrder(root)) free.set(node.id, !isConstant(node) && node.args.every((a) => free.get(a.id)!));
   for (const node of postOrder(root)) {

@@ -154,6 +154,8 @@ export class Renderer {
         return this.printNumber(e.value);
       case 'symbol':
         return atom(s.symbol(e.name));
+      case 'dimension':
+        return atom(s.symbol(findDim(e.name)));
       case 'identity':
         return atom(this.options.sizes ? s.sized(s.identity, findDim(e.shape.rows)) : s.identity);
       case 'ones':

@@ -49,7 +49,7 @@ export function cost(e: Expr): number {
   let children = 0;
   for (const arg of e.args) children += cost(arg);
   switch (e.op) {
-    case 'symbol': case 'identity': case 'ones': case 'zero': case 'commutation':
+    case 'symbol': case 'identity': case 'ones': case 'zero': case 'commutation': case 'dimension':
       own = 1;
       children = 0;
       break;

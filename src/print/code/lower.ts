@@ -371,6 +371,10 @@ function lowerWith(plan: Plan, dialect: Dialect, pass: Pass): Lowered {
       case 'symbol': return use(node);
       case 'number': return dialect.number(node.value);
       case 'identity': case 'ones': case 'zero': case 'commutation': return dialect.leaf(node.op, sizes(node), kindOf(node));
+      case 'dimension': {
+        const code = dialect.size(plan, node.name);
+        return { code, kind: 'scalar', prec: /^[\w.[\]]+$/.test(code) ? PREC.atom : PREC.multiply };
+      }
       case 'multiply': return spellFactors(node.args, false);
       case 'trace': return spellTrace(node) ?? dialect.unary(node, use(node.args[0]!));
       case 'add': return spellSum(node);
