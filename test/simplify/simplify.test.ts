@@ -30,6 +30,16 @@ describe('the forms a textbook prints', () => {
   });
 });
 
+test.each([
+  ['sum(abs(exp(x)))', 'exp(x)'],
+  ['norm(x)*abs(norm(x))', '2*x'],
+  ['sum(sign(x) .* abs(x))', 'ones_n where x: n'],
+])('signs the domain fixes cancel before differentiation: ∂%s/∂x = %s', (f, g) => {
+  const result = grad(f, 'x');
+  expect(result.text).toBe(g);
+  expect(result.verification.status).toBe('verified');
+});
+
 test('softmax cross-entropy: its gradient prints sum(y), not y\'*ones', async () => {
   const { grad } = await import('../../src/index.js');
   expect(grad("-y'*log(softmax(z))", 'z').text).toBe('sum(y)*softmax(z) - y');
