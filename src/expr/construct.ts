@@ -256,17 +256,22 @@ export function multiply(...factors: Expr[]): Expr {
     }
   }
   // Scalar factors with one base combine their exponents: x·x⁻¹ = 1, s·s = s².
-  const exponents = new Map<string | number, { base: Expr; exponent: number }>();
+  // √u counts as u^½ (and √u^k as u^(k/2)), so √u·u^(3/2) is u²; a factor met once is
+  // kept as written.
+  const exponents = new Map<string | number, { base: Expr; exponent: number; factor: Expr | undefined }>();
   for (const s of scalars) {
-    const [base, exponent] = s.op === 'power' && s.args.length === 1 ? [s.args[0]!, s.value] : [s, 1];
+    let [base, exponent] = s.op === 'power' && s.args.length === 1 ? [s.args[0]!, s.value] : [s, 1];
+    if (isSqrt(base)) [base, exponent] = [base.args[0]!, multiplyNumbers(exponent, 0.5)];
     const key = baseKey(base);
     const entry = exponents.get(key);
-    if (entry) entry.exponent = addNumbers(entry.exponent, exponent);
-    else exponents.set(key, { base, exponent });
+    if (entry) {
+      entry.exponent = addNumbers(entry.exponent, exponent);
+      entry.factor = undefined;
+    } else exponents.set(key, { base, exponent, factor: s });
   }
   const scalarFactors: Expr[] = [];
-  for (const { base, exponent } of exponents.values()) {
-    const factor = power(base, exponent);
+  for (const { base, exponent, factor: alone } of exponents.values()) {
+    const factor = alone ?? (exponent === 0.5 ? func('sqrt', base) : exponent === -0.5 ? power(func('sqrt', base), -1) : power(base, exponent));
     if (factor.op === 'number') coefficient = multiplyNumbers(coefficient, factor.value);
     else scalarFactors.push(factor);
   }
@@ -285,6 +290,8 @@ export function multiply(...factors: Expr[]): Expr {
 }
 
 export const isGrouped = (e: Expr): boolean => (e.props & GROUPED) !== 0;
+
+const isSqrt = (e: Expr): boolean => e.op === 'apply' && e.name === 'sqrt' && isScalar(e);
 
 /** The key under which a scalar factor's exponents combine: uᵀv and vᵀu are one base (a
  *  scalar is its own transpose), so (yᵀs)·(sᵀy)⁻¹ cancels. Only the key is shared: each
