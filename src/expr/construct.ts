@@ -258,20 +258,25 @@ export function multiply(...factors: Expr[]): Expr {
   // Scalar factors with one base combine their exponents: x·x⁻¹ = 1, s·s = s².
   // √u counts as u^½ (and √u^k as u^(k/2)), so √u·u^(3/2) is u²; a factor met once is
   // kept as written.
-  const exponents = new Map<string | number, { base: Expr; exponent: number; factor: Expr | undefined }>();
+  // An exponent that is an expression (det(X)^m) adds to the others as one: det(X)·det(X)^(m−1)
+  // is det(X)^m.
+  const exponents = new Map<string | number, { base: Expr; exponent: number; symbolic: Expr[]; factor: Expr | undefined }>();
   for (const s of scalars) {
-    let [base, exponent] = s.op === 'power' && s.args.length === 1 ? [s.args[0]!, s.value] : [s, 1];
+    const symbolicExponent = s.op === 'power' && s.args.length === 2 && isScalar(s) ? s.args[1]! : undefined;
+    let [base, exponent] = s.op === 'power' && s.args.length === 1 ? [s.args[0]!, s.value] : symbolicExponent ? [s.args[0]!, 0] : [s, 1];
     if (isSqrt(base)) [base, exponent] = [base.args[0]!, multiplyNumbers(exponent, 0.5)];
     const key = baseKey(base);
     const entry = exponents.get(key);
     if (entry) {
       entry.exponent = addNumbers(entry.exponent, exponent);
+      if (symbolicExponent) entry.symbolic.push(symbolicExponent);
       entry.factor = undefined;
-    } else exponents.set(key, { base, exponent, factor: s });
+    } else exponents.set(key, { base, exponent, symbolic: symbolicExponent ? [symbolicExponent] : [], factor: s });
   }
   const scalarFactors: Expr[] = [];
-  for (const { base, exponent, factor: alone } of exponents.values()) {
-    const factor = alone ?? (exponent === 0.5 ? func('sqrt', base) : exponent === -0.5 ? power(func('sqrt', base), -1) : power(base, exponent));
+  for (const { base, exponent, symbolic, factor: alone } of exponents.values()) {
+    const total = symbolic.length > 0 && !alone ? add(number(exponent), ...symbolic) : undefined;
+    const factor = alone ?? (total ? (total.op === 'number' ? power(base, total.value) : symbolicPower(base, total, true)) : exponent === 0.5 ? func('sqrt', base) : exponent === -0.5 ? power(func('sqrt', base), -1) : power(base, exponent));
     if (factor.op === 'number') coefficient = multiplyNumbers(coefficient, factor.value);
     else scalarFactors.push(factor);
   }

@@ -17,6 +17,12 @@ describe('a size as a scalar', () => {
     expect(bare.text).toBe("m*inv(X)' where A: m×m");
   });
 
+  test('det of a Kronecker product: det(X)^m·det(A)^n, its exponents sizes', () => {
+    const result = grad('det(X ⊗ A)', 'X', { where: 'X: n×n; A: m×m' });
+    expect(result.text).toBe("det(A)^n*det(X)^m*m*inv(X)'");
+    expect(result.verification.status).toBe('verified');
+  });
+
   test('a declared size in the text is that size, said in a note, and evaluates to it', () => {
     const parsed = parseExpression('sum(x)/n', { where: 'x: n' });
     expect(parsed.notes).toEqual(['n read as the size n (declared in a shape); declare n to mean a symbol']);

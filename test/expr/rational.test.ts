@@ -78,6 +78,7 @@ describe('in expressions', () => {
     ['sqrt(s)*s^(3/2)', 's^2'],
     ['sqrt(s)*s*y', 's^(3/2)*y'],
     ['sqrt(s)*y', 'sqrt(s)*y'],
+    ['x^y*x^(y + 1)*x', 'x^(2 + 2*y)'],
     ['v/2 + v/2', 'v'],
     ['(2*v).^3', '8*v.^3'],
   ])('%s is %s', (input, output) => {
