@@ -160,12 +160,23 @@ interface Measured {
 
 const derive = { grad, hessian, jacobian };
 
+/** glibc's allocator keeps freed memory for reuse (no trimming, no fresh mmap per large
+ *  array). Measured on this machine (a Firecracker VM that reports free pages to its host):
+ *  touching a fresh page costs about 6 µs, so a loop that allocates and frees 8 MB arrays
+ *  spends most of its time in page faults (the tr(inv X) Hessian's sum of two 1024×1024
+ *  products: 6.7 ms with glibc's defaults, 0.56 ms with these), and an implementation's
+ *  time followed how many large temporaries it made, not its arithmetic. Every
+ *  implementation runs under the same settings. */
+const ALLOCATOR = { MALLOC_MMAP_THRESHOLD_: String(2 ** 32), MALLOC_TRIM_THRESHOLD_: String(2 ** 34), MALLOC_TOP_PAD_: String(2 ** 28) };
+
 function main(): void {
   const python = interpreterWith('torch') ?? interpreterWith('numpy');
   if (!python) throw new Error('bench:code needs a python3 that can import numpy');
   const dir = mkdtempSync(join(tmpdir(), 'matcalc-bench-code-'));
   try {
-    const problems = PROBLEMS.map((p, i) => {
+    // BENCH_CODE_ONLY=text runs the problems whose name holds it (a quicker look at a few).
+    const only = process.env.BENCH_CODE_ONLY;
+    const problems = PROBLEMS.map((p, i) => ({ p, i })).filter(({ p }) => !only || p.name.includes(only)).map(({ p, i }) => {
       const result = derive[p.kind](p.f, p.wrt, p.where ? { where: p.where } : {});
       if (result.verification.status !== 'verified') throw new Error(`${p.name}: ${result.verification.status}`);
       const numpy = result.code('numpy');
@@ -176,7 +187,7 @@ function main(): void {
     writeFileSync(file, JSON.stringify(problems));
     const output = execFileSync(python, ['bench/code.py', file], {
       encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' },
+      env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1', ...ALLOCATOR },
     });
     const [headerLine, ...rows] = output.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     report(python, headerLine!.header as Record<string, unknown>, rows as unknown as Measured[], problems);
@@ -220,7 +231,8 @@ function report(python: string, header: Record<string, unknown>, rows: readonly 
   out.push('', 'Every implementation\'s f and derivative agree with the hand formula to a relative 1e-6 unless said below.', '');
   if (notes.length > 0) out.push(...notes, '');
   out.push('The derivatives matcalc printed:', '', ...problems.map((p) => `- ${p.name}: \`${p.derivative}\``), '');
-  writeFileSync('bench/code-results.md', out.join('\n'));
+  // A run of some of the problems is printed, not kept.
+  if (!process.env.BENCH_CODE_ONLY) writeFileSync('bench/code-results.md', out.join('\n'));
   console.log(out.join('\n'));
 }
 

@@ -80,6 +80,14 @@ const CASES: [string, string, Kind, string?][] = [
   ["c*logdet(S) + tr(Y'*inv(S)*Y)/2", 'S', 'grad', 'S: spd; c: scalar'],
   ['||W2*tanh(W1*x + b1) + b2 - y||^2', 'x', 'hessian'],
   ["c*logdet(S) + tr(Y'*inv(S)*Y)/2", 'S', 'hessian', 'c: scalar'],
+  // Kronecker products combined before they are formed; diag(v) scaling another operator.
+  ["x'*inv(X)*x", 'X', 'hessian'],
+  ['tr(A*inv(X)*B)', 'X', 'hessian'],
+  ['X*X*X', 'X', 'jacobian'],
+  ['A*X*inv(X + B)', 'X', 'jacobian'],
+  ['A*exp(X)', 'X', 'jacobian'],
+  ['A*exp(X*B)', 'X', 'jacobian'],
+  ["A*X'*X", 'X', 'jacobian'],
 ];
 
 interface Built {
@@ -198,6 +206,32 @@ describe('what the code looks like', () => {
     const softmax = hessian("-y'*log(softmax(W*x))", 'x').code('numpy');
     expect(softmax).not.toMatch(/np\.diag\(/);
     expect(softmax).not.toMatch(/np\.outer\(t1, t1\)/);
+    // A sum with one dense term is distributed too: (A - 2*diag(v))*W1 as A*W1 - 2*(v ∘ W1)
+    // (the 2-layer MLP Hessian), and diag(v) next to another operator scales it.
+    const mlp = hessian('||W2*tanh(W1*x + b1) + b2 - y||^2', 'x');
+    expect(mlp.text).toMatch(/diag\(/);
+    for (const code of [mlp.code('numpy'), mlp.code('torch')]) expect(code).not.toMatch(/(np|torch)\.diag\(/);
+    expect(mlp.code('ts')).not.toContain('diagMatrix(');
+    const exp = jacobian('A*exp(X)', 'X');
+    expect(exp.text).toMatch(/diag\(vec/);
+    expect(exp.code('numpy')).not.toMatch(/np\.diag\(/);
+  });
+
+  test('Kronecker products combine before they are formed', () => {
+    // (t1 ⊗ I + I ⊗ t1')*K*(t1' ⊗ t1): per term one broadcast product of n×n factors, no
+    // n²×n² product and no Kronecker product formed.
+    for (const [f, wrt, where] of [['tr(inv(X))', 'X', ''], ["c*logdet(S) + tr(Y'*inv(S)*Y)/2", 'S', 'c: scalar'], ["x'*inv(X)*x", 'X', '']] as const) {
+      const h = hessian(f, wrt, { where });
+      expect(h.text).toMatch(/K\(.*\)\*\(t1' ⊗ t1\)/);
+      const code = h.code('numpy');
+      expect(code.match(/\[:, None, None, :\]/g)).toHaveLength(2);
+      expect(code).not.toMatch(/np\.kron\(|\.reshape\(\w+\.shape\[0\], -1\)/);
+    }
+    // (I ⊗ X)*(I ⊗ X + X' ⊗ I) by the mixed product: I ⊗ X² + X' ⊗ X, and a Kronecker
+    // product the plan named but nothing reads is not computed.
+    const cube = jacobian('X*X*X', 'X').code('numpy');
+    expect(cube).toContain('np.kron(np.eye(X.shape[0]), X @ X) + np.kron(X.T, X)');
+    expect(cube).not.toMatch(/t1 = np\.kron/);
   });
 
   test('a commutation matrix is an index permutation, never a dense 0/1 matrix built in a loop', () => {
@@ -226,12 +260,14 @@ describe('what the code looks like', () => {
   });
 
   test('(I ⊗ A) and (A ⊗ I) times a matrix are reshapes and one product with A', () => {
-    const code = hessian('tr(inv(X))', 'X').code('numpy');
-    expect(code).toMatch(/\(t1 @ u\.reshape\(/);
-    expect(code).not.toMatch(/np\.kron\(np\.eye|np\.kron\([^)]*np\.eye/);
-    const ts = hessian('tr(inv(X))', 'X').code('ts');
-    expect(ts).toContain('kronIdentity(t1, X.length, false, true, u)');
-    expect(ts).not.toMatch(/kron\(eye|kron\([^)]*eye\(/);
+    // (I ⊗ A)*M, M = diag(vec(exp(X*B)))*(B' ⊗ I) formed (its rows scaled).
+    const j = jacobian('A*exp(X*B)', 'X');
+    expect(j.text).toMatch(/^\(I ⊗ A\)\*/);
+    expect(j.code('numpy')).toMatch(/^ {4}J = \(A @ \(.*\)\.reshape\(B\.shape\[1\], A\.shape\[1\], -1\)\)\.reshape\(/m);
+    expect(j.code('numpy')).not.toMatch(/np\.kron\(np\.eye\(B/);
+    const ts = j.code('ts');
+    expect(ts).toContain('kronIdentity(A, cols(B), true, true, ');
+    expect(ts).not.toMatch(/kron\(eye/);
   });
 
   test('a solve asked for twice is made once, and a symmetric matrix is never transposed for one', () => {

@@ -118,8 +118,6 @@ function lowerWith(plan: Plan, dialect: Dialect, pass: Pass): Lowered {
   /** Temporaries lowering adds (a distributed sum's neighbour), in the order they run. */
   const added: { name: string; piece: Piece }[] = [];
   const statements: { name: string; piece: Piece }[] = [];
-  /** The names lowering introduced (which it drops again when nothing reads them). */
-  const introduced = new Set<string>();
   /** A node as its operands see it: by name when it has one. */
   const use = (node: Expr): Piece => {
     const name = plan.names.get(node);
@@ -146,14 +144,18 @@ function lowerWith(plan: Plan, dialect: Dialect, pass: Pass): Lowered {
   const spellFactors = (factors: readonly Item[], flip: boolean): Piece => {
     let coefficient: Piece | undefined;
     let negative = flip;
+    let numeric = 1; // the numbers among the factors, multiplied (0.5*2 is 1, written once)
     const chain: Item[] = [];
     for (const factor of factors) {
       if (!isExpr(factor) || kindOf(factor) !== 'scalar') chain.push(factor);
-      else if (factor.op === 'number' && factor.value < 0) {
-        negative = !negative;
-        if (factor.value !== -1) coefficient = times(coefficient, dialect.number(-factor.value));
+      else if (factor.op === 'number') {
+        if (factor.value < 0) negative = !negative;
+        numeric *= Math.abs(factor.value);
       } else coefficient = times(coefficient, use(factor));
     }
+    if (numeric !== 1) coefficient = coefficient ? dialect.scale(dialect.number(numeric), coefficient) : dialect.number(numeric);
+    const algebra = kronAlgebra(chain, factors.filter((f): f is Expr => isExpr(f) && kindOf(f) === 'scalar'));
+    if (algebra) return algebra;
     // K*(A ⊗ B) and (A ⊗ B)*K in one pass; the scalars, if any, scale A.
     for (let i = 0; i + 1 < chain.length; i++) {
       const fused = commutedKron(chain[i]!, chain[i + 1]!, chain.length === 2 ? { coefficient, negative } : undefined);
@@ -208,9 +210,92 @@ function lowerWith(plan: Plan, dialect: Dialect, pass: Pass): Lowered {
     return { piece: dialect.commutedKron(first, use(kron.args[1]!), side, { a, b }), scaled };
   };
 
+  /** Kronecker products combined before anything is formed. (A ⊗ B)*K*(C ⊗ D) is
+   *  K'*((B*C) ⊗ (A*D)), one broadcast product, since (A ⊗ B)*K(Y) = K(A*Y*B')*(B ⊗ A) for Y
+   *  cols(A)×cols(B); (A ⊗ B)*(C ⊗ D) is (A*C) ⊗ (B*D); K*Σ(A ⊗ B) and Σ(A ⊗ B)*K are sums
+   *  of broadcast products. A left factor that is a sum of (scalar multiples of) Kronecker
+   *  products goes term by term, so the right factor is never formed and never multiplied:
+   *  two n²×n² broadcasts are n⁴ work where applying I ⊗ A to the formed product is n⁵ (the
+   *  tr(inv X) and Gaussian Hessians). Undefined unless the sizes fit factor by factor.
+   *  `scalars` are the product's scalar factors, applied to each term's smallest operand. */
+  const kronAlgebra = (chain: readonly Item[], scalars: readonly Expr[]): Piece | undefined => {
+    if (chain.length < 2 || chain.length > 3 || !chain.every(isExpr)) return undefined;
+    const factors = chain as Expr[];
+    const isK = (e: Expr): boolean => e.op === 'commutation' && !plan.names.has(e) && dialect.commutedKron !== undefined;
+    const dims = (e: Expr): [string, string] => [dialect.size(plan, e.shape.rows), dialect.size(plan, e.shape.cols)];
+    const sumOfKrons = (e: Expr) => {
+      const terms = (e.op === 'add' && !plan.names.has(e) ? e.args : [e]).map(kronTerm);
+      return terms.every((t) => t !== undefined) ? terms : undefined;
+    };
+    type Term = NonNullable<ReturnType<typeof kronTerm>>;
+    /** One pair of terms' piece, spelled positive. */
+    let each: ((left: Term, right: Term, subtract: boolean) => Piece | undefined) | undefined;
+    let pairs: [Term, Term][] | undefined;
+    /** Every term of one factor with every term of the other (at most four pairs). */
+    const pairsOf = (l: Expr, r: Expr): [Term, Term][] | undefined => {
+      const [ls, rs] = [sumOfKrons(l), sumOfKrons(r)];
+      return ls && rs && ls.length * rs.length <= 4 ? ls.flatMap((x) => rs.map((y): [Term, Term] => [x, y])) : undefined;
+    };
+    const [first, second, third] = factors;
+    if (factors.length === 3 ? isK(second!) : first!.op !== 'commutation' && second!.op !== 'commutation') {
+      // (A ⊗ B)*K*(C ⊗ D) and (A ⊗ B)*(C ⊗ D)
+      const k = factors.length === 3 ? second! : undefined;
+      pairs = pairsOf(first!, (third ?? second)!);
+      /** x*y with the scalars, an identity factor dropped. */
+      const product = (extra: readonly Expr[], x: Expr, y: Expr, flip: boolean): Piece =>
+        spellFactors([...extra, ...(x.op === 'identity' ? [] : [x]), ...(y.op === 'identity' && x.op !== 'identity' ? [] : [y])], flip);
+      each = ({ scalars: own, a, b }, { scalars: theirs, a: c, b: d }, subtract) => {
+        const [da, db, dc, dd] = [dims(a), dims(b), dims(c), dims(d)];
+        const extra = [...scalars, ...own, ...theirs];
+        if (k) {
+          const kSizes = sizes(k);
+          if (kSizes[0] !== da[1] || kSizes[1] !== db[1] || db[1] !== dc[0] || da[1] !== dd[0]) return undefined;
+          return dialect.commutedKron!(product(extra, b, c, subtract), product([], a, d, false), 'left', { a: [db[0], dc[1]], b: [da[0], dd[1]] });
+        }
+        if (da[1] !== dc[0] || db[1] !== dd[0]) return undefined;
+        const ac = product(extra, a, c, subtract);
+        const bd = product([], b, d, false);
+        return dialect.kron(ac, bd, kronKind(ac.kind, bd.kind));
+      };
+    } else if (factors.length === 2 && (isK(first!) || isK(second!)) && (isK(first!) ? second! : first!).op === 'add') {
+      // K*Σ(A ⊗ B), Σ(A ⊗ B)*K: each term with K is one broadcast product.
+      const kFirst = isK(first!);
+      const terms = sumOfKrons(kFirst ? second! : first!);
+      const k = kFirst ? first! : second!;
+      pairs = terms?.map((t): [Term, Term] => [t, t]);
+      each = ({ scalars: own, kron }, _, subtract) => {
+        const fused = commutedKron(kFirst ? k : kron, kFirst ? kron : k, undefined);
+        return fused ? spellFactors([...scalars, ...own, { piece: fused.piece }], subtract) : undefined;
+      };
+    }
+    if (!each || !pairs) return undefined;
+    const negatives = (list: readonly Expr[]): number => list.filter((f) => f.op === 'number' && f.value < 0).length;
+    let result: Piece | undefined;
+    for (const [l, r] of pairs) {
+      const subtract = (negatives(scalars) + negatives(l.scalars) + (l === r ? 0 : negatives(r.scalars))) % 2 === 1;
+      const piece = each(l, r, subtract);
+      if (!piece) return undefined;
+      result = result ? dialect.add(result, piece, subtract, 'matrix') : subtract ? dialect.negate(piece) : piece;
+    }
+    return result;
+  };
+  /** A term c*(A ⊗ B): its scalar factors and the product's two matrices. */
+  const kronTerm = (term: Expr): { scalars: readonly Expr[]; kron: Expr; a: Expr; b: Expr } | undefined => {
+    // A named product is read through its factors here (its own value, if nothing else
+    // reads it, is dropped).
+    const pair = (e: Expr): boolean => e.op === 'kron' && e.args.length === 2 && e.args.every((a) => kindOf(a) === 'matrix');
+    if (term.op === 'kron') return pair(term) ? { scalars: [], kron: term, a: term.args[0]!, b: term.args[1]! } : undefined;
+    if (term.op !== 'multiply' || plan.names.has(term)) return undefined;
+    const scalars = term.args.filter((f) => kindOf(f) === 'scalar');
+    const rest = term.args.filter((f) => kindOf(f) !== 'scalar');
+    const kron: Expr | undefined = rest.length === 1 ? rest[0] : undefined;
+    return kron && pair(kron) ? { scalars, kron, a: kron.args[0]!, b: kron.args[1]! } : undefined;
+  };
+
   /** A factor of a product that is applied to its neighbour, never formed: an inverse
    *  (solved against it), diag(v) (a scaling), a commutation matrix (a permutation), a sum
-   *  of diag(v)s and outer products (distributed over the neighbour). */
+   *  of diag(v)s and outer products, with at most one other term (distributed over the
+   *  neighbour). */
   interface Operator {
     /** factor * m */
     left(m: Piece): Piece;
@@ -218,6 +303,8 @@ function lowerWith(plan: Plan, dialect: Dialect, pass: Pass): Lowered {
     right(m: Piece): Piece;
     /** Its value, when there is nothing to apply it to. */
     alone(): Piece;
+    /** diag(v): applying it is a scaling, cheaper than any other operator's application. */
+    readonly scaling?: boolean;
   }
   const operatorOf = (e: Expr): Operator | undefined => {
     if (plan.names.has(e)) return undefined;
@@ -233,7 +320,7 @@ function lowerWith(plan: Plan, dialect: Dialect, pass: Pass): Lowered {
     }
     if (e.op === 'diagMatrix' && kindOf(e.args[0]!) === 'column') {
       const v = use(e.args[0]!);
-      return { left: (m) => dialect.scaleRows(v, m), right: (m) => dialect.scaleColumns(m, v), alone: () => compute(e) };
+      return { left: (m) => dialect.scaleRows(v, m), right: (m) => dialect.scaleColumns(m, v), alone: () => compute(e), scaling: true };
     }
     if (e.op === 'commutation') {
       const [rows, cols] = sizes(e) as [string, string];
@@ -248,8 +335,10 @@ function lowerWith(plan: Plan, dialect: Dialect, pass: Pass): Lowered {
       const apply = dialect.kronIdentity.bind(dialect);
       return { left: (m) => apply(spelled, size, identityFirst, 'left', m), right: (m) => apply(spelled, size, identityFirst, 'right', m), alone: () => compute(e) };
     }
-    if (e.op === 'add' && e.args.every(appliedTerm)) {
+    if (e.op === 'add' && e.args.filter((t) => !appliedTerm(t)).length <= 1) {
       // (diag(s) - s*s')*m = diag(s)*m - s*(s'*m): each term applied to m (named once).
+      // One term that is not cheap to apply may be among them: (A + diag(s))*m as A*m + s ∘ m
+      // is one product with m, as forming the sum would be, and no diagonal is formed.
       const distribute = (m: Piece, side: 'left' | 'right'): Piece => {
         const shared: Item = { piece: m.prec === PREC.atom && /^[A-Za-z_]\w*$/.test(m.code) ? m : name(m) };
         let result: Piece | undefined;
@@ -278,7 +367,6 @@ function lowerWith(plan: Plan, dialect: Dialect, pass: Pass): Lowered {
   const name = (m: Piece, base = 'u'): Piece => {
     const variable = pass.fresh(base);
     added.push({ name: variable, piece: m });
-    introduced.add(variable);
     return dialect.variable(variable, m.kind);
   };
   const matrixOf = (inverse: Expr): Expr => (inverse.op === 'transpose' ? inverse.args[0]!.args[0]! : inverse.args[0]!);
@@ -316,6 +404,15 @@ function lowerWith(plan: Plan, dialect: Dialect, pass: Pass): Lowered {
     for (const factor of leftToRight ? chain : [...chain].reverse()) {
       const operator = isExpr(factor) ? operatorOf(factor) : undefined;
       if (operator) {
+        // Two operators meet with nothing to apply them to: one is formed. A scaling
+        // (diag(v)) is applied to the other, formed (its rows or columns scaled), rather than
+        // formed itself as a dense n×n matrix.
+        if (pending?.scaling && !operator.scaling) {
+          acc = leftToRight ? pending.left(operator.alone()) : pending.right(operator.alone());
+          pending = undefined;
+          accIsOnes = false;
+          continue;
+        }
         if (pending) (acc = pending.alone()), (pending = undefined);
         if (acc) acc = leftToRight ? operator.right(acc) : operator.left(acc);
         else pending = operator;
@@ -425,18 +522,19 @@ function lowerWith(plan: Plan, dialect: Dialect, pass: Pass): Lowered {
   warm(plan.spec.derivative);
   const derivative = compute(plan.spec.derivative);
   statements.push(...added.splice(0));
-  return dropUnread({ temporaries: statements, valueTemporaries, value, derivative }, introduced);
+  return dropUnread({ temporaries: statements, valueTemporaries, value, derivative });
 }
 
-/** Lowering spells some pieces it then does not use (a product a trace reads otherwise):
- *  a name it introduced that no later statement reads is dropped. */
-function dropUnread(lowered: Lowered, introduced: ReadonlySet<string>): Lowered {
+/** Lowering spells some pieces it then does not use (a product a trace reads otherwise, a
+ *  Kronecker product read through its factors): a temporary no later statement reads is
+ *  dropped. */
+function dropUnread(lowered: Lowered): Lowered {
   const kept: { name: string; piece: Piece }[] = [];
   let valueTemporaries = lowered.valueTemporaries;
   let later = `${lowered.value.code}\n${lowered.derivative.code}`;
   for (let i = lowered.temporaries.length - 1; i >= 0; i--) {
     const statement = lowered.temporaries[i]!;
-    if (introduced.has(statement.name) && !new RegExp(`\\b${statement.name}\\b`).test(later)) {
+    if (!new RegExp(`\\b${statement.name}\\b`).test(later)) {
       if (i < lowered.valueTemporaries) valueTemporaries--;
       continue;
     }

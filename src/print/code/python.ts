@@ -174,13 +174,14 @@ class PythonDialect implements Dialect {
     const M = wrap(m, PREC.atom);
     const times = (x: string, y: string): string => `${x} * ${y}`;
     const vector = m.kind !== 'matrix';
+    const At = wrap(this.transpose(a), PREC.atom); // (X.T).T is X
     let code: string;
     if (side === 'left') {
       // (I_k ⊗ A) M: A times each of the k blocks of rows; (A ⊗ I_k) M: A times M's rows regrouped.
-      if (identityFirst) code = vector ? `(${M}.reshape(${k}, ${c}) @ ${A}.T).reshape(-1)` : `(${A} @ ${M}.reshape(${k}, ${c}, -1)).reshape(${times(k, r)}, -1)`;
+      if (identityFirst) code = vector ? `(${M}.reshape(${k}, ${c}) @ ${At}).reshape(-1)` : `(${A} @ ${M}.reshape(${k}, ${c}, -1)).reshape(${times(k, r)}, -1)`;
       else code = vector ? `(${A} @ ${M}.reshape(${c}, ${k})).reshape(-1)` : `(${A} @ ${M}.reshape(${c}, -1)).reshape(${times(r, k)}, -1)`;
     } else if (identityFirst) code = vector ? `(${M}.reshape(${k}, ${r}) @ ${A}).reshape(-1)` : `(${M}.reshape(-1, ${k}, ${r}) @ ${A}).reshape(-1, ${times(k, c)})`;
-    else code = vector ? `(${A}.T @ ${M}.reshape(${r}, ${k})).reshape(-1)` : `(${A}.T @ ${M}.reshape(-1, ${r}, ${k})).reshape(-1, ${times(c, k)})`;
+    else code = vector ? `(${At} @ ${M}.reshape(${r}, ${k})).reshape(-1)` : `(${At} @ ${M}.reshape(-1, ${r}, ${k})).reshape(-1, ${times(c, k)})`;
     return atom(code, m.kind);
   }
   commutedKron(a: Piece, b: Piece, side: 'left' | 'right', size: { a: readonly [string, string]; b: readonly [string, string] }): Piece {

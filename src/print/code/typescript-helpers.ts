@@ -195,6 +195,24 @@ export const HELPERS: Readonly<Record<string, Helper>> = {
   matpow: { needs: ['matmul'], source: 'function matpow(a: Matrix, k: number): Matrix {\n  let p = a;\n  for (let i = 1; i < k; i++) p = matmul(p, a);\n  return p;\n}' },
   column: { needs: [], source: 'function column(v: Vector): Matrix {\n  return v.map((x) => [x]);\n}' },
   row: { needs: [], source: 'function row(v: Vector): Matrix {\n  return [v];\n}' },
+  commutedKron: {
+    needs: ['cols'],
+    source: lines(
+      '/** K(rows(b), rows(a))·(a ⊗ b) (left) or (a ⊗ b)·K(cols(a), cols(b)): the transposed factors\' product, in one pass. */',
+      'function commutedKron(a: Matrix, b: Matrix, left: boolean): Matrix {',
+      '  const [a0, a1, b0, b1] = [a.length, cols(a), b.length, cols(b)];',
+      '  // left: out[i·a0 + j][k·b1 + l] = b[i][l]·a[j][k]; right: out[i·b0 + j][k·a1 + l] = a[i][l]·b[j][k].',
+      '  const [p, q, r, s] = left ? [b, a, b1, a1] : [a, b, a1, b1];',
+      '  return Array.from({ length: p.length * q.length }, (_, row) => {',
+      '    const pi = p[Math.floor(row / q.length)]!;',
+      '    const qj = q[row % q.length]!;',
+      '    const out = new Array<number>(s * r);',
+      '    for (let k = 0; k < s; k++) for (let l = 0; l < r; l++) out[k * r + l] = pi[l]! * qj[k]!;',
+      '    return out;',
+      '  });',
+      '}',
+    ),
+  },
   kron: {
     needs: [],
     source: lines(

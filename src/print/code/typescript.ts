@@ -114,6 +114,9 @@ class TypeScriptDialect implements Dialect {
     if (m.kind === 'matrix') return atom(applied, 'matrix');
     return atom(left ? `${applied}.map((row) => row[0]!)` : `${applied}[0]!`, m.kind);
   }
+  commutedKron(a: Piece, b: Piece, side: 'left' | 'right'): Piece {
+    return this.call('commutedKron', 'matrix', a.code, b.code, String(side === 'left'));
+  }
   transpose(p: Piece): Piece {
     if (p.kind === 'matrix') return this.call('transpose', 'matrix', p.code);
     return { ...p, kind: p.kind === 'row' ? 'column' : p.kind === 'column' ? 'row' : p.kind };
