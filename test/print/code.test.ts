@@ -88,6 +88,10 @@ const CASES: [string, string, Kind, string?][] = [
   ['A*exp(X)', 'X', 'jacobian'],
   ['A*exp(X*B)', 'X', 'jacobian'],
   ["A*X'*X", 'X', 'jacobian'],
+  // Chains ordered at run time, an outer product inside a chain.
+  ['tr(A*X*B*C)', 'X', 'grad'],
+  ["x'*A*X*B*y", 'X', 'grad'],
+  ['A*B*X*C*D', 'X', 'jacobian'],
 ];
 
 interface Built {
@@ -215,6 +219,18 @@ describe('what the code looks like', () => {
     const exp = jacobian('A*exp(X)', 'X');
     expect(exp.text).toMatch(/diag\(vec/);
     expect(exp.code('numpy')).not.toMatch(/np\.diag\(/);
+  });
+
+  test('a chain of matrices is multiplied in the order its run-time sizes make cheapest', () => {
+    const chain = grad('tr(A*X*B*C)', 'X');
+    expect(chain.code('numpy')).toContain('np.linalg.multi_dot([X, B, C])');
+    expect(chain.code('torch')).toContain('torch.linalg.multi_dot([X, B, C])');
+    expect(chain.code('ts')).toContain('multiDot([X, B, C])');
+    // With a vector at an end the fold starts from it; an outer product inside the chain is
+    // two matrix-vector products.
+    const outer = grad("x'*A*X*B*y", 'X').code('numpy');
+    expect(outer).toContain('f = x @ (A @ (X @ (B @ y)))');
+    expect(outer).toContain('np.outer(A.T @ x, y @ B.T)');
   });
 
   test('Kronecker products combine before they are formed', () => {

@@ -54,6 +54,8 @@ export interface Dialect {
   permuteRows(m: Piece, rows: string, cols: string): Piece;
   /** m*K(rows, cols): m's columns permuted. */
   permuteColumns(m: Piece, rows: string, cols: string): Piece;
+  /** m1*m2*…*mk (k ≥ 3 matrices), multiplied in the order their run-time sizes make cheapest. */
+  multiDot?(factors: readonly Piece[]): Piece;
   /** The transpose of a value (a matrix's; a vector's kind flips). */
   transpose(p: Piece): Piece;
   /** tr(a*b) = sum(a' ∘ b), given a' and b: the product is never formed. */
@@ -395,6 +397,18 @@ function lowerWith(plan: Plan, dialect: Dialect, pass: Pass): Lowered {
   };
 
   const foldChain = (chain: readonly Item[]): Piece => {
+    // Three or more matrices and nothing applied among them: the order of the products by
+    // their sizes, known only when the code runs (np.linalg.multi_dot's dynamic programme).
+    // With a vector at an end the fold below starts from it, which is the cheapest order.
+    const plain = (f: Item): boolean => kind(f) === 'matrix' && !(isExpr(f) && (isOnesVector(f) || operatorOf(f)));
+    if (chain.length >= 3 && dialect.multiDot && chain.every(plain)) return dialect.multiDot(chain.map((f) => (isExpr(f) ? use(f) : f.piece)));
+    // An outer product inside the chain: A*x*y'*B as (A*x)*(y'*B), two matrix-vector
+    // products, not a product with the n×n matrix x*y'.
+    const split = chain.findIndex((f, i) => i + 1 < chain.length && kind(f) === 'column' && kind(chain[i + 1]!) === 'row');
+    if (split >= 0 && chain.length > 2) {
+      const [left, right] = [foldChain(chain.slice(0, split + 1)), foldChain(chain.slice(split + 1))];
+      return dialect.product(left, right, productKind(left.kind, right.kind));
+    }
     // Right to left when the chain ends in a column (A*B*x: matrix-vector products only),
     // left to right when it starts with a row and does not (x'*A*B).
     const leftToRight = kind(chain[0]!) === 'row' && kind(chain[chain.length - 1]!) !== 'column';

@@ -94,6 +94,9 @@ class PythonDialect implements Dialect {
     if (left.kind === 'column' && right.kind === 'row') return this.call(`${this.m}.outer`, kind, left.code, right.code);
     return { code: `${wrap(left, PREC.multiply)} @ ${wrap(right, PREC.multiply + 1)}`, kind, prec: PREC.multiply };
   }
+  multiDot(factors: readonly Piece[]): Piece {
+    return this.call(`${this.linalg}.multi_dot`, 'matrix', `[${factors.map((f) => f.code).join(', ')}]`);
+  }
   private transposed(matrix: Piece, transposed: boolean): string {
     return transposed ? this.transpose(matrix).code : matrix.code;
   }

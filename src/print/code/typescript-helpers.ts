@@ -195,6 +195,28 @@ export const HELPERS: Readonly<Record<string, Helper>> = {
   matpow: { needs: ['matmul'], source: 'function matpow(a: Matrix, k: number): Matrix {\n  let p = a;\n  for (let i = 1; i < k; i++) p = matmul(p, a);\n  return p;\n}' },
   column: { needs: [], source: 'function column(v: Vector): Matrix {\n  return v.map((x) => [x]);\n}' },
   row: { needs: [], source: 'function row(v: Vector): Matrix {\n  return [v];\n}' },
+  multiDot: {
+    needs: ['cols', 'matmul'],
+    source: lines(
+      '/** m[0]·m[1]·…: the order of the products by their sizes (the matrix-chain dynamic programme). */',
+      'function multiDot(m: Matrix[]): Matrix {',
+      '  const n = m.length;',
+      '  const dims = [m[0]!.length, ...m.map(cols)];',
+      '  const cost = Array.from({ length: n }, () => new Array<number>(n).fill(0));',
+      '  const split = Array.from({ length: n }, () => new Array<number>(n).fill(0));',
+      '  for (let len = 1; len < n; len++) for (let i = 0; i + len < n; i++) {',
+      '    const j = i + len;',
+      '    cost[i]![j] = Infinity;',
+      '    for (let k = i; k < j; k++) {',
+      '      const c = cost[i]![k]! + cost[k + 1]![j]! + dims[i]! * dims[k + 1]! * dims[j + 1]!;',
+      '      if (c < cost[i]![j]!) (cost[i]![j] = c), (split[i]![j] = k);',
+      '    }',
+      '  }',
+      '  const product = (i: number, j: number): Matrix => (i === j ? m[i]! : matmul(product(i, split[i]![j]!), product(split[i]![j]! + 1, j)));',
+      '  return product(0, n - 1);',
+      '}',
+    ),
+  },
   commutedKron: {
     needs: ['cols'],
     source: lines(

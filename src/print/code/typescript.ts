@@ -63,6 +63,9 @@ class TypeScriptDialect implements Dialect {
     const name = left.kind === 'column' ? 'outer' : left.kind === 'row' ? (right.kind === 'column' ? 'dot' : 'vecmat') : right.kind === 'column' ? 'matvec' : 'matmul';
     return this.call(name, kind, left.code, right.code);
   }
+  multiDot(factors: readonly Piece[]): Piece {
+    return this.call('multiDot', 'matrix', `[${factors.map((f) => f.code).join(', ')}]`);
+  }
   private transposed(matrix: Piece, transposed: boolean): string {
     return transposed ? this.call('transpose', 'matrix', matrix.code).code : matrix.code;
   }
