@@ -5,8 +5,9 @@
 import { readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import pc from 'picocolors';
 import { existsSync } from 'node:fs';
+import { isatty } from 'node:tty';
+import { err, errLine, line, OutputFailed, out, red } from './cli-output.js';
 import { fileClaims } from './src/check/document.js';
 import { CODE_TARGETS, type CodeTarget, Session, check, type CheckResult, type DerivativeResult, differential, evaluate, formatError, grad, hessian, jacobian, MatcalcError, parse } from './src/index.js';
 import { describeVerification, type Verification } from './src/numeric/verify.js';
@@ -132,31 +133,31 @@ function commandParse(expression: string, options: { where?: string; format: For
   const symbols = Object.entries(result.symbols);
   switch (options.format) {
     case 'json':
-      console.log(JSON.stringify({ input: expression, text: result.text, unicode: result.unicode, latex: result.latex, shape: result.shape, symbols: result.symbols, notes: result.notes }, null, 2));
+      line(JSON.stringify({ input: expression, text: result.text, unicode: result.unicode, latex: result.latex, shape: result.shape, symbols: result.symbols, notes: result.notes }, null, 2));
       return;
     case 'latex':
-      console.log(result.latex);
+      line(result.latex);
       break;
     case 'unicode':
-      console.log(result.unicode);
+      line(result.unicode);
       break;
     case 'text':
-      console.log(`text:    ${result.text}`);
-      console.log(`unicode: ${result.unicode}`);
-      console.log(`latex:   ${result.latex}`);
-      console.log(`shape:   ${result.shape}`);
-      console.log(`symbols: ${symbols.map(([name, shape]) => `${name}: ${shape}`).join(', ') || '(none)'}`);
+      line(`text:    ${result.text}`);
+      line(`unicode: ${result.unicode}`);
+      line(`latex:   ${result.latex}`);
+      line(`shape:   ${result.shape}`);
+      line(`symbols: ${symbols.map(([name, shape]) => `${name}: ${shape}`).join(', ') || '(none)'}`);
       break;
   }
   // What the reading guessed goes to stderr: stdout stays the expression alone.
-  for (const note of result.notes) console.error(`note: ${note}`);
+  for (const note of result.notes) errLine(`note: ${note}`);
 }
 
 function commandEval(expression: string, options: { where?: string; format: Format; at?: string }): void {
   if (!options.at) throw new MatcalcError('value', 'eval needs values: --at FILE.json, --at - (standard input) or --at \'{"x": [1, 2]}\'');
   const value = evaluate(expression, readValues(options.at), { where: options.where, session, ...syntaxOption() });
-  if (options.format === 'json') console.log(JSON.stringify({ input: expression, value }));
-  else console.log(printValue(value));
+  if (options.format === 'json') line(JSON.stringify({ input: expression, value }));
+  else line(printValue(value));
 }
 
 interface DerivativeFlags {
@@ -206,7 +207,7 @@ function commandDerivative(derive: Derive) {
 function printDerivative(result: DerivativeResult, options: DerivativeFlags): void {
   if (CODE_FORMATS.includes(options.format)) {
     // The code's header says how the derivative was verified; a failure never gets here.
-    process.stdout.write(result.code(options.format as CodeFormat));
+    out(result.code(options.format as CodeFormat));
     return;
   }
   const format = options.format as Format;
@@ -222,23 +223,23 @@ function printDerivative(result: DerivativeResult, options: DerivativeFlags): vo
       stops: result.stops,
       ...(options.steps ? { steps: result.steps } : {}),
     };
-    console.log(JSON.stringify(json, null, 2));
+    line(JSON.stringify(json, null, 2));
     return;
   }
   if (options.steps) {
-    console.log(options.format === 'latex' ? stepsLatex(result.steps, result.wrt) : stepsText(result.steps, result.wrt));
-    console.log();
+    line(options.format === 'latex' ? stepsLatex(result.steps, result.wrt) : stepsText(result.steps, result.wrt));
+    line();
   }
-  console.log(options.format === 'latex' ? result.latex : options.format === 'unicode' ? result.unicode : result.text);
+  line(options.format === 'latex' ? result.latex : options.format === 'unicode' ? result.unicode : result.text);
   // Notes on stderr: what stdout holds is the result and its verification alone.
-  for (const note of result.notes) console.error(options.format === 'latex' ? `% note: ${note}` : `note: ${note}`);
-  console.log(verificationLine(result.verification, format));
+  for (const note of result.notes) errLine(options.format === 'latex' ? `% note: ${note}` : `note: ${note}`);
+  line(verificationLine(result.verification, format));
 }
 
 function commandDiff(expression: string, variable: string, options: { where?: string; format: Format }): void {
   const result = differential(expression, variable, { session, ...(options.where !== undefined ? { where: options.where } : {}) });
-  if (options.format === 'json') console.log(JSON.stringify({ input: expression, wrt: variable, result: { text: result.text, unicode: result.unicode, latex: result.latex } }, null, 2));
-  else console.log(options.format === 'latex' ? result.latex : options.format === 'unicode' ? result.unicode : result.text);
+  if (options.format === 'json') line(JSON.stringify({ input: expression, wrt: variable, result: { text: result.text, unicode: result.unicode, latex: result.latex } }, null, 2));
+  else line(options.format === 'latex' ? result.latex : options.format === 'unicode' ? result.unicode : result.text);
 }
 
 function describeCheck(result: CheckResult): string {
@@ -266,17 +267,17 @@ function commandCheck(first: string, variable: string | undefined, claim: string
   }
   const result = check(first, variable, claim, { session, ...(options.where !== undefined ? { where: options.where } : {}), kind, seed, ...(options.format === 'unicode' ? { style: 'unicode' as const } : {}) });
   if (options.format === 'json') {
-    console.log(JSON.stringify({ input: first, wrt: variable, claim, ...result }, null, 2));
+    line(JSON.stringify({ input: first, wrt: variable, claim, ...result }, null, 2));
   } else {
-    console.log(describeCheck(result));
-    if (result.verdict === 'incorrect') console.log(`  correct: ${options.format === 'latex' ? result.truthLatex : options.format === 'unicode' ? result.truthUnicode : result.truth}`);
+    line(describeCheck(result));
+    if (result.verdict === 'incorrect') line(`  correct: ${options.format === 'latex' ? result.truthLatex : options.format === 'unicode' ? result.truthUnicode : result.truth}`);
     const example = result.counterexample;
     if (example) {
       const sizes = Object.entries(example.sizes).map(([d, n]) => `${d}=${n}`).join(', ');
-      console.log(`  counterexample (sizes ${sizes}, seed ${example.seed}): largest deviation ${example.deviation.toPrecision(3)}`);
-      for (const [name, value] of Object.entries(example.point)) console.log(`    ${name} = ${formatPlain(value)}`);
-      console.log(`    claim → ${formatPlain(example.claim)}`);
-      console.log(`    truth → ${formatPlain(example.truth)}`);
+      line(`  counterexample (sizes ${sizes}, seed ${example.seed}): largest deviation ${example.deviation.toPrecision(3)}`);
+      for (const [name, value] of Object.entries(example.point)) line(`    ${name} = ${formatPlain(value)}`);
+      line(`    claim → ${formatPlain(example.claim)}`);
+      line(`    truth → ${formatPlain(example.truth)}`);
     }
   }
   return result.verdict === 'correct' ? EXIT.ok : result.verdict === 'undecided' ? EXIT.verification : EXIT.incorrect;
@@ -295,11 +296,11 @@ function checkFile(file: string, format: Format, where: string | undefined, seed
   if (entries.length === 0 && unread.length === 0) throw new MatcalcError('value', `${file} holds no derivation lines such as "grad x'*A*x wrt x = (A + A')*x" and no derivative in its math ($\\frac{\\partial f}{\\partial x} = …$)`);
   const rows: { line: number; ok: boolean | undefined; text: string; result?: CheckResult; error?: string; numerator?: boolean }[] = [];
   for (const u of unread) rows.push({ line: u.line, ok: undefined, text: u.written, error: `not understood: ${u.reason}` });
-  const progress = process.stderr.isTTY && entries.length > 3;
+  const progress = isatty(2) && entries.length > 3;
   entries.forEach((entry, index) => {
     if (progress) {
       const done = Math.round((20 * index) / entries.length);
-      process.stderr.write(`\r[${'#'.repeat(done)}${' '.repeat(20 - done)}] ${index}/${entries.length}`);
+      err(`\r[${'#'.repeat(done)}${' '.repeat(20 - done)}] ${index}/${entries.length}`);
     }
     const text = entry.written ?? `${entry.kind} ${entry.expression} wrt ${entry.wrt} = ${entry.claim}`;
     try {
@@ -314,27 +315,27 @@ function checkFile(file: string, format: Format, where: string | undefined, seed
     }
   });
   rows.sort((a, b) => a.line - b.line);
-  if (progress) process.stderr.write(`\r${' '.repeat(40)}\r`);
+  if (progress) err(`\r${' '.repeat(40)}\r`);
   if (format === 'json') {
-    console.log(JSON.stringify({ file, entries: rows.map((r) => ({ line: r.line, derivation: r.text, correct: r.ok ?? null, ...(r.result ? { decidedBy: r.result.decidedBy, diagnosis: r.result.diagnosis, truth: r.result.truth } : { error: r.error }) })) }, null, 2));
+    line(JSON.stringify({ file, entries: rows.map((r) => ({ line: r.line, derivation: r.text, correct: r.ok ?? null, ...(r.result ? { decidedBy: r.result.decidedBy, diagnosis: r.result.diagnosis, truth: r.result.truth } : { error: r.error }) })) }, null, 2));
   } else {
     const width = String(Math.max(...rows.map((r) => r.line))).length;
-    console.log(`${'line'.padStart(Math.max(4, width))}    diagnosis`);
+    line(`${'line'.padStart(Math.max(4, width))}    diagnosis`);
     for (const r of rows) {
       const mark = r.ok === true ? '✓' : r.ok === false ? '✗' : '?';
       const why = r.result ? `${r.result.diagnosis.kind}: ${r.result.diagnosis.message}` : r.error!.startsWith('not understood') ? r.error! : `error: ${r.error}`;
-      console.log(`${String(r.line).padStart(Math.max(4, width))}  ${mark}  ${r.text}`);
-      console.log(`${' '.repeat(Math.max(4, width) + 5)}${why}`);
+      line(`${String(r.line).padStart(Math.max(4, width))}  ${mark}  ${r.text}`);
+      line(`${' '.repeat(Math.max(4, width) + 5)}${why}`);
     }
     const holding = rows.filter((r) => r.ok === true).length;
     const undecided = rows.filter((r) => r.result?.verdict === 'undecided').length;
     const outOfTime = rows.filter((r) => r.error?.startsWith('stopped after the time limit')).length;
     const extra = [undecided > 0 ? `${undecided} undecided` : '', outOfTime > 0 ? `${outOfTime} ran out of time` : ''].filter((x) => x !== '');
-    console.log(`${holding} of ${rows.length} derivations hold${extra.length > 0 ? `; ${extra.join('; ')}` : ''}`);
+    line(`${holding} of ${rows.length} derivations hold${extra.length > 0 ? `; ${extra.join('; ')}` : ''}`);
     const inNumerator = rows.filter((r) => r.ok === true && r.numerator).map((r) => r.line);
     if (layout === 'auto' && inNumerator.length > 0) {
       const inDenominator = rows.filter((r) => r.ok === true && !r.numerator).length;
-      console.log(`layout: ${inDenominator === 0 ? 'the document writes gradients in numerator layout' : 'mixed'} (numerator layout on line${inNumerator.length > 1 ? 's' : ''} ${inNumerator.join(', ')})`);
+      line(`layout: ${inDenominator === 0 ? 'the document writes gradients in numerator layout' : 'mixed'} (numerator layout on line${inNumerator.length > 1 ? 's' : ''} ${inNumerator.join(', ')})`);
     }
   }
   if (rows.some((r) => r.ok === false)) return EXIT.incorrect;
@@ -351,10 +352,10 @@ function commandWeb(options: { port?: string }): void {
   const listen = (at: number, fallback: boolean): void => {
     // Loaded only here: node:http and its streams are a measurable part of every other run's start-up.
     import('./web/serve.js').then(({ serveStatic }) => serveStatic(root, at)).then(({ url }) => {
-      process.stdout.write(`matcalc playground: ${url}\n(or open ${join(root, 'index.html')} as a file; Ctrl+C stops the server)\n`);
+      out(`matcalc playground: ${url}\n(or open ${join(root, 'index.html')} as a file; Ctrl+C stops the server)\n`);
     }, (error: NodeJS.ErrnoException) => {
       if (fallback && error.code === 'EADDRINUSE') return listen(0, false);
-      process.stderr.write(`cannot serve on 127.0.0.1:${at}: ${error.message}\n`);
+      err(`cannot serve on 127.0.0.1:${at}: ${error.message}\n`);
       process.exitCode = EXIT.input;
     });
   };
@@ -476,7 +477,8 @@ let checkExit: number = EXIT.ok;
 function main(rawArgv: string[]): number {
   const cli = program();
   const argv = protectExpressions(rawArgv, knownFlags(cli));
-  cli.configureOutput({ writeErr: (text) => process.stderr.write(text), outputError: (text, write) => write(pc.red(text)) });
+  // Each command has its own output settings (commander copies them when a command is made).
+  for (const command of [cli, ...cli.commands]) command.configureOutput({ writeOut: out, writeErr: err, outputError: (text, write) => write(red(text)) });
   for (const command of cli.commands) command.exitOverride();
   try {
     // A fault on purpose, so the tests can see how a bug of ours is reported (README).
@@ -486,10 +488,10 @@ function main(rawArgv: string[]): number {
   } catch (error) {
     if (error instanceof MatcalcError && error.kind === 'internal') return reportInternal(error.cause ?? error, rawArgv);
     if (error instanceof MatcalcError) {
-      process.stderr.write(formatError(error) + '\n');
+      err(formatError(error) + '\n');
       if (error.kind === 'limit' && error.message.startsWith('stopped after the time limit')) return EXIT.timeout;
       if (error.kind === 'verification') {
-        process.stderr.write(describeVerification(error.report as Verification) + '\n');
+        err(describeVerification(error.report as Verification) + '\n');
         return EXIT.verification;
       }
       return EXIT.input;
@@ -497,19 +499,32 @@ function main(rawArgv: string[]): number {
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
       if (error.code === 'commander.unknownOption' && argv.some((a) => a.startsWith('-') && /['*()]/.test(a))) {
-        process.stderr.write("hint: an expression that starts with '-' goes after --, e.g. matcalc eval -- \"-x'x\" --at v.json\n");
+        err("hint: an expression that starts with '-' goes after --, e.g. matcalc eval -- \"-x'x\" --at v.json\n");
       }
       return error.exitCode === 0 ? EXIT.ok : EXIT.input;
+    }
+    if (error instanceof OutputFailed) {
+      // Said on standard error unless that is what failed.
+      if (error.fd === 1) tryWrite(() => errLine(`error: ${error.message}`));
+      return EXIT.input;
     }
     return reportInternal(error, rawArgv);
   }
 }
 
+const tryWrite = (write: () => void): void => {
+  try {
+    write();
+  } catch {
+    // Nowhere left to say it.
+  }
+};
+
 /** A bug of ours, not the user's input: said so, with the command that reproduces it. */
 function reportInternal(error: unknown, argv: readonly string[]): number {
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   const command = ['matcalc', ...argv.map((a) => (/^[\w.=:/-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`))].join(' ');
-  process.stderr.write(`internal error — this is a bug in matcalc: ${message}\nto reproduce: ${command}\nplease report it with that command\n`);
+  err(`internal error — this is a bug in matcalc: ${message}\nto reproduce: ${command}\nplease report it with that command\n`);
   return EXIT.internal;
 }
 

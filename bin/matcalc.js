@@ -17,7 +17,8 @@ try {
 } catch {
   cachedData = undefined;
 }
-const script = new Script(Module.wrap(readFileSync(file, 'utf8')), { filename: file, cachedData });
+// The build makes the bundle ASCII (scripts/build.js): latin1 reads it as a one-byte string.
+const script = new Script(Module.wrap(readFileSync(file, 'latin1')), { filename: file, cachedData });
 if (process.env.MATCALC_WRITE_CODE_CACHE === '1') {
   // The build primes the cache after a whole run, so the functions a run uses are in it.
   process.on('exit', () => writeFileSync(cacheFile, script.createCachedData()));

@@ -5,7 +5,7 @@
 // words grammar/resolve.ts reads once the names are known. Syntax errors become
 // MatcalcError with the offending span and what was expected there.
 
-import { EmbeddedActionsParser, type IRecognitionException, type IToken, type TokenType } from 'chevrotain';
+import { EmbeddedActionsParser, type ILookaheadStrategy, LLkLookaheadStrategy, type IRecognitionException, type Rule, type IToken, type TokenType } from 'chevrotain';
 import { MatcalcError, type Span } from '../src/errors.js';
 import type { Ast, Binding, ProductFactor, ProductOperator, SumTerm } from './ast.js';
 import { spanOf } from './ast.js';
@@ -41,6 +41,44 @@ export type BatchLine =
   | { readonly kind: 'derivation'; readonly derivative: 'grad' | 'jacobian' | 'hessian'; readonly expression: Span; readonly wrt: string; readonly claim: Span }
   | { readonly kind: 'where'; readonly declarations: Span };
 
+/** Chevrotain's LL(k) lookahead, each decision's function built when the decision is first
+ *  met: a run reads one short formula and meets a few of the grammar's ~150 decisions, and
+ *  building them all up front was most of the parser's set-up (~8 ms of a run's start-up). */
+class LazyLookahead implements ILookaheadStrategy {
+  private readonly eager: ILookaheadStrategy;
+  constructor(maxLookahead: number) {
+    this.eager = new LLkLookaheadStrategy({ maxLookahead });
+  }
+
+  validate(options: Parameters<ILookaheadStrategy['validate']>[0]): ReturnType<ILookaheadStrategy['validate']> {
+    return this.eager.validate(options);
+  }
+
+  initialize(options: { rules: Rule[] }): void {
+    this.eager.initialize?.(options);
+  }
+
+  buildLookaheadForAlternation(options: Parameters<ILookaheadStrategy['buildLookaheadForAlternation']>[0]): Alternation {
+    let built: Alternation | undefined;
+    const eager = this.eager;
+    return function lookahead(this: unknown, alts) {
+      built ??= eager.buildLookaheadForAlternation(options);
+      return built.call(this, alts);
+    };
+  }
+
+  buildLookaheadForOptional(options: Parameters<ILookaheadStrategy['buildLookaheadForOptional']>[0]): Optional {
+    let built: Optional | undefined;
+    const eager = this.eager;
+    return function lookahead(this: unknown) {
+      built ??= eager.buildLookaheadForOptional(options);
+      return built.call(this);
+    };
+  }
+}
+type Alternation = ReturnType<ILookaheadStrategy['buildLookaheadForAlternation']>;
+type Optional = ReturnType<ILookaheadStrategy['buildLookaheadForOptional']>;
+
 class NotationParser extends EmbeddedActionsParser {
   /** Inside ‖…‖ a bar closes the norm instead of starting a juxtaposed factor. */
   private normDepth = 0;
@@ -53,7 +91,12 @@ class NotationParser extends EmbeddedActionsParser {
 
   constructor(analyse = true) {
     // The grammar's validations run in the tests; a user's run skips them (start-up time).
-    super(T.allTokens, { recoveryEnabled: false, maxLookahead: 2, skipValidations: process.env.JEST_WORKER_ID === undefined });
+    super(T.allTokens, {
+      recoveryEnabled: false,
+      maxLookahead: 2,
+      skipValidations: process.env.JEST_WORKER_ID === undefined,
+      lookaheadStrategy: new LazyLookahead(2),
+    });
     if (analyse) this.performSelfAnalysis();
   }
 
@@ -641,7 +684,7 @@ export const MAX_OPERANDS = 100_000;
 /** Runs one entry point of the grammar on a text, with spans into it for every error. */
 function run<R, P extends NotationParser = NotationParser>(text: string, entry: (parser: P) => R, context: T.LexContext, parser: P = parserSingleton() as P): R {
   T.setLexContext(context);
-  const lexed = T.lexer.tokenize(text);
+  const lexed = T.tokenize(text);
   if (lexed.errors.length > 0) {
     const error = lexed.errors[0]!;
     const raw = text.slice(error.offset, error.offset + 1);
@@ -713,7 +756,7 @@ export function parseDeclarations(text: string): Declaration[] {
 /** One line of a rule file: undefined when it is blank or a comment. */
 export function parseRuleLine(text: string, declared: Iterable<string>): RuleLine | Declaration[] | undefined {
   T.setLexContext({ declared: new Set(), differentials: true, mode: 'rules' });
-  if (T.lexer.tokenize(text).tokens.length === 0) return undefined;
+  if (T.tokenize(text).tokens.length === 0) return undefined;
   checkNesting(text);
   const known = new Set(declared);
   const line = run(text, (p: FileLineParser) => p.ruleFileLine(), { declared: known, differentials: true, mode: 'rules' }, fileParser());

@@ -11,15 +11,23 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
 const banner = { js: "import { createRequire as __matcalcCreateRequire } from 'node:module'; const require = __matcalcCreateRequire(import.meta.url);" };
 let common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', banner, define: { MATCALC_VERSION: JSON.stringify(pkg.version) }, logLevel: 'warning', legalComments: 'none', loader: { '.rules': 'text' } };
 
-/** commander requires node:child_process at load, for executable subcommands, which matcalc
- *  has none of: loading it (and node:net) on every run is ~4 ms of start-up. It is loaded
- *  on first use instead. */
-const lazyChildProcess = {
-  name: 'lazy-child-process',
+/** Builtins a run seldom needs, loaded on first use instead of at start-up: commander
+ *  requires node:child_process at load, for executable subcommands, which matcalc has none
+ *  of (with node:net, ~4 ms of every run); node:tty requires node:net and the streams, and
+ *  the command line asks it only whether to colour an error or draw a progress bar. */
+const lazyBuiltins = {
+  name: 'lazy-builtins',
   setup(b) {
-    b.onResolve({ filter: /^(node:)?child_process$/ }, () => ({ path: 'child_process', namespace: 'lazy-builtin' }));
-    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, () => ({
-      contents: "let real; const load = () => (real ??= require('node:child_process')); module.exports = new Proxy({}, { get: (_, key) => load()[key], has: (_, key) => key in load() });",
+    // The stand-in's own require of the module is the real one.
+    b.onResolve({ filter: /^(node:)?(child_process|tty)$/ }, (args) =>
+      args.namespace === 'lazy-builtin' ? { path: args.path, external: true } : { path: args.path.replace(/^node:/, ''), namespace: 'lazy-builtin' });
+    // One getter per export (the names read here, from this Node): what a CommonJS caller
+    // reads and what esbuild's ESM interop copies are getters that load the module when read.
+    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => ({
+      contents: [
+        `let real; const load = () => (real ??= require('node:${args.path}'));`,
+        ...Object.keys(createRequire(import.meta.url)(`node:${args.path}`)).map((key) => `Object.defineProperty(exports, ${JSON.stringify(key)}, { enumerable: true, get: () => load()[${JSON.stringify(key)}] });`),
+      ].join('\n'),
       loader: 'js',
     }));
   },
@@ -33,7 +41,7 @@ common.define = { ...common.define, MATCALC_COMPILED_RULES: JSON.stringify(compi
 await Promise.all([
   // The command line is minified (compiling a smaller bundle is a measurable part of
   // start-up) and CommonJS, which V8's code cache serves (bin/matcalc.js).
-  build({ ...common, format: 'cjs', banner: {}, entryPoints: ['cli.ts'], outfile: 'dist/cli.cjs', minify: true, plugins: [lazyChildProcess] }),
+  build({ ...common, format: 'cjs', banner: {}, entryPoints: ['cli.ts'], outfile: 'dist/cli.cjs', minify: true, plugins: [lazyBuiltins] }),
   build({ ...common, entryPoints: ['src/index.ts'], outfile: 'dist/index.js' }),
   ...(process.argv.includes('--bench') ? [
     build({ ...common, entryPoints: ['bench/run.ts'], outfile: 'dist/bench.js' }),
@@ -42,6 +50,7 @@ await Promise.all([
   ] : []),
   buildWeb(),
 ]);
+asciiOnly('dist/cli.cjs');
 if (!process.argv.includes('--no-types')) {
   execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
 }
@@ -72,4 +81,17 @@ async function buildWeb() {
   const css = readFileSync(join(katexDir, 'katex.min.css'), 'utf8').replace(/,url\(fonts\/[^)]+\.woff\) format\("woff"\)|,url\(fonts\/[^)]+\.ttf\) format\("truetype"\)/g, '');
   writeFileSync('dist/web/katex/katex.min.css', css);
   for (const font of readdirSync(join(katexDir, 'fonts')).filter((name) => name.endsWith('.woff2'))) copyFileSync(join(katexDir, 'fonts', font), join('dist/web/katex/fonts', font));
+}
+
+/** esbuild escapes non-ASCII characters in strings but leaves them in regular expression
+ *  literals (`/[₀-₉]/`). Escaped there too (\uXXXX means the same code unit in every
+ *  regular expression, and an escaped surrogate pair the same code point under /u), the
+ *  bundle is ASCII: bin/matcalc.js reads it as latin1, a one-byte string half the size of
+ *  the two-byte one a single non-ASCII character makes of it. */
+function asciiOnly(file) {
+  const text = readFileSync(file, 'utf8');
+  // After a backslash the escape would change meaning (`\·` would become `\\u00b7`).
+  if (/\\[^\x00-\x7f]/.test(text)) throw new Error(`${file}: a non-ASCII character after a backslash`);
+  const ascii = text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  writeFileSync(file, ascii);
 }

@@ -18,6 +18,7 @@ import { renderResult, resultForms } from './print/readback.js';
 import { gradientSteps, jacobianSteps, type StepLine } from './print/steps.js';
 import { DEFAULT_LIMITS, type Limits, type RunReport, type Step, type StopReason } from './rewrite/run.js';
 import { simplify } from './simplify/simplify.js';
+import { clock } from './limits.js';
 
 export type DerivativeKind = 'grad' | 'jacobian' | 'hessian';
 
@@ -115,13 +116,13 @@ export function derivativeOf(kind: DerivativeKind, f: Expr, first: Expr, x: Expr
   let simplifying = 0;
   const reports: RunReport[] = [];
   const simplifyTimed = (e: Expr, pass: string): Expr => {
-    const start = performance.now();
+    const start = clock();
     const simplified = simplify(e, simplifyLimits);
-    simplifying += performance.now() - start;
+    simplifying += clock() - start;
     reports.push({ pass, stop: simplified.stop, steps: simplified.steps, counts: new Map() });
     return simplified.expr;
   };
-  const start = performance.now();
+  const start = clock();
   if (kind === 'grad') {
     const result: Gradient = gradient(f, x, { ...options, limits });
     reports.push(...result.reports);
@@ -131,7 +132,7 @@ export function derivativeOf(kind: DerivativeKind, f: Expr, first: Expr, x: Expr
       df: result.df, raw: result.gradient, result: simplified, reports, stops: stopsOf(reports),
       ...(result.convention ? { convention: result.convention } : {}),
       ...(result.structure ? { structure: result.structure } : {}),
-      timing: { derive: performance.now() - start - simplifying, simplify: simplifying },
+      timing: { derive: clock() - start - simplifying, simplify: simplifying },
       steps: () => gradientSteps(result, simplified, simplification),
     };
   }
@@ -151,7 +152,7 @@ export function derivativeOf(kind: DerivativeKind, f: Expr, first: Expr, x: Expr
   return {
     df: computed.df, raw: computed.jacobian, result: simplified, reports, stops: stopsOf(reports),
     ...(kind === 'hessian' ? { gradient: target } : {}),
-    timing: { derive: performance.now() - start - simplifying, simplify: simplifying },
+    timing: { derive: clock() - start - simplifying, simplify: simplifying },
     steps: () => jacobianSteps(target, computed.df, computed.jacobian, simplified, computed.steps.isolation, simplification, computed.steps.differential),
   };
 }
@@ -250,7 +251,7 @@ function notesOf(derived: Derived, x: Expr): string[] {
 }
 
 export function derive(request: DeriveRequest): Derivation {
-  const t0 = performance.now();
+  const t0 = clock();
   const { expr: f, symbols, declaredOnly, notes: readingNotes = [] } = parseExpression(request.text, { where: request.where, syntax: request.syntax });
   const first = variableOf(symbols, request.wrt, declaredOnly);
   const x = request.wrt2 !== undefined ? variableOf(symbols, request.wrt2, declaredOnly) : first;
@@ -259,7 +260,7 @@ export function derive(request: DeriveRequest): Derivation {
   const greek = [first, x, ...symbols.values()].filter((v, i, all) => all.indexOf(v) === i && GREEK.has(v.name.split('_')[0]!) && C.isScalar(v));
   // (Each check reads the text again: for long inputs they would cost more than the derivation.)
   const conventionNotes = greek.length <= MAX_CONVENTION_CHECKS && request.text.length <= MAX_CONVENTION_TEXT ? greek.flatMap((v) => conventionNote(request, v)) : [];
-  const t1 = performance.now();
+  const t1 = clock();
   let derived: Derived;
   try {
     derived = derivativeOf(request.kind, f, first, x, {
@@ -273,13 +274,13 @@ export function derive(request: DeriveRequest): Derivation {
     }
     throw error;
   }
-  const t2 = performance.now();
+  const t2 = clock();
   const { verification: checked, note: sizeNote } = request.verify === false ? { verification: SKIPPED } : verifyAtSizes(request, f, first, x, derived, layout);
-  const t3 = performance.now();
+  const t3 = clock();
   // The variable is among the symbols the text may declare, even when f does not hold it.
   const all = [...symbols.values(), ...[first, x].filter((v) => !symbols.has(v.name))];
   const forms = resultForms(derived.result, all, request.where);
-  const t4 = performance.now();
+  const t4 = clock();
   let unicode: string | undefined;
   let latex: string | undefined;
   return {

@@ -22,3 +22,13 @@ export function checkDeadlineNow(): void {
     throw new MatcalcError('limit', `stopped after the time limit of ${session.timeLimit} s`, { expected: 'give more time with --timeout SECONDS, or a smaller expression' });
   }
 }
+
+/** Milliseconds, for the stages' timings. Node's global `performance` loads perf_hooks when
+ *  first touched (~4 ms of a command-line run); process.hrtime is already there. A browser
+ *  has no process and a native performance.now. */
+const hrtime = (globalThis as { process?: { hrtime?: NodeJS.HRTime } }).process?.hrtime;
+export function clock(): number {
+  if (!hrtime) return performance.now();
+  const [seconds, nanoseconds] = hrtime();
+  return seconds * 1e3 + nanoseconds / 1e6;
+}

@@ -256,3 +256,30 @@ describe('matcalc web', () => {
     expect(stderr).toContain(`cannot serve on 127.0.0.1:${port}`);
   });
 });
+
+// Output is written straight to the descriptors (cli-output.ts), not through node's streams.
+describe('writing the output', () => {
+  test('a reader that stops early ends the output quietly', () => {
+    const head = spawnSync('sh', ['-c', `"${process.execPath}" bin/matcalc.js hessian "log det(X)" X --format numpy | head -1`], { encoding: 'utf8' });
+    expect(head.stdout).toBe('import numpy as np\n');
+    expect(head.stderr).toBe('');
+    const closed = spawnSync('sh', ['-c', `"${process.execPath}" bin/matcalc.js check examples/lecture-notes.tex --format json | head -c 10 >/dev/null`], { encoding: 'utf8' });
+    expect(closed.stderr).toBe('');
+  });
+  test('output that cannot be written is said, with exit 1, not reported as a bug', () => {
+    const full = spawnSync('sh', ['-c', `"${process.execPath}" bin/matcalc.js grad "x'Ax" x > /dev/full`], { encoding: 'utf8' });
+    expect(full.status).toBe(1);
+    expect(full.stderr).toMatch(/^error: cannot write to standard output: ENOSPC/);
+  });
+  test('a large result reaches a slow reader whole', () => {
+    const big = spawnSync('sh', ['-c', `"${process.execPath}" bin/matcalc.js jacobian "A*X*B*C*X" X --format ts | (sleep 0.3; wc -c)`], { encoding: 'utf8' });
+    const direct = run('jacobian', 'A*X*B*C*X', 'X', '--format', 'ts');
+    expect(direct.out.length).toBeGreaterThan(1000);
+    expect(Number(big.stdout.trim())).toBe(Buffer.byteLength(direct.out));
+  });
+  test('errors are red on request (FORCE_COLOR) and plain under NO_COLOR', () => {
+    const coloured = spawnSync(process.execPath, ['bin/matcalc.js', 'grad'], { encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '1', NO_COLOR: '' } });
+    expect(coloured.stderr).toContain('\x1b[31merror: missing required argument');
+    expect(run('grad').err).toMatch(/^error: missing required argument/);
+  });
+});

@@ -99,7 +99,7 @@ if (!path && process.env.CI) {
     const expected = grad("x'Ax", 'x');
     await showsResult(page, expected.latex);
     expect(expected.latex).toBe('\\left(A + A^{\\top}\\right) x');
-    await expect(page.locator('#verification').textContent()).resolves.toBe(describeVerification(expected.verification));
+    sameVerification((await page.locator('#verification').textContent()) ?? '', describeVerification(expected.verification));
     await expect(page.locator('#verification').getAttribute('class')).resolves.toContain('verified');
     await expect(page.locator('#result-head').textContent()).resolves.toBe('∂f/∂x =');
   });
@@ -108,7 +108,7 @@ if (!path && process.env.CI) {
     const page = await open("f=x'Ax&wrt=x", { file: true });
     const expected = grad("x'Ax", 'x');
     await showsResult(page, expected.latex);
-    await expect(page.locator('#verification').textContent()).resolves.toBe(describeVerification(expected.verification));
+    sameVerification((await page.locator('#verification').textContent()) ?? '', describeVerification(expected.verification));
     // KaTeX's fonts came from the folder: the typeset x is in KaTeX_Math.
     await page.waitForFunction(() => document.fonts.check('italic 16px KaTeX_Math'));
   });
@@ -134,6 +134,16 @@ if (!path && process.env.CI) {
     await showsResult(page, grad('log(det(X))', 'X').latex);
   });
 
+  /** The page's line says what the library's says. Its error figure is the browser's
+   *  arithmetic: Chromium's V8 rounds Math.tanh, exp, … in the last bit where Node's does
+   *  not always, so the figure agrees within a factor of two, the rest word for word. */
+  const sameVerification = (shown: string, library: string): void => {
+    const figure = /max rel\. error (\S+)/;
+    expect(shown.replace(figure, 'max rel. error …')).toBe(library.replace(figure, 'max rel. error …'));
+    const [a, b] = [Number(figure.exec(shown)?.[1]), Number(figure.exec(library)?.[1])];
+    expect(Math.max(a, b) / Math.min(a, b)).toBeLessThan(2);
+  };
+
   test('every example of the menu shows what the library answers', async () => {
     const page = await open();
     await settled(page);
@@ -152,7 +162,7 @@ if (!path && process.env.CI) {
       await showsResult(page, r.latex);
       if ('verification' in r) {
         expect(r.verification.status).toBe('verified');
-        await expect(page.locator('#verification').textContent()).resolves.toBe(describeVerification(r.verification));
+        sameVerification((await page.locator('#verification').textContent()) ?? '', describeVerification(r.verification));
       } else {
         await expect(page.locator('#verification').textContent()).resolves.toBe(DIFFERENTIAL_UNVERIFIED);
       }
