@@ -23,6 +23,10 @@ const CASES: [string, string, Kind, string?][] = [
   ['tr(A*X*B)', 'X', 'grad'],
   ['log(det(X))', 'X', 'grad'],
   ["a'*inv(X)*b", 'X', 'grad'],
+  // Several solves with one matrix: one factorisation (PyTorch, TypeScript), or the inverse (NumPy, from four).
+  ["a'*inv(X)*b + c'*inv(X)*d", 'X', 'grad'],
+  ["a'*inv(X)*b + c'*inv(X)*d + p'*inv(X)*q", 'X', 'grad'],
+  ["x'*inv(X)*inv(X)'*y", 'X', 'grad'],
   ["(A*x - b)'*(A*x - b)", 'x', 'grad'],
   ['det(X)', 'X', 'grad'],
   ['sum(log(1 + exp(-y .* (X*w))))', 'w', 'grad'],
@@ -313,13 +317,40 @@ describe('what the code looks like', () => {
   test('inv(X)*b becomes a solve, in every target', () => {
     const result = grad("a'*inv(X)*b", 'X');
     expect(result.code('numpy')).toMatch(/np\.linalg\.solve\(/);
-    expect(result.code('torch')).toMatch(/torch\.linalg\.solve\(/);
+    expect(result.code('numpy')).not.toMatch(/np\.linalg\.inv\(/);
+    expect(result.code('torch')).toMatch(/torch\.linalg\.(lu_)?solve\(/);
+    expect(result.code('torch')).not.toMatch(/torch\.linalg\.inv\(/);
     const f = jacobian('inv(A)*x', 'x');
     // The Jacobian is the inverse itself: formed once, F multiplies by it (one factorisation).
     expect(f.code('numpy')).toContain('inverse = np.linalg.inv(A)');
     expect(f.code('numpy')).toContain('F = inverse @ x');
     expect(f.code('numpy')).toContain('J = inverse');
     expect(f.code('ts')).toContain('const inverse = inv(A);');
+  });
+
+  test('solves with one matrix and different right-hand sides share one factorisation', () => {
+    // X solved for b and, transposed, for a: PyTorch and TypeScript factor X once.
+    const two = grad("a'*inv(X)*b", 'X');
+    const torch = two.code('torch');
+    expect(torch.match(/torch\.linalg\.lu_factor\(X\)/g)).toHaveLength(1);
+    expect(torch.match(/torch\.linalg\.lu_solve\(\*factors, /g)).toHaveLength(2);
+    expect(torch).toContain('adjoint=True');
+    const ts = two.code('ts');
+    expect(ts.match(/= lu\(X\)/g)).toHaveLength(1);
+    expect(ts).toMatch(/luSolve\(factors, [^;]*, true\)/);
+    expect(ts).not.toMatch(/solve\(transpose\(X\)/);
+    // NumPy has no factors object: two solves stay solves (cheaper than the inverse) …
+    expect(two.code('numpy').match(/np\.linalg\.solve\(/g)).toHaveLength(2);
+    // … as are three (the gradient's outer products take the solves f made) …
+    const three = grad("a'*inv(X)*b + c'*inv(X)*d", 'X').code('numpy');
+    expect(three.match(/np\.linalg\.solve\(/g)).toHaveLength(3);
+    expect(three).toContain('np.outer(a, u) + np.outer(c, u_)');
+    // … and from four distinct ones the inverse is formed once and multiplied by.
+    const four = grad("a'*inv(X)*b + c'*inv(X)*d + p'*inv(X)*q", 'X');
+    const numpy = four.code('numpy');
+    expect(numpy.match(/np\.linalg\.inv\(X\)/g)).toHaveLength(1);
+    expect(numpy).not.toMatch(/np\.linalg\.solve\(/);
+    expect(four.code('torch').match(/lu_factor/g)).toHaveLength(1);
   });
 
   test('a shared subexpression is a temporary computed once', () => {

@@ -37,6 +37,10 @@ export interface Dialect {
   solveLeft(matrix: Piece, transposed: boolean, right: Piece): Piece;
   /** inv(M), or inv(M)' when transposed. */
   inverse(matrix: Piece, transposed?: boolean): Piece;
+  /** M's LU factors, for several solves with M (absent: the target has no such object). */
+  factor?(matrix: Piece): Piece;
+  /** inv(M)*right (inv(M)'*right when transposed) with M's factors from factor(). */
+  solveFactored?(factors: Piece, transposed: boolean, right: Piece): Piece;
   /** a ± b; one of them may be a scalar broadcast over the other's kind. */
   add(a: Piece, b: Piece, subtract: boolean, kind: Kind): Piece;
   hadamard(a: Piece, b: Piece): Piece;
@@ -89,18 +93,25 @@ const kind = (item: Item): Kind => (isExpr(item) ? kindOf(item) : item.piece.kin
 const isOnesVector = (e: Expr): boolean => (e.op === 'ones' || (e.op === 'transpose' && e.args[0]!.op === 'ones')) && kindOf(e) !== 'matrix';
 
 /** Two passes: the first counts the solves the code would make, the second names each one
- *  made more than once (one solve, and so one factorisation, for all its uses). */
+ *  made more than once (one solve, and so one factorisation, for all its uses) and gives a
+ *  matrix solved with several right-hand sides one factorisation for all of them. */
 export function lower(plan: Plan, dialect: Dialect): Lowered {
   const counts = new Map<string, number>();
   const solvedWith = new Map<string, Piece>();
+  const systems = new Map<string, Set<string>>();
   let scratch = 0;
-  const first = lowerWith(plan, dialect, { counts, repeated: new Set(), inverted: new Set(), solvedWith, fresh: () => `\u0000${scratch++}` });
+  const first = lowerWith(plan, dialect, { counts, repeated: new Set(), inverted: new Set(), factored: new Set(), solvedWith, systems, fresh: () => `\u0000${scratch++}` });
   const repeated = new Set([...counts].filter(([, n]) => n > 1).map(([key]) => key));
+  const distinct = (matrix: string): number => systems.get(matrix)?.size ?? 0;
   // A matrix whose inverse the code forms anyway: its solves multiply by that inverse
-  // (one factorisation for all of them, not one per solve).
+  // (one factorisation for all of them, not one per solve). A target with no factors
+  // object (NumPy without SciPy) forms the inverse from four distinct solves on: inv costs
+  // an LU and n solves with it, ~(8/3)n³ against (2/3)n³ for each solve's own LU, and
+  // multiplying by it costs what the triangular solves would.
   const code = [...first.temporaries.map((t) => t.piece.code), first.value.code, first.derivative.code].join('\n');
-  const inverted = new Set([...solvedWith].filter(([, matrix]) => code.includes(dialect.inverse(matrix).code)).map(([key]) => key));
-  return lowerWith(plan, dialect, { counts: new Map(), repeated, inverted, solvedWith: new Map(), fresh: (base) => plan.fresh(base) });
+  const inverted = new Set([...solvedWith].filter(([key, matrix]) => code.includes(dialect.inverse(matrix).code) || (!dialect.factor && distinct(key) >= 4)).map(([key]) => key));
+  const factored = new Set(dialect.factor ? [...solvedWith.keys()].filter((key) => !inverted.has(key) && distinct(key) >= 2) : []);
+  return lowerWith(plan, dialect, { counts: new Map(), repeated, inverted, factored, solvedWith: new Map(), systems: new Map(), fresh: (base) => plan.fresh(base) });
 }
 
 interface Pass {
@@ -108,8 +119,12 @@ interface Pass {
   readonly counts: Map<string, number>;
   /** The matrices solves were asked for with, by their code (filled by the counting pass). */
   readonly solvedWith: Map<string, Piece>;
+  /** The distinct solves (orientation and right-hand side) asked for with each matrix. */
+  readonly systems: Map<string, Set<string>>;
   /** Matrices whose inverse the code forms anyway: solved by multiplying with it. */
   readonly inverted: ReadonlySet<string>;
+  /** Matrices solved with several right-hand sides: factored once (Dialect.factor). */
+  readonly factored: ReadonlySet<string>;
   /** The solves to name: asked for more than once. */
   readonly repeated: ReadonlySet<string>;
   readonly fresh: (base: string) => string;
@@ -307,6 +322,10 @@ function lowerWith(plan: Plan, dialect: Dialect, pass: Pass): Lowered {
     alone(): Piece;
     /** diag(v): applying it is a scaling, cheaper than any other operator's application. */
     readonly scaling?: boolean;
+    /** A sum applied term by term: times another operator (this*other when `side` is
+     *  'left'), each term applies that operator to its own factors, so neither is formed
+     *  ((a*b' + c*d')*inv(X) is a*(b'*inv(X)) + c*(d'*inv(X)): two solves with vectors). */
+    distributes?(other: Expr, side: 'left' | 'right'): Piece;
   }
   const operatorOf = (e: Expr): Operator | undefined => {
     if (plan.names.has(e)) return undefined;
@@ -341,8 +360,9 @@ function lowerWith(plan: Plan, dialect: Dialect, pass: Pass): Lowered {
       // (diag(s) - s*s')*m = diag(s)*m - s*(s'*m): each term applied to m (named once).
       // One term that is not cheap to apply may be among them: (A + diag(s))*m as A*m + s ∘ m
       // is one product with m, as forming the sum would be, and no diagonal is formed.
-      const distribute = (m: Piece, side: 'left' | 'right'): Piece => {
-        const shared: Item = { piece: m.prec === PREC.atom && /^[A-Za-z_]\w*$/.test(m.code) ? m : name(m) };
+      const distribute = (m: Piece | Expr, side: 'left' | 'right'): Piece => {
+        // A computed neighbour is named once for all the terms; an operator is applied by each.
+        const shared: Item = !('code' in m) ? m : { piece: m.prec === PREC.atom && /^[A-Za-z_]\w*$/.test(m.code) ? m : name(m) };
         let result: Piece | undefined;
         for (const term of e.args) {
           const negative = term.op === 'multiply' && term.args[0]!.op === 'number' && term.args[0]!.value < 0;
@@ -352,7 +372,7 @@ function lowerWith(plan: Plan, dialect: Dialect, pass: Pass): Lowered {
         }
         return result!;
       };
-      return { left: (m) => distribute(m, 'left'), right: (m) => distribute(m, 'right'), alone: () => compute(e) };
+      return { left: (m) => distribute(m, 'left'), right: (m) => distribute(m, 'right'), alone: () => compute(e), distributes: (other, side) => distribute(other, side) };
     }
     return undefined;
   };
@@ -382,14 +402,27 @@ function lowerWith(plan: Plan, dialect: Dialect, pass: Pass): Lowered {
     if (!inverse) inverses.set(matrix.code, (inverse = name(dialect.inverse(matrix), 'inverse')));
     return transposed ? dialect.transpose(inverse) : inverse;
   };
+  /** M's factors, named once for all its solves. */
+  const factors = new Map<string, Piece>();
+  const factorsOf = (matrix: Piece): Piece => {
+    let known = factors.get(matrix.code);
+    if (!known) factors.set(matrix.code, (known = name(dialect.factor!(matrix), 'factors')));
+    return known;
+  };
   const solve = (matrix: Piece, transposed: boolean, right: Piece): Piece => {
     pass.solvedWith.set(matrix.code, matrix);
     const key = `${matrix.code}\u0000${transposed}\u0000${right.code}`;
     pass.counts.set(key, (pass.counts.get(key) ?? 0) + 1);
+    if (!pass.systems.has(matrix.code)) pass.systems.set(matrix.code, new Set());
+    pass.systems.get(matrix.code)!.add(key);
     const known = solved.get(key);
     if (known) return known;
     const inverse = pass.inverted.has(matrix.code) ? inverseOf(matrix, transposed) : undefined;
-    const piece = inverse ? dialect.product(inverse, right, productKind(inverse.kind, right.kind)) : dialect.solveLeft(matrix, transposed, right);
+    const piece = inverse
+      ? dialect.product(inverse, right, productKind(inverse.kind, right.kind))
+      : pass.factored.has(matrix.code)
+        ? dialect.solveFactored!(factorsOf(matrix), transposed, right)
+        : dialect.solveLeft(matrix, transposed, right);
     if (!pass.repeated.has(key)) return piece;
     const named = name(piece);
     solved.set(key, named);
@@ -415,9 +448,19 @@ function lowerWith(plan: Plan, dialect: Dialect, pass: Pass): Lowered {
     let acc: Piece | undefined;
     let accIsOnes = false;
     let pending: Operator | undefined; // an operator at the chain's end, waiting for a neighbour
+    let pendingFactor: Expr | undefined;
     for (const factor of leftToRight ? chain : [...chain].reverse()) {
       const operator = isExpr(factor) ? operatorOf(factor) : undefined;
-      if (operator) {
+      if (operator && isExpr(factor)) {
+        // Two operators meet and one is a sum applied term by term: it takes the other in
+        // each term. (Going left to right the pending operator stands on the left.)
+        if (pending && pendingFactor && (pending.distributes || operator.distributes)) {
+          const [left, right, leftFactor, rightFactor] = leftToRight ? [pending, operator, pendingFactor, factor] : [operator, pending, factor, pendingFactor];
+          acc = left.distributes ? left.distributes(rightFactor, 'left') : right.distributes!(leftFactor, 'right');
+          pending = pendingFactor = undefined;
+          accIsOnes = false;
+          continue;
+        }
         // Two operators meet with nothing to apply them to: one is formed. A scaling
         // (diag(v)) is applied to the other, formed (its rows or columns scaled), rather than
         // formed itself as a dense n×n matrix.
@@ -429,7 +472,7 @@ function lowerWith(plan: Plan, dialect: Dialect, pass: Pass): Lowered {
         }
         if (pending) (acc = pending.alone()), (pending = undefined);
         if (acc) acc = leftToRight ? operator.right(acc) : operator.left(acc);
-        else pending = operator;
+        else (pending = operator), (pendingFactor = factor);
         accIsOnes = false;
         continue;
       }
@@ -548,7 +591,8 @@ function dropUnread(lowered: Lowered): Lowered {
   let later = `${lowered.value.code}\n${lowered.derivative.code}`;
   for (let i = lowered.temporaries.length - 1; i >= 0; i--) {
     const statement = lowered.temporaries[i]!;
-    if (!new RegExp(`\\b${statement.name}\\b`).test(later)) {
+    // Not \b: the counting pass's scratch names start with \u0000, no word character.
+    if (!new RegExp(`(?<!\\w)${statement.name.replace(/[^\w]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}(?!\\w)`).test(later)) {
       if (i < lowered.valueTemporaries) valueTemporaries--;
       continue;
     }

@@ -45,8 +45,21 @@ class PythonDialect implements Dialect {
   readonly reserved = new Set(KEYWORDS);
   readonly used = new Set<string>();
   private readonly m: string; // the module prefix: np or torch
+  /** PyTorch keeps LU factors (torch.linalg.lu_factor / lu_solve, torch ≥ 1.13); NumPy
+   *  has no such object without SciPy, so lowering shares its solves through the inverse. */
+  readonly factor?: (matrix: Piece) => Piece;
+  readonly solveFactored?: (factors: Piece, transposed: boolean, right: Piece) => Piece;
   constructor(private readonly library: Library) {
     this.m = library === 'numpy' ? 'np' : 'torch';
+    if (library === 'torch') {
+      this.factor = (matrix) => this.call('torch.linalg.lu_factor', 'matrix', matrix.code);
+      this.solveFactored = (factors, transposed, right) => {
+        const adjoint = transposed ? ', adjoint=True' : '';
+        if (right.kind === 'matrix') return this.call('torch.linalg.lu_solve', 'matrix', `*${factors.code}`, `${right.code}${adjoint}`);
+        // A vector right-hand side as a one-column matrix.
+        return atom(`torch.linalg.lu_solve(*${factors.code}, ${wrap(right, PREC.atom)}[:, None]${adjoint})[:, 0]`, right.kind);
+      };
+    }
   }
   private call(name: string, kind: Kind, ...args: string[]): Piece {
     if (name.startsWith('_')) this.used.add(name);

@@ -72,6 +72,12 @@ class TypeScriptDialect implements Dialect {
   solveLeft(matrix: Piece, transposed: boolean, right: Piece): Piece {
     return this.call('solve', right.kind, this.transposed(matrix, transposed), right.code);
   }
+  factor(matrix: Piece): Piece {
+    return this.call('lu', 'matrix', matrix.code);
+  }
+  solveFactored(factors: Piece, transposed: boolean, right: Piece): Piece {
+    return this.call('luSolve', right.kind, factors.code, right.code, ...(transposed ? ['true'] : []));
+  }
   inverse(matrix: Piece, transposed = false): Piece {
     if (!isArray(matrix)) return { code: `1 / ${wrap(matrix, PREC.multiply + 1)}`, kind: 'scalar', prec: PREC.multiply };
     const inverse = this.call('inv', matrix.kind, matrix.code);
