@@ -1,15 +1,42 @@
-// Every accepted spelling of every token, as chevrotain token definitions. A run of letters
+// Every accepted spelling of every token, as token definitions (grammar/parser.ts reads them). A run of letters
 // is one Word token (`Ax`, `hidden`, `W_{12}x`): whether it is one declared or bound name
 // or a product of one-letter symbols is decided after parsing (grammar/resolve.ts), when the
 // where clause has been read. Functions, Greek names, `where` and `ones` are whole words
 // here. Rule files (`if`, `#` comments) and batch files (`grad … wrt …`, list markers,
 // backticks) have a few keywords of their own, active only in their mode.
 
-import { createToken, type IToken, Lexer, type TokenType } from 'chevrotain';
 import { currentSession } from '../src/session.js';
 import { FUNCTION_ALIASES, GREEK_BY_LETTER, GREEK_CAPITALS, greekLetter } from './names.js';
 
 export type LexMode = 'expression' | 'rules' | 'batch';
+
+/** How a token is recognised at an offset: a literal, a regular expression, or a function
+ *  returning the match (chevrotain's shapes: the tests build chevrotain's Lexer from these
+ *  definitions as the reference for tokenize). */
+export type Pattern = string | RegExp | ((text: string, offset: number) => RegExpExecArray | null);
+
+export interface TokenType {
+  readonly name: string;
+  readonly PATTERN: Pattern;
+  /** Whitespace and comments: matched, then dropped. */
+  readonly skipped?: boolean;
+}
+
+/** A token of the text: its type, its text and where it starts. */
+export interface Token {
+  readonly tokenType: TokenType;
+  readonly image: string;
+  readonly startOffset: number;
+}
+
+/** What the parser reads past the last token. */
+export const EOF: TokenType = { name: 'EOF', PATTERN: () => null };
+export const END: Token = { tokenType: EOF, image: '', startOffset: Number.NaN };
+
+const SKIPPED = 'skipped';
+function createToken(config: { name: string; pattern: Pattern; group?: typeof SKIPPED; line_breaks?: boolean }): TokenType {
+  return config.group === SKIPPED ? { name: config.name, PATTERN: config.pattern, skipped: true } : { name: config.name, PATTERN: config.pattern };
+}
 
 /** What the current lexing needs to know beyond the text. */
 export interface LexContext {
@@ -143,15 +170,15 @@ function matchListMarker(text: string, offset: number): RegExpExecArray | null {
   return end > offset ? matched(text.slice(offset, end)) : null;
 }
 
-export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /\s+/, group: Lexer.SKIPPED });
+export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /\s+/, group: SKIPPED });
 export const Comment = createToken({
   name: 'Comment',
   pattern: (text: string, offset: number) => (mode() === 'rules' && text[offset] === '#' ? matched(text.slice(offset).split('\n')[0]!) : null),
   line_breaks: false,
-  group: Lexer.SKIPPED,
+  group: SKIPPED,
 });
-export const ListMarker = createToken({ name: 'ListMarker', pattern: matchListMarker, line_breaks: false, group: Lexer.SKIPPED });
-export const Backtick = createToken({ name: 'Backtick', pattern: (text: string, offset: number) => (mode() === 'batch' && text[offset] === '`' ? matched('`') : null), line_breaks: false, group: Lexer.SKIPPED });
+export const ListMarker = createToken({ name: 'ListMarker', pattern: matchListMarker, line_breaks: false, group: SKIPPED });
+export const Backtick = createToken({ name: 'Backtick', pattern: (text: string, offset: number) => (mode() === 'batch' && text[offset] === '`' ? matched('`') : null), line_breaks: false, group: SKIPPED });
 /** A zero with its shape: `0_n` (a column), `0_{n×m}`, `0_{m·n}`, as results print it. */
 export const SizedZero = createToken({ name: 'SizedZero', pattern: /0_(?:\{[^}]*\}|[A-Za-z][A-Za-z0-9]*|\d+)/ });
 export const NumberLiteral = createToken({ name: 'NumberLiteral', pattern: /\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?|[½⅓⅔¼¾⅕⅛]/ });
@@ -215,15 +242,12 @@ export const Semicolon = createToken({ name: 'Semicolon', pattern: ';' });
 export const Colon = createToken({ name: 'Colon', pattern: ':' });
 export const Equals = createToken({ name: 'Equals', pattern: '=' });
 
-/** Order matters: chevrotain takes the first definition that matches. */
+/** Order matters: tokenize takes the first definition that matches. */
 export const allTokens: TokenType[] = [
   WhiteSpace, Comment, ListMarker, Backtick, SizedZero, NumberLiteral, Where, Ones, If, Wrt, DerivationKind, FunctionName, GreekName,
   UnknownCall, GreekLetter, NormSubscript, Word, InverseTranspose, Transpose, Inverse, Superscript, DotCaret, DotStar, DotSlash, Caret, Hadamard, Kron, Star,
   Times, Slash, Plus, Minus, LParen, RParen, NormBar, Bar, Comma, Semicolon, Colon, Equals,
 ];
-
-/** A token as the parser reads it (chevrotain's IToken with offsets only). */
-export type Token = IToken;
 
 /** Where the text holds a character no token starts with. */
 export interface LexError {
@@ -243,18 +267,16 @@ function matcherOf(type: TokenType): Matcher {
       return sticky.exec(text)?.[0];
     };
   }
-  if (typeof pattern === 'function') return (text, offset) => (pattern as (text: string, offset: number) => RegExpExecArray | null)(text, offset)?.[0];
-  throw new Error(`token ${type.name}: a pattern of an unknown kind`);
+  return (text, offset) => pattern(text, offset)?.[0] ?? undefined;
 }
 
 let matchers: readonly (readonly [TokenType, Matcher, boolean])[] | undefined;
 
 /** The tokens of a text: at each offset the first definition of allTokens that matches,
- *  skipped tokens dropped; the same as chevrotain's Lexer in safe mode (a test holds them
- *  equal), without that Lexer's set-up: its character tables were ~3 ms and 1.5 MB of every
- *  run's start-up. */
+ *  skipped tokens dropped, as chevrotain's Lexer reads the same definitions in safe mode (a
+ *  test holds the two equal). */
 export function tokenize(text: string): { tokens: Token[]; errors: LexError[] } {
-  matchers ??= allTokens.map((type) => [type, matcherOf(type), type.GROUP === Lexer.SKIPPED] as const);
+  matchers ??= allTokens.map((type) => [type, matcherOf(type), type.skipped === true] as const);
   const tokens: Token[] = [];
   const errors: LexError[] = [];
   let offset = 0;
@@ -263,7 +285,7 @@ export function tokenize(text: string): { tokens: Token[]; errors: LexError[] } 
     for (const [type, match, skipped] of matchers) {
       const image = match(text, offset);
       if (image === undefined || image === '') continue;
-      if (!skipped) tokens.push({ image, startOffset: offset, tokenTypeIdx: type.tokenTypeIdx!, tokenType: type } as Token);
+      if (!skipped) tokens.push({ image, startOffset: offset, tokenType: type });
       offset += image.length;
       inError = false;
       continue scan;
