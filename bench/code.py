@@ -35,6 +35,17 @@ TARGET_SECONDS = float(os.environ.get("BENCH_CODE_SECONDS", "2.0"))
 MIN_REPEATS, MAX_REPEATS = 5, 41
 
 
+def blas_library():
+    """The BLAS this process loaded (Debian's reference libblas3 is ~10x slower than OpenBLAS)."""
+    try:
+        with open("/proc/self/maps") as maps:
+            names = {line.split()[-1].rsplit("/", 1)[-1] for line in maps if "/" in line}
+        names = {name for name in names if "blas" in name.lower()}
+        return ", ".join(sorted(names)) or "unknown"
+    except OSError:
+        return "unknown"
+
+
 def commutation_index(m, n):
     return np.arange(m * n).reshape(n, m).T.reshape(-1)
 
@@ -175,7 +186,7 @@ def run(problem):
 
 def main():
     problems = json.load(open(sys.argv[1]))
-    header = {"numpy": np.__version__, "torch": torch.__version__ if torch is not None else None, "functorch": functorch is not None, "python": sys.version.split()[0]}
+    header = {"numpy": np.__version__, "torch": torch.__version__ if torch is not None else None, "functorch": functorch is not None, "python": sys.version.split()[0], "blas": blas_library()}
     print(json.dumps({"header": header}), flush=True)
     only = os.environ.get("BENCH_CODE_ONLY")
     for problem in problems:

@@ -201,7 +201,7 @@ const ms = (v: number | undefined): string => (v === undefined ? '—' : v >= 10
 function report(python: string, header: Record<string, unknown>, rows: readonly Measured[], problems: readonly { name: string; derivative: string }[]): void {
   const out: string[] = [
     '# Code benchmark', '',
-    `${python}: NumPy ${String(header.numpy)}, ${header.torch ? `torch ${String(header.torch)}${header.functorch ? ' with functorch' : ''}` : 'no torch (PyTorch and autodiff skipped)'}; one BLAS thread; float64; medians of interleaved runs (NumPy implementations among themselves, PyTorch and autodiff among themselves: interleaved with autodiff's large allocations, NumPy times depended on what torch had just freed); ${new Date().toISOString().slice(0, 10)}.`,
+    `${python}: NumPy ${String(header.numpy)}, ${header.torch ? `torch ${String(header.torch)}${header.functorch ? ' with functorch' : ''}` : 'no torch (PyTorch and autodiff skipped)'}; BLAS: ${String(header.blas ?? 'unknown')}, one thread; float64; medians of interleaved runs (NumPy implementations among themselves, PyTorch and autodiff among themselves: interleaved with autodiff's large allocations, NumPy times depended on what torch had just freed); ${new Date().toISOString().slice(0, 10)}.`,
     '"best AD" is the fastest of torch.autograd.grad (gradients), autograd.functional.hessian/jacobian(vectorize=True) and functorch (Hessians, Jacobians). Targets: matcalc NumPy ≤ 1.2× hand NumPy; faster than the best AD on Hessians and Jacobians; ≤ 1.2× the best AD on gradients.', '',
     '| problem | matcalc NumPy (ms) | hand NumPy | matcalc PyTorch | best AD (which) | NumPy / hand | NumPy / AD | PyTorch / AD | targets |',
     '|---|---:|---:|---:|---|---:|---:|---:|---|',
