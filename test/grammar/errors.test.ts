@@ -19,6 +19,12 @@ describe('syntax errors name the position and what was expected', () => {
     ['(A + B', 'syntax', 7, 'unexpected end of input', "')'"],
     ['A # B', 'syntax', 3, "unexpected character '#'", 'a symbol'],
     ['kron(A)', 'syntax', 6, 'kron takes 2 arguments, got 1', 'kron(A, B)'],
+    // After a function's '(' the error is at what follows it, not at the parenthesis.
+    ['tr(', 'syntax', 4, 'unexpected end of input at column 4', 'an operand'],
+    ['exp(.* y)', 'syntax', 5, "unexpected '.*' at column 5", 'an operand'],
+    ['x + -', 'syntax', 6, 'unexpected end of input', 'an operand'],
+    ['x where t1 = ', 'syntax', 14, 'unexpected end of input', 'an operand'],
+    ['x where t1 + 2', 'declaration', 9, "declaration 't1' has no ':'", "'name: kind'"],
   ])('%s', (text, kind, column, message, expected) => {
     const error = errorOf(text);
     expect(error.kind).toBe(kind);
