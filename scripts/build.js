@@ -47,6 +47,7 @@ await Promise.all([
     build({ ...common, entryPoints: ['bench/run.ts'], outfile: 'dist/bench.js' }),
     build({ ...common, entryPoints: ['bench/web.ts'], outfile: 'dist/bench-web.js', external: ['playwright-core'] }),
     build({ ...common, entryPoints: ['bench/code.ts'], outfile: 'dist/bench-code.js' }),
+    build({ ...common, entryPoints: ['bench/startup.ts'], outfile: 'dist/bench-startup.js' }),
   ] : []),
   buildWeb(),
 ]);
