@@ -1,5 +1,6 @@
 // Deep nesting without a deep stack. The parser is recursive descent: each level of
-// parentheses is a handful of stack frames, and V8's stack ends at about 130 levels. Text
+// parentheses is a handful of stack frames, and V8's stack ends between 800 and 1,600
+// levels (measured; at about 130 with the chevrotain parser it replaced). Text
 // nested deeper is rewritten before it is parsed: every group at a depth that is a multiple
 // of CHUNK is named by a `where` binding, innermost first, so no part of the rewritten text
 // nests deeper than about 2·CHUNK. A binding means exactly its text in parentheses (where
