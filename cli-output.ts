@@ -1,7 +1,7 @@
 // What the command line prints, written straight to file descriptors 1 and 2. Touching
 // process.stdout builds a stream (for a pipe: node's net and stream modules, ~4 ms of a
-// ~100 ms run), and a run that prints a few lines and exits has no use for one. The
-// long-running `web` command still uses the streams.
+// ~100 ms run), and a run that prints a few lines and exits has no use for one (`web`
+// prints one line, then serves).
 
 import { writeSync } from 'node:fs';
 import { isatty } from 'node:tty';
