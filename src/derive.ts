@@ -272,6 +272,13 @@ export function derive(request: DeriveRequest): Derivation {
     if (error instanceof MatcalcError && error.kind === 'shape' && readingNotes.length > 0 && error.expected === undefined) {
       throw new MatcalcError(error.kind, error.message, { ...(error.span ? { span: error.span } : {}), ...(error.source ? { source: error.source } : {}), expected: readingNotes.join('; ') });
     }
+    // The input read without one, so a rule divided by a part of f that is identically zero
+    // (‖X‖ of an X that cancels to 0): the derivative has no closed form here.
+    if (error instanceof MatcalcError && error.message === C.DIVISION_BY_ZERO) {
+      throw new MatcalcError('unsupported', 'the derivative divides by zero: a rule divides by a part of the expression that is identically zero (the norm of something that cancels, a log of 0, …)', {
+        expected: 'write the expression without the part that vanishes',
+      });
+    }
     throw error;
   }
   const t2 = clock();

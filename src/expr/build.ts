@@ -184,11 +184,15 @@ export function buildExpressions(asts: readonly Ast[], source: string, given: re
     return `${dim(e.shape.rows)}×${dim(e.shape.cols)}`;
   };
 
-  /** Runs a constructor; a shape error is re-raised naming the operator and its operands. */
+  /** Runs a constructor; a shape error is re-raised naming the operator and its operands,
+   *  a division by zero with the operator marked. */
   const located = (what: string, span: Span, operands: [Ast, Expr][], construct: () => Expr): Expr => {
     try {
       return construct();
     } catch (error) {
+      if (error instanceof MatcalcError && error.message === C.DIVISION_BY_ZERO && !error.span) {
+        throw new MatcalcError('value', `${C.DIVISION_BY_ZERO}: ${text(operands[operands.length - 1]![0])} is 0`, { span, source, expected: 'a divisor that is not zero' });
+      }
       if (!(error instanceof MatcalcError) || error.kind !== 'shape') throw error;
       const described = operands.map(([a, e]) => `${text(a)} is ${display(e)}`).join(', ');
       const detail = error.message.includes('square') ? ` (${error.message.replace(/, got .*/, '')})` : '';

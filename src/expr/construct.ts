@@ -16,6 +16,10 @@ export const isVector = (e: Expr): boolean => isVectorShape(e.shape) && !isScala
 
 const shape = (rows: Dim, cols: Dim): Shape => ({ rows: findDim(rows), cols: findDim(cols) });
 
+/** 0 to a negative power: in the input, a division by zero; in a derivation, a rule that
+ *  divides by something identically zero there (src/derive.ts says which). */
+export const DIVISION_BY_ZERO = 'division by zero';
+
 export function number(value: number): Expr {
   if (!Number.isFinite(value)) throw new MatcalcError('value', `the constant ${value} is not a finite number`);
   // A rational as its nearest double (exact arithmetic reads it back, src/expr/rational.ts);
@@ -415,6 +419,7 @@ export function inverse(a: Expr): Expr {
 export function power(base: Expr, exponent: number): Expr {
   if (exponent === 1) return base;
   if (exponent === 0) return onesLike(base.shape);
+  if (base.op === 'number' && base.value === 0 && exponent < 0) throw new MatcalcError('value', DIVISION_BY_ZERO);
   if (base.op === 'number') return number(powerNumber(base.value, exponent));
   // (a·b)^k = a^k·b^k for scalar factors and an integer k: one node for 1/(a·b) however
   // it was built (the printer writes both as /(a*b)).

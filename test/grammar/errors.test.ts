@@ -25,6 +25,10 @@ describe('syntax errors name the position and what was expected', () => {
     ['x + -', 'syntax', 6, 'unexpected end of input', 'an operand'],
     ['x where t1 = ', 'syntax', 14, 'unexpected end of input', 'an operand'],
     ['x where t1 + 2', 'declaration', 9, "declaration 't1' has no ':'", "'name: kind'"],
+    // A division by zero is said as one, at its operator (not as an infinite constant).
+    ["x'x/0", 'value', 4, 'division by zero: 0 is 0', 'a divisor that is not zero'],
+    ["x'x*(1/(2 - 2))", 'value', 7, 'division by zero: (2 - 2) is 0', 'a divisor that is not zero'],
+    ["0^-1*x'x", 'value', 2, 'division by zero: 0 is 0', 'a divisor that is not zero'],
   ])('%s', (text, kind, column, message, expected) => {
     const error = errorOf(text);
     expect(error.kind).toBe(kind);
