@@ -35,10 +35,18 @@ function round(args: readonly string[]): Round {
   const commands: number[] = [];
   const bares: number[] = [];
   for (let i = 0; i < PAIRS; i++) {
-    const [a, b] = i % 2 === 0 ? [time(args), time(bare)] : (([y, x]) => [x, y])([time(bare), time(args)]);
-    commands.push(a!);
-    bares.push(b!);
-    ratios.push(a! / b!);
+    let command: number;
+    let baseline: number;
+    if (i % 2 === 0) {
+      command = time(args);
+      baseline = time(bare);
+    } else {
+      baseline = time(bare);
+      command = time(args);
+    }
+    commands.push(command);
+    bares.push(baseline);
+    ratios.push(command / baseline);
   }
   return { ratio: median(ratios), command: median(commands), bare: median(bares) };
 }

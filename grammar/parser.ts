@@ -92,10 +92,19 @@ class Reader {
     if (!this.at(type)) throw new ParseFailure(this.la(), type);
     return this.take();
   }
-  private takeOneOf(types: readonly TokenType[] | ReadonlySet<TokenType> | ReadonlyMap<TokenType, unknown>): Token {
-    const type = this.la().tokenType;
-    if (!('has' in types ? types.has(type) : types.includes(type))) throw new ParseFailure(this.la(), 'operand');
+  private takeOneOf(types: readonly TokenType[]): Token {
+    if (!types.includes(this.la().tokenType)) throw new ParseFailure(this.la(), 'operand');
     return this.take();
+  }
+  /** `‖…‖` or `|…|`: inside, the closing bar ends the group instead of starting a
+   *  juxtaposed factor (product() reads the depth). */
+  private enclosed(bar: TokenType, depth: 'normDepth' | 'barDepth'): { open: Token; inner: Ast; close: Token } {
+    const open = this.take();
+    this[depth]++;
+    const inner = this.sum();
+    const close = this.expect(bar);
+    this[depth]--;
+    return { open, inner, close };
   }
   private operandStarts(k = 1): boolean {
     return OPERAND_START.has(this.la(k).tokenType);
@@ -250,7 +259,6 @@ class Reader {
 
   /** `^` and `.^`, right-associative; the exponent may carry a sign (`x^-2`). */
   private power(): Ast {
-    if (!this.operandStarts()) throw new ParseFailure(this.la(), 'operand');
     const base = this.postfix();
     if (!this.at(T.Caret) && !this.at(T.DotCaret)) return base;
     const operator = this.take();
@@ -327,11 +335,7 @@ class Reader {
         return { kind: 'product', first: { ...inner, span }, rest: [], span };
       }
       case T.NormBar: {
-        const open = this.take();
-        this.normDepth++;
-        const inner = this.sum();
-        const close = this.expect(T.NormBar);
-        this.normDepth--;
+        const { open, inner, close } = this.enclosed(T.NormBar, 'normDepth');
         // ‖x‖_2, ‖X‖_F, ‖x‖₂ (the 2-norm, Frobenius for a matrix), ‖x‖_1, ‖x‖₁.
         const which = this.at(T.NormSubscript) ? this.take() : undefined;
         const span = spanOf(tokenSpan(open), tokenSpan(which ?? close));
@@ -340,11 +344,7 @@ class Reader {
       }
       case T.Bar: {
         // A single bar, |X|: the determinant of a matrix, the absolute value of a scalar.
-        const open = this.take();
-        this.barDepth++;
-        const inner = this.sum();
-        const close = this.expect(T.Bar);
-        this.barDepth--;
+        const { open, inner, close } = this.enclosed(T.Bar, 'barDepth');
         return { kind: 'call', name: 'bars', args: [inner], span: spanOf(tokenSpan(open), tokenSpan(close)), nameSpan: tokenSpan(open) };
       }
       case T.FunctionName:

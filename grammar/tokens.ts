@@ -267,7 +267,7 @@ function matcherOf(type: TokenType): Matcher {
       return sticky.exec(text)?.[0];
     };
   }
-  return (text, offset) => pattern(text, offset)?.[0] ?? undefined;
+  return (text, offset) => pattern(text, offset)?.[0];
 }
 
 let matchers: readonly (readonly [TokenType, Matcher, boolean])[] | undefined;
